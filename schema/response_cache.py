@@ -1,0 +1,131 @@
+"""Cache of whole GraphQL responses, keyed by what can change them.
+
+A response is cached only when its operation is a query that reads nothing
+viewer-specific (see VIEWER_FIELDS), and only under the agenda version read
+*before* it ran: data can only be as new as or newer than its key, so a key
+never serves an older agenda. Any write to the agenda bumps the version.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from graphql import (
+    FieldNode,
+    GraphQLError,
+    GraphQLSchema,
+    OperationType,
+    TypeInfo,
+    TypeInfoVisitor,
+    Visitor,
+    get_operation_ast,
+    parse,
+    visit,
+)
+
+#: Fields whose value depends on who asks, or changes without an agenda write.
+#: A query that selects any of them is never cached.
+VIEWER_FIELDS = frozenset(
+    {
+        ("Query", "me"),
+        ("Query", "notices"),
+        ("Session", "viewerHasBookmarked"),
+        ("Session", "viewerRegistration"),
+        ("Session", "seatsLeft"),
+        ("Exhibitor", "viewerFollows"),
+    }
+)
+
+#: Smaller bodies are not worth compressing.
+GZIP_MIN_BYTES = 500
+
+
+@dataclass(frozen=True, slots=True)
+class CacheKey:
+    version: int
+    query: str
+    operation_name: str | None
+    variables: bytes
+    lang: str
+
+
+@dataclass(slots=True)
+class CachedResponse:
+    body: bytes
+    etag: str
+    _gzipped: bytes | None = field(default=None, repr=False)
+
+    @property
+    def gzipped(self) -> bytes:
+        if self._gzipped is None:
+            self._gzipped = gzip.compress(self.body, compresslevel=6, mtime=0)
+        return self._gzipped
+
+
+class _ViewerFieldFinder(Visitor):
+    def __init__(self, type_info: TypeInfo) -> None:
+        super().__init__()
+        self.type_info = type_info
+        self.found = False
+
+    def enter_field(self, node: FieldNode, *_: object) -> object:
+        parent = self.type_info.get_parent_type()
+        if parent is not None and (parent.name, node.name.value) in VIEWER_FIELDS:
+            self.found = True
+            return self.BREAK
+        return None
+
+
+class ResponseCache:
+    def __init__(self, schema: GraphQLSchema, max_entries: int) -> None:
+        self._schema = schema
+        self._max_entries = max_entries
+        self._entries: OrderedDict[CacheKey, CachedResponse] = OrderedDict()
+        self._newest_version = 0
+        self.is_cacheable = lru_cache(maxsize=1024)(self._is_cacheable)
+
+    @property
+    def enabled(self) -> bool:
+        return self._max_entries > 0
+
+    def _is_cacheable(self, query: str, operation_name: str | None) -> bool:
+        try:
+            document = parse(query)
+        except GraphQLError:
+            return False  # let the executor report the syntax error
+        operation = get_operation_ast(document, operation_name)
+        if operation is None or operation.operation is not OperationType.QUERY:
+            return False
+        finder = _ViewerFieldFinder(TypeInfo(self._schema))
+        visit(document, TypeInfoVisitor(finder.type_info, finder))
+        return not finder.found
+
+    def get(self, key: CacheKey) -> CachedResponse | None:
+        entry = self._entries.get(key)
+        if entry is not None:
+            self._entries.move_to_end(key)
+        return entry
+
+    def put(self, key: CacheKey, body: bytes) -> CachedResponse:
+        if key.version > self._newest_version:
+            # The agenda moved on: entries of older versions can never be served again.
+            self._newest_version = key.version
+            for old in [k for k in self._entries if k.version < key.version]:
+                del self._entries[old]
+        digest = hashlib.blake2b(body, digest_size=12).hexdigest()
+        entry = CachedResponse(body=body, etag=f'"{key.version}-{digest}"')
+        if key.version == self._newest_version:
+            self._entries[key] = entry
+            while len(self._entries) > self._max_entries:
+                self._entries.popitem(last=False)
+        return entry
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def clear(self) -> None:
+        self._entries.clear()

@@ -1,0 +1,190 @@
+"""GraphQL types of the agenda: event, tracks, sessions."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+
+from schema.context import Info
+from schema.types.enums import Lang, SessionKind, SessionStatus, pick, pick_optional
+from server.db.queries import agenda as agenda_sql
+from server.db.queries.agenda import SessionRow, TrackRow
+from server.domain.agenda import Event as EventModel
+
+if TYPE_CHECKING:
+    from schema.types.directory import Exhibitor, Speaker
+    from schema.types.venue import Booth, Room
+
+
+@strawberry.type
+class Track:
+    id: strawberry.ID
+    color: str | None
+    row: strawberry.Private[TrackRow]
+
+    @classmethod
+    def from_row(cls, row: TrackRow) -> Track:
+        return cls(id=strawberry.ID(row.id), color=row.color, row=row)
+
+    @strawberry.field
+    def name(self, info: Info, lang: Lang | None = None) -> str:
+        return pick(info.context.text_lang(lang), self.row.name_fr, self.row.name_en)
+
+
+@strawberry.type
+class Event:
+    id: strawberry.ID
+    edition: int | None
+    starts_on: date
+    ends_on: date
+    timezone: str
+    venue_name: str
+    city: str
+    days: list[date]
+    model: strawberry.Private[EventModel]
+
+    @classmethod
+    def from_model(cls, model: EventModel) -> Event:
+        row = model.row
+        return cls(
+            id=strawberry.ID(row.id),
+            edition=row.edition,
+            starts_on=row.starts_on,
+            ends_on=row.ends_on,
+            timezone=row.timezone,
+            venue_name=row.venue_name,
+            city=row.city,
+            days=model.days,
+            model=model,
+        )
+
+    @strawberry.field
+    def name(self, info: Info, lang: Lang | None = None) -> str:
+        return pick(info.context.text_lang(lang), self.model.row.name_fr, self.model.row.name_en)
+
+    @strawberry.field
+    async def tracks(self, info: Info) -> list[Track]:
+        return [Track.from_row(t) for t in await agenda_sql.tracks(info.context.db)]
+
+
+@strawberry.type
+class Session:
+    id: strawberry.ID
+    kind: SessionKind
+    starts_at: datetime
+    ends_at: datetime
+    status: SessionStatus
+    capacity: int | None
+    version: int = strawberry.field(
+        description="Increases by one at every change an attendee would care about."
+    )
+    updated_at: datetime
+    row: strawberry.Private[SessionRow]
+
+    @classmethod
+    def from_row(cls, row: SessionRow) -> Session:
+        return cls(
+            id=strawberry.ID(row.id),
+            kind=SessionKind(row.kind),
+            starts_at=row.starts_at,
+            ends_at=row.ends_at,
+            status=SessionStatus(row.status),
+            capacity=row.capacity,
+            version=row.version,
+            updated_at=row.updated_at,
+            row=row,
+        )
+
+    @strawberry.field
+    def title(self, info: Info, lang: Lang | None = None) -> str:
+        return pick(info.context.text_lang(lang), self.row.title_fr, self.row.title_en)
+
+    @strawberry.field
+    def abstract(self, info: Info, lang: Lang | None = None) -> str | None:
+        return pick_optional(
+            info.context.text_lang(lang), self.row.abstract_fr, self.row.abstract_en
+        )
+
+    @strawberry.field
+    async def track(self, info: Info) -> Track | None:
+        if self.row.track_id is None:
+            return None
+        row = await info.context.loaders.track.load(self.row.track_id)
+        return Track.from_row(row) if row else None
+
+    @strawberry.field
+    async def room(
+        self, info: Info
+    ) -> Annotated[Room, strawberry.lazy("schema.types.venue")] | None:
+        from schema.types.venue import Room
+
+        if self.row.room_id is None:
+            return None
+        row = await info.context.loaders.room.load(self.row.room_id)
+        return Room.from_row(row) if row else None
+
+    @strawberry.field
+    async def booth(
+        self, info: Info
+    ) -> Annotated[Booth, strawberry.lazy("schema.types.venue")] | None:
+        from schema.types.venue import Booth
+
+        if self.row.booth_id is None:
+            return None
+        row = await info.context.loaders.booth.load(self.row.booth_id)
+        return Booth.from_row(row) if row else None
+
+    @strawberry.field
+    async def speakers(
+        self, info: Info
+    ) -> list[Annotated[Speaker, strawberry.lazy("schema.types.directory")]]:
+        from schema.types.directory import Speaker
+
+        loaders = info.context.loaders
+        ids = await loaders.speaker_ids_of_session.load(self.row.id)
+        rows = await loaders.speaker.load_many(ids)
+        return [Speaker.from_row(r) for r in rows if r is not None]
+
+    @strawberry.field
+    async def exhibitor(
+        self, info: Info
+    ) -> Annotated[Exhibitor, strawberry.lazy("schema.types.directory")] | None:
+        from schema.types.directory import Exhibitor
+
+        if self.row.exhibitor_id is None:
+            return None
+        row = await info.context.loaders.exhibitor.load(self.row.exhibitor_id)
+        return Exhibitor.from_row(row) if row else None
+
+
+@strawberry.type
+class PageInfo:
+    has_next_page: bool
+    end_cursor: str | None
+
+
+@strawberry.type
+class SessionConnection:
+    nodes: list[Session]
+    page_info: PageInfo
+    total_count: int
+
+
+@strawberry.input
+class SessionFilter:
+    day: date | None = None
+    track_ids: list[strawberry.ID] | None = None
+    kinds: list[SessionKind] | None = None
+    room_id: strawberry.ID | None = None
+    speaker_id: strawberry.ID | None = None
+    exhibitor_id: strawberry.ID | None = None
+    search: str | None = None
+    happening_at: datetime | None = strawberry.field(
+        default=None, description="Sessions running at that instant."
+    )
+    starts_after: datetime | None = strawberry.field(
+        default=None, description="Sessions starting at or after that instant."
+    )
+    include_cancelled: bool | None = True

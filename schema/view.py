@@ -1,0 +1,128 @@
+"""The GraphQL HTTP/websocket endpoint: Strawberry's ASGI view plus the response cache."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.types import Receive, Scope, Send
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+from strawberry.types import ExecutionResult
+
+from schema.context import Context, lang_from_header
+from schema.response_cache import GZIP_MIN_BYTES, CachedResponse, CacheKey, ResponseCache
+from server.db.queries.agenda import agenda_version
+from server.runtime import runtime_of
+
+
+class SalonGraphQL(GraphQL[Context, None]):
+    def __init__(self, *args: Any, cache: ResponseCache, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.cache = cache
+
+    async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
+        runtime = runtime_of(request)
+        return Context(
+            request=request,
+            response=response,
+            db=runtime.pool,
+            settings=runtime.settings,
+            clock=runtime.clock,
+            lang=lang_from_header(request.headers.get("accept-language")),
+        )
+
+    def encode_json(self, data: object) -> bytes:
+        return orjson.dumps(data)
+
+    async def process_result(self, request: Request, result: ExecutionResult) -> Any:
+        if result.errors:
+            request.state.graphql_errors = True
+        return await super().process_result(request, result)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not self.cache.enabled:
+            await super().__call__(scope, receive, send)
+            return
+        request = Request(scope, receive)
+        key = await self._cache_key(request)
+        entry = self.cache.get(key) if key is not None else None
+        if entry is None:
+            response = await self.run(request)
+            if (
+                key is None
+                or response.status_code != 200
+                or getattr(request.state, "graphql_errors", False)
+            ):
+                await response(scope, receive, send)
+                return
+            entry = self.cache.put(key, bytes(response.body))
+        await _cached_response(request, entry)(scope, receive, send)
+
+    async def _cache_key(self, request: Request) -> CacheKey | None:
+        """The key when this request may be served from cache, else None."""
+        data = await _request_data(request)
+        if data is None:
+            return None
+        query, operation_name, variables = data
+        if not self.cache.is_cacheable(query, operation_name):
+            return None
+        return CacheKey(
+            version=await agenda_version(runtime_of(request).pool),
+            query=query,
+            operation_name=operation_name,
+            variables=orjson.dumps(variables, option=orjson.OPT_SORT_KEYS),
+            lang=lang_from_header(request.headers.get("accept-language")).value,
+        )
+
+
+async def _request_data(request: Request) -> tuple[str, str | None, object] | None:
+    """(query, operationName, variables) of a plain single-operation request."""
+    if request.method == "GET":
+        params = request.query_params
+        raw_variables = params.get("variables")
+        try:
+            variables = orjson.loads(raw_variables) if raw_variables else None
+        except orjson.JSONDecodeError:
+            return None
+        data: object = {
+            "query": params.get("query"),
+            "operationName": params.get("operationName"),
+            "variables": variables,
+        }
+    elif request.method == "POST" and "application/json" in request.headers.get("content-type", ""):
+        try:
+            data = orjson.loads(await request.body())
+        except orjson.JSONDecodeError:
+            return None
+    else:
+        return None
+    if not isinstance(data, dict):
+        return None  # batches and oddities take the ordinary path
+    query, operation_name, variables = (
+        data.get("query"),
+        data.get("operationName"),
+        data.get("variables"),
+    )
+    if not isinstance(query, str) or not isinstance(operation_name, str | None):
+        return None
+    if not isinstance(variables, dict | None):
+        return None
+    return query, operation_name, variables
+
+
+def _cached_response(request: Request, entry: CachedResponse) -> Response:
+    headers = {
+        "ETag": entry.etag,
+        "Cache-Control": "no-cache",
+        "Vary": "Accept-Encoding, Accept-Language",
+    }
+    if request.method == "GET" and request.headers.get("if-none-match") == entry.etag:
+        return Response(status_code=304, headers=headers)
+    body = entry.body
+    if len(body) >= GZIP_MIN_BYTES and "gzip" in request.headers.get("accept-encoding", ""):
+        body = entry.gzipped
+        headers["Content-Encoding"] = "gzip"
+    return Response(body, media_type="application/json", headers=headers)

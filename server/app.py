@@ -1,0 +1,65 @@
+"""The ASGI app factory. The lifespan opens the pool and Redis; routes are listed here."""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+from collections.abc import AsyncIterator
+
+from redis.asyncio import Redis
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.gzip import GZipMiddleware
+from starlette.routing import Route, WebSocketRoute
+
+from schema.app import graphql_view
+from server.clock import Clock, clock_from_setting
+from server.db.pool import StatementCounter, create_pool
+from server.middleware import RequestLog
+from server.routes import healthz, readyz, venue_geojson
+from server.runtime import Runtime
+from server.services import ensure_database, locate_services
+from server.settings import Settings
+
+
+def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> Starlette:
+    settings = settings or Settings.from_env()
+    clock = clock or clock_from_setting(settings.now)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        urls = locate_services(settings)
+        dsn = settings.database_url or await ensure_database(urls, settings.database_name)
+        counter = StatementCounter() if settings.count_statements else None
+        pool = await create_pool(
+            dsn, min_size=settings.db_pool_min, max_size=settings.db_pool_max, counter=counter
+        )
+        redis = Redis.from_url(urls.redis_url)
+        app.state.runtime = Runtime(
+            settings=settings, clock=clock, pool=pool, redis=redis, statements=counter
+        )
+        # Start-up objects live for the whole process: keep them out of every GC pass.
+        gc.freeze()
+        try:
+            yield
+        finally:
+            await redis.aclose()
+            await pool.close()
+
+    view = graphql_view(settings)
+    app = Starlette(
+        routes=[
+            Route("/graphql", view, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", view),
+            Route("/healthz", healthz),
+            Route("/readyz", readyz),
+            Route("/venue.geojson", venue_geojson),
+        ],
+        middleware=[
+            Middleware(RequestLog),
+            Middleware(GZipMiddleware, minimum_size=500),
+        ],
+        lifespan=lifespan,
+    )
+    app.state.graphql_view = view
+    return app

@@ -1,0 +1,140 @@
+"""Load a fair from its JSON data files (see server/demo/sistep2026/FORMAT.md)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from importlib import resources
+from importlib.abc import Traversable
+from typing import Any
+
+import asyncpg
+
+from server.db.queries import demo as sql
+
+DEMO_FAIR = "sistep2026"
+
+
+def _polygon(ring: list[list[float]] | None) -> dict[str, Any] | None:
+    return None if ring is None else {"type": "Polygon", "coordinates": [ring]}
+
+
+def _read(folder: Traversable, name: str) -> Any:
+    return json.loads((folder / name).read_text(encoding="utf-8"))
+
+
+def fair_rows(folder: Traversable) -> dict[str, list[tuple[object, ...]]]:
+    """The rows of every table, in load order, from one fair's data folder."""
+    event = _read(folder, "event.json")
+    venue = _read(folder, "venue.json")
+    sessions = _read(folder, "sessions.json")
+    return {
+        "event": [
+            (
+                event["id"],
+                event["name_fr"],
+                event.get("name_en"),
+                event.get("edition"),
+                date.fromisoformat(event["starts_on"]),
+                date.fromisoformat(event["ends_on"]),
+                event["timezone"],
+                event["venue_name"],
+                event["city"],
+                event.get("address"),
+            )
+        ],
+        "sector": [
+            (s["id"], s["name_fr"], s.get("name_en")) for s in _read(folder, "sectors.json")
+        ],
+        "track": [
+            (t["id"], t["name_fr"], t.get("name_en"), t.get("color"), position)
+            for position, t in enumerate(_read(folder, "tracks.json"))
+        ],
+        "hall": [(h["id"], h["name"], h["level"], _polygon(h["outline"])) for h in venue["halls"]],
+        "room": [
+            (
+                r["id"],
+                r["name"],
+                r.get("hall"),
+                r.get("capacity"),
+                _polygon(r.get("outline")),
+                *(r.get("center") or (None, None)),
+            )
+            for r in venue["rooms"]
+        ],
+        "exhibitor": [
+            (
+                e["id"],
+                e["name"],
+                e["country"],
+                e["sectors"],
+                e.get("description_fr"),
+                e.get("description_en"),
+                e.get("website"),
+            )
+            for e in _read(folder, "exhibitors.json")
+        ],
+        "booth": [
+            (
+                b["id"],
+                b["code"],
+                b["hall"],
+                b.get("exhibitor"),
+                _polygon(b["outline"]),
+                *b["center"],
+            )
+            for b in venue["booths"]
+        ],
+        "poi": [
+            (p["id"], p["kind"], p["name_fr"], p.get("name_en"), p.get("hall"), *p["location"])
+            for p in venue["pois"]
+        ],
+        "walkway_node": [(n["id"], n.get("hall"), *n["at"]) for n in venue["walkway"]["nodes"]],
+        "walkway_edge": [
+            (e[0], e[1], float(e[2]) if len(e) > 2 else None) for e in venue["walkway"]["edges"]
+        ],
+        "speaker": [
+            (
+                s["id"],
+                s["name"],
+                s.get("organisation"),
+                s.get("job_title"),
+                s.get("bio_fr"),
+                s.get("bio_en"),
+            )
+            for s in _read(folder, "speakers.json")
+        ],
+        "session": [
+            (
+                s["id"],
+                s["kind"],
+                s.get("track"),
+                s["title_fr"],
+                s.get("title_en"),
+                s.get("abstract_fr"),
+                s.get("abstract_en"),
+                datetime.fromisoformat(s["starts_at"]),
+                datetime.fromisoformat(s["ends_at"]),
+                s.get("room"),
+                s.get("booth"),
+                s.get("exhibitor"),
+                s.get("capacity"),
+            )
+            for s in sessions
+        ],
+        "session_speaker": [
+            (s["id"], speaker, position)
+            for s in sessions
+            for position, speaker in enumerate(s.get("speakers", []))
+        ],
+    }
+
+
+async def load_fair(conn: asyncpg.Connection[Any], fair: str = DEMO_FAIR) -> dict[str, int]:
+    """Load (or reload) a fair in one transaction; return the row count per table."""
+    folder = resources.files("server.demo") / fair
+    rows = fair_rows(folder)
+    async with conn.transaction():
+        for table in sql.TABLES:
+            await sql.upsert(conn, table, rows[table])
+    return {table: len(table_rows) for table, table_rows in rows.items()}

@@ -1,0 +1,54 @@
+"""Plain HTTP endpoints beside GraphQL: health, readiness, the venue map."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+
+import orjson
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+
+from server.db.queries.agenda import agenda_version
+from server.domain.venue import venue_feature_collection
+from server.runtime import runtime_of
+
+READINESS_TIMEOUT = 2.0
+
+
+async def healthz(_: Request) -> Response:
+    """The process is alive (says nothing of its dependencies)."""
+    return PlainTextResponse("ok")
+
+
+async def readyz(request: Request) -> Response:
+    """Ready to serve: PostgreSQL and Redis both answer."""
+    runtime = runtime_of(request)
+    checks: dict[str, str] = {}
+
+    async def check(name: str, probe: object) -> None:
+        try:
+            await asyncio.wait_for(probe, READINESS_TIMEOUT)  # type: ignore[arg-type]
+            checks[name] = "ok"
+        except Exception as exc:
+            checks[name] = f"unavailable: {type(exc).__name__}"
+
+    await asyncio.gather(
+        check("postgres", runtime.pool.fetchval("SELECT 1")),
+        check("redis", runtime.redis.ping()),
+    )
+    ready = all(v == "ok" for v in checks.values())
+    return JSONResponse({"ready": ready, "checks": checks}, status_code=200 if ready else 503)
+
+
+async def venue_geojson(request: Request) -> Response:
+    """The whole floor map for map libraries; ETag follows the agenda version."""
+    pool = runtime_of(request).pool
+    version = await agenda_version(pool)
+    collection = await venue_feature_collection(pool)
+    body = orjson.dumps(collection)
+    etag = f'"{version}-{hashlib.blake2b(body, digest_size=8).hexdigest()}"'
+    headers = {"ETag": etag, "Cache-Control": "no-cache"}
+    if request.headers.get("if-none-match") == etag:
+        return Response(status_code=304, headers=headers)
+    return Response(body, media_type="application/geo+json", headers=headers)

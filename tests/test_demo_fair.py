@@ -1,0 +1,85 @@
+"""`salon demo` loads SISTEP INDUSTRIEL 2026 idempotently and deterministically."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import asyncpg
+
+from server.domain.demo import load_fair
+
+TABLES = [
+    "event",
+    "sector",
+    "track",
+    "hall",
+    "room",
+    "exhibitor",
+    "booth",
+    "poi",
+    "walkway_node",
+    "walkway_edge",
+    "speaker",
+    "session",
+    "session_speaker",
+]
+
+
+async def snapshot(db: asyncpg.Connection[Any]) -> dict[str, list[tuple[Any, ...]]]:
+    return {
+        t: [tuple(r) for r in await db.fetch(f"SELECT * FROM {t} ORDER BY 1, 2")] for t in TABLES
+    }
+
+
+async def test_reloading_the_demo_changes_nothing(db: asyncpg.Connection[Any]) -> None:
+    before = await snapshot(db)
+    counts = await load_fair(db)
+    assert await snapshot(db) == before
+    assert counts == {t: len(rows) for t, rows in before.items()}
+
+
+async def test_demo_fair_is_consistent(db: asyncpg.Connection[Any]) -> None:
+    assert await db.fetchval("SELECT count(DISTINCT country) FROM exhibitor") >= 10
+    # demos stand at a booth of their own exhibitor, talks in a room
+    assert (
+        await db.fetchval(
+            """SELECT count(*) FROM session s LEFT JOIN booth b ON b.id = s.booth_id
+            WHERE s.kind = 'DEMO' AND (b.exhibitor_id IS DISTINCT FROM s.exhibitor_id
+                                       OR s.room_id IS NOT NULL)"""
+        )
+        == 0
+    )
+    assert (
+        await db.fetchval("SELECT count(*) FROM session WHERE kind <> 'DEMO' AND room_id IS NULL")
+        == 0
+    )
+    # no two talks in one room at once
+    assert (
+        await db.fetchval(
+            """SELECT count(*) FROM session a JOIN session b
+             ON a.room_id = b.room_id AND a.id < b.id
+            AND a.starts_at < b.ends_at AND b.starts_at < a.ends_at"""
+        )
+        == 0
+    )
+    # every walkway edge joins known places
+    assert (
+        await db.fetchval(
+            """SELECT count(*) FROM walkway_edge e WHERE NOT EXISTS (
+             SELECT 1 FROM (SELECT id FROM walkway_node UNION ALL SELECT id FROM booth
+                            UNION ALL SELECT id FROM room UNION ALL SELECT id FROM poi) p
+              WHERE p.id = e.a) OR NOT EXISTS (
+             SELECT 1 FROM (SELECT id FROM walkway_node UNION ALL SELECT id FROM booth
+                            UNION ALL SELECT id FROM room UNION ALL SELECT id FROM poi) p
+              WHERE p.id = e.b)"""
+        )
+        == 0
+    )
+    # all within the fair, in fair time
+    assert (
+        await db.fetchval(
+            """SELECT count(*) FROM session WHERE (starts_at AT TIME ZONE 'Africa/Casablanca')::date
+             NOT BETWEEN '2026-12-03' AND '2026-12-06'"""
+        )
+        == 0
+    )

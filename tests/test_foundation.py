@@ -1,0 +1,153 @@
+"""The foundation: settings documented, services, migrations, health, layering, SDL."""
+
+from __future__ import annotations
+
+import ast
+import re
+import shutil
+import subprocess
+from dataclasses import fields
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import httpx
+import pytest
+
+import schema
+from schema.app import schema as graphql_schema
+from server.db.migrate import available_migrations, migrate
+from server.settings import Settings, env_name
+from tests.conftest import LiveServer, start_server, stop_server
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text()
+
+
+def test_every_setting_is_documented_in_the_readme() -> None:
+    documented = set(re.findall(r"^\| `([A-Z_]+)` \|", README, flags=re.MULTILINE))
+    expected = {env_name(f.name) for f in fields(Settings)}
+    assert documented == expected
+
+
+def test_every_cli_command_is_documented_in_the_readme() -> None:
+    from server.cli import main
+
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    for command in ("serve", "migrate", "demo"):
+        assert f"`salon {command}" in README
+
+
+def test_settings_read_from_the_environment() -> None:
+    settings = Settings.from_env(
+        {"DATABASE_URL": "postgresql://x/y", "SALON_PORT": "9001", "SALON_GRAPHIQL": "off"}
+    )
+    assert (settings.database_url, settings.port, settings.graphiql) == (
+        "postgresql://x/y",
+        9001,
+        False,
+    )
+    with pytest.raises(ValueError, match="SALON_GRAPHIQL"):
+        Settings.from_env({"SALON_GRAPHIQL": "maybe"})
+
+
+async def test_migrations_apply_once_and_rerun_as_no_op(db: asyncpg.Connection[Any]) -> None:
+    assert await migrate(db) == []  # conftest already migrated this database
+    recorded = [r["number"] for r in await db.fetch("SELECT number FROM schema_migration")]
+    assert recorded == [m.number for m in available_migrations()]
+    extensions = {r["extname"] for r in await db.fetch("SELECT extname FROM pg_extension")}
+    assert {"unaccent", "pg_trgm"} <= extensions
+
+
+async def test_health_and_readiness(http: httpx.AsyncClient) -> None:
+    assert (await http.get("/healthz")).text == "ok"
+    ready = await http.get("/readyz")
+    assert (ready.status_code, ready.json()) == (
+        200,
+        {"ready": True, "checks": {"postgres": "ok", "redis": "ok"}},
+    )
+
+
+async def test_readiness_is_503_when_redis_does_not_answer(settings: Settings) -> None:
+    # Port 1 on loopback: nothing listens there, so the connection is refused at once.
+    broken = Settings(
+        **{
+            **{f.name: getattr(settings, f.name) for f in fields(Settings)},
+            "redis_url": "redis://127.0.0.1:1/0",
+        }
+    )
+    served, server, task = await start_server(broken)
+    try:
+        async with httpx.AsyncClient(base_url=served.url) as client:
+            response = await client.get("/readyz")
+    finally:
+        await stop_server(server, task)
+    assert response.status_code == 503
+    assert response.json()["checks"]["postgres"] == "ok"
+    assert response.json()["checks"]["redis"].startswith("unavailable")
+
+
+async def test_every_response_carries_a_request_id(http: httpx.AsyncClient) -> None:
+    first, second = await http.get("/healthz"), await http.get("/healthz")
+    assert re.fullmatch(r"[0-9a-f]{16}", first.headers["x-request-id"])
+    assert first.headers["x-request-id"] != second.headers["x-request-id"]
+
+
+def test_committed_sdl_matches_the_code() -> None:
+    committed = (ROOT / "schema" / "schema.graphql").read_text()
+    assert committed.strip() == graphql_schema.as_str().strip(), "run `make sdl`"
+
+
+def test_our_schema_package_is_the_one_imported() -> None:
+    assert Path(schema.__file__).resolve().parent == ROOT / "schema"
+
+
+# Layers import one way: schema -> server.domain -> server.db. The app factory,
+# the CLI and the runtime wire everything together and are exempt.
+FORBIDDEN_IMPORTS = {
+    "server/db": ("server.domain", "schema", "strawberry", "workers"),
+    "server/domain": ("schema", "strawberry", "workers", "starlette"),
+}
+
+
+@pytest.mark.parametrize("folder", sorted(FORBIDDEN_IMPORTS))
+def test_layers_never_import_upwards(folder: str) -> None:
+    offenders = []
+    for path in (ROOT / folder).rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            offenders += [
+                f"{path.relative_to(ROOT)} imports {name}"
+                for name in names
+                if name.split(".")[0] in FORBIDDEN_IMPORTS[folder]
+                or name.startswith(FORBIDDEN_IMPORTS[folder])
+            ]
+    assert offenders == []
+
+
+def test_docker_compose_file_is_valid() -> None:
+    if shutil.which("docker-compose") is None:
+        pytest.skip("docker-compose is not installed (.ci/run installs it)")
+    result = subprocess.run(
+        ["docker-compose", "-f", str(ROOT / "docker-compose.yml"), "config", "-q"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (result.returncode, result.stderr) == (0, "")
+    services = subprocess.run(
+        ["docker-compose", "-f", str(ROOT / "docker-compose.yml"), "config", "--services"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    assert sorted(services) == ["postgres", "redis", "server", "worker"]
+
+
+async def test_live_server_fixture_serves_the_real_app(live: LiveServer) -> None:
+    assert live.runtime.statements is not None
