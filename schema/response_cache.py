@@ -15,7 +15,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from graphql import (
+    DocumentNode,
     FieldNode,
+    FragmentDefinitionNode,
     GraphQLError,
     GraphQLSchema,
     OperationType,
@@ -80,6 +82,10 @@ class _ViewerFieldFinder(Visitor):
         return None
 
 
+def fragments(document: DocumentNode) -> list[FragmentDefinitionNode]:
+    return [d for d in document.definitions if isinstance(d, FragmentDefinitionNode)]
+
+
 class ResponseCache:
     def __init__(self, schema: GraphQLSchema, max_entries: int) -> None:
         self._schema = schema
@@ -100,8 +106,11 @@ class ResponseCache:
         operation = get_operation_ast(document, operation_name)
         if operation is None or operation.operation is not OperationType.QUERY:
             return False
+        # The chosen operation and every fragment (conservatively: fragments of
+        # other operations too), never the other operations of the document.
         finder = _ViewerFieldFinder(TypeInfo(self._schema))
-        visit(document, TypeInfoVisitor(finder.type_info, finder))
+        for node in [operation, *fragments(document)]:
+            visit(node, TypeInfoVisitor(finder.type_info, finder))
         return not finder.found
 
     def get(self, key: CacheKey) -> CachedResponse | None:

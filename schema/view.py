@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import orjson
+from cross_web import HTTPException
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import PlainTextResponse, Response
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
@@ -50,7 +51,13 @@ class SalonGraphQL(GraphQL[Context, None]):
         key = await self._cache_key(request)
         entry = self.cache.get(key) if key is not None else None
         if entry is None:
-            response = await self.run(request)
+            try:
+                response = await self.run(request)
+            except HTTPException as error:  # as Strawberry's own __call__ does
+                await PlainTextResponse(error.reason, status_code=error.status_code)(
+                    scope, receive, send
+                )
+                return
             if (
                 key is None
                 or response.status_code != 200

@@ -13,6 +13,7 @@ import asyncpg
 
 from server.clock import parse_instant
 from server.db.migrate import migrate
+from server.db.pool import connect
 from server.domain.demo import load_fair
 from server.logs import configure_logging
 from server.services import ensure_database, locate_services
@@ -24,7 +25,7 @@ log = logging.getLogger("salon")
 async def _connect(settings: Settings) -> asyncpg.Connection[asyncpg.Record]:
     urls = locate_services(settings)
     dsn = settings.database_url or await ensure_database(urls, settings.database_name)
-    return await asyncpg.connect(dsn)
+    return await connect(dsn)
 
 
 async def _migrate(settings: Settings) -> None:

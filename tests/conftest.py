@@ -17,6 +17,7 @@ from starlette.applications import Starlette
 
 from server.app import create_app
 from server.db.migrate import migrate
+from server.db.pool import connect
 from server.domain.demo import load_fair
 from server.runtime import Runtime
 from server.services import ServiceUrls, drop_database, ensure_database, locate_services
@@ -33,7 +34,7 @@ async def database_url(service_urls: ServiceUrls) -> AsyncIterator[str]:
     """A database of this run's own, migrated and loaded with the demo fair."""
     name = f"salon_test_{os.getpid()}_{secrets.token_hex(3)}"
     dsn = await ensure_database(service_urls, name)
-    conn = await asyncpg.connect(dsn)
+    conn = await connect(dsn)
     try:
         await migrate(conn)
         await load_fair(conn)
@@ -115,7 +116,7 @@ async def http(live: LiveServer) -> AsyncIterator[httpx.AsyncClient]:
 
 @pytest.fixture
 async def db(database_url: str) -> AsyncIterator[asyncpg.Connection[Any]]:
-    conn = await asyncpg.connect(database_url)
+    conn = await connect(database_url)
     yield conn
     await conn.close()
 

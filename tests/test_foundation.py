@@ -151,3 +151,9 @@ def test_docker_compose_file_is_valid() -> None:
 
 async def test_live_server_fixture_serves_the_real_app(live: LiveServer) -> None:
     assert live.runtime.statements is not None
+
+
+async def test_graphiql_is_served_to_browsers(http: httpx.AsyncClient) -> None:
+    response = await http.get("/graphql", headers={"Accept": "text/html"})
+    assert response.status_code == 200
+    assert "graphiql" in response.text.lower()

@@ -13,13 +13,12 @@ from tests.conftest import LiveServer
 async def test_gql_client_reads_the_agenda_and_sees_error_codes(live: LiveServer) -> None:
     transport = HTTPXAsyncTransport(url=live.graphql_url)
     async with Client(transport=transport, fetch_schema_from_transport=True) as session:
-        data = await session.execute(
-            gql("""query($day: Date!) {
+        keynotes = gql("""query($day: Date!) {
                      event { name(lang: EN) }
                      sessions(filter: {day: $day, kinds: [KEYNOTE]}) {
-                       totalCount nodes { title startsAt speakers { name } } } }"""),
-            variable_values={"day": "2026-12-03"},
-        )
+                       totalCount nodes { title startsAt speakers { name } } } }""")
+        keynotes.variable_values = {"day": "2026-12-03"}
+        data = await session.execute(keynotes)
         assert data["event"]["name"].startswith("SISTEP")
         assert data["sessions"]["totalCount"] == len(data["sessions"]["nodes"]) >= 1
         assert all(n["startsAt"].startswith("2026-12-03T") for n in data["sessions"]["nodes"])

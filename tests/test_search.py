@@ -10,7 +10,7 @@ import pytest
 from tests.conftest import GraphQLClient
 
 SEARCH = """query($text: String!, $first: Int) { search(text: $text, first: $first) {
-  sessions { id title titleEn: title(lang: EN) }
+  sessions { id title titleEn: title(lang: EN) abstract abstractEn: abstract(lang: EN) }
   exhibitors { id name description sectors booths { code } }
   speakers { id name organisation } } }"""
 

@@ -6,16 +6,22 @@ from typing import Any
 
 import asyncpg
 import orjson
+from asyncpg.connection import LoggedQuery
 
 
 class StatementCounter:
-    """Counts statements sent to PostgreSQL by this process's pool."""
+    """Counts the statements this process's pool sends (not the pool's own resets)."""
 
     def __init__(self) -> None:
-        self.count = 0
+        self.statements: list[str] = []
 
-    def __call__(self, _record: object) -> None:
-        self.count += 1
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+    def __call__(self, record: LoggedQuery) -> None:
+        if not record.query.startswith("SELECT pg_advisory_unlock_all()"):
+            self.statements.append(record.query)
 
 
 async def _init_connection(conn: asyncpg.Connection[Any]) -> None:
@@ -26,6 +32,13 @@ async def _init_connection(conn: asyncpg.Connection[Any]) -> None:
             encoder=lambda value: orjson.dumps(value).decode(),
             decoder=orjson.loads,
         )
+
+
+async def connect(dsn: str) -> asyncpg.Connection[Any]:
+    """One connection with the same codecs as the pool's (for commands and tests)."""
+    conn: asyncpg.Connection[Any] = await asyncpg.connect(dsn)
+    await _init_connection(conn)
+    return conn
 
 
 async def create_pool(
