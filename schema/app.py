@@ -11,6 +11,7 @@ from strawberry.schema.config import StrawberryConfig
 
 from schema.errors import give_code
 from schema.limits import limit_extensions
+from schema.mutation import Mutation
 from schema.query import Query
 from schema.response_cache import ResponseCache
 from schema.scalars import SCALAR_MAP
@@ -29,6 +30,7 @@ def build_schema(settings: Settings | None = None) -> SalonSchema:
     settings = settings or Settings()
     return SalonSchema(
         query=Query,
+        mutation=Mutation,
         config=StrawberryConfig(scalar_map=SCALAR_MAP),
         extensions=[
             *limit_extensions(settings),

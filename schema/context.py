@@ -13,7 +13,9 @@ from strawberry.types import Info as StrawberryInfo
 
 from schema.loaders import Loaders
 from schema.types.enums import Lang
+from server.auth.viewer import Viewer, require_role, require_viewer
 from server.clock import Clock
+from server.runtime import Runtime
 from server.settings import Settings
 
 
@@ -21,18 +23,46 @@ from server.settings import Settings
 class Context:
     request: Request | WebSocket
     response: Response | WebSocket | None
-    db: asyncpg.Pool[asyncpg.Record]
-    settings: Settings
-    clock: Clock
+    runtime: Runtime
+    #: The signed-in person, None when anonymous (resolved once per request/socket).
+    viewer: Viewer | None = None
     #: Default language of text fields when `lang` is not given (Accept-Language).
     lang: Lang = Lang.FR
+    #: The websocket's connection_init payload (Strawberry fills it in).
+    connection_params: object = None
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:
-        self.loaders = Loaders.for_operation(self.db)
+        self.renew_loaders()
+
+    def renew_loaders(self) -> None:
+        """Fresh DataLoaders (their caches must not outlive one operation)."""
+        self.loaders = Loaders.for_operation(
+            self.db, self.viewer.id if self.viewer is not None else None
+        )
+
+    @property
+    def db(self) -> asyncpg.Pool[asyncpg.Record]:
+        return self.runtime.pool
+
+    @property
+    def settings(self) -> Settings:
+        return self.runtime.settings
+
+    @property
+    def clock(self) -> Clock:
+        return self.runtime.clock
 
     def text_lang(self, lang: Lang | None) -> Lang:
         return lang or self.lang
+
+    def signed_in(self) -> Viewer:
+        """The viewer; UNAUTHENTICATED when anonymous."""
+        return require_viewer(self.viewer)
+
+    def with_role(self, *roles: str) -> Viewer:
+        """The viewer holding one of `roles`; UNAUTHENTICATED or FORBIDDEN otherwise."""
+        return require_role(self.viewer, *roles)
 
 
 Info = StrawberryInfo[Context, Any]

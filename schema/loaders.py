@@ -9,10 +9,11 @@ from typing import Any, Protocol, TypeVar
 
 from strawberry.dataloader import DataLoader
 
-from server.db.queries import agenda, exhibitors, venue
+from server.db.queries import agenda, exhibitors, plans, venue
 from server.db.queries.agenda import SessionRow, TrackRow
 from server.db.queries.common import Executor
 from server.db.queries.exhibitors import ExhibitorRow, SpeakerRow
+from server.db.queries.plans import RegistrationRow
 from server.db.queries.venue import BoothRow, HallRow, RoomRow
 
 
@@ -67,9 +68,14 @@ class Loaders:
     booths_of_exhibitor: DataLoader[str, list[BoothRow]]
     booths_in_hall: DataLoader[str, list[BoothRow]]
     rooms_in_hall: DataLoader[str, list[RoomRow]]
+    registered_count: DataLoader[str, int]
+    #: The viewer's own plan; None when anonymous.
+    viewer_bookmarked: DataLoader[str, bool] | None
+    viewer_registration: DataLoader[str, RegistrationRow | None] | None
+    viewer_follows: DataLoader[str, bool] | None
 
     @classmethod
-    def for_operation(cls, db: Executor) -> Loaders:
+    def for_operation(cls, db: Executor, viewer_id: int | None) -> Loaders:
         return cls(
             session=by_id(db, agenda.sessions_by_ids),
             track=by_id(db, agenda.tracks_by_ids),
@@ -84,7 +90,40 @@ class Loaders:
             booths_of_exhibitor=grouped(db, venue.booths_of_exhibitors, _keyed("exhibitor_id")),
             booths_in_hall=grouped(db, venue.booths_in_halls, _keyed("hall_id")),
             rooms_in_hall=grouped(db, venue.rooms_in_halls, _keyed("hall_id")),
+            registered_count=DataLoader(load_fn=lambda ids: _counts(db, ids)),
+            viewer_bookmarked=None
+            if viewer_id is None
+            else _membership(lambda ids: plans.bookmarked_among(db, viewer_id, ids)),
+            viewer_registration=None
+            if viewer_id is None
+            else by_key(lambda ids: plans.registrations_among(db, viewer_id, ids), "session_id"),
+            viewer_follows=None
+            if viewer_id is None
+            else _membership(lambda ids: plans.followed_among(db, viewer_id, ids)),
         )
+
+
+def by_key(
+    fetch: Callable[[Sequence[str]], Awaitable[list[Any]]], attribute: str
+) -> DataLoader[str, Any]:
+    async def load(keys: list[str]) -> list[Any]:
+        found = {getattr(row, attribute): row for row in await fetch(keys)}
+        return [found.get(k) for k in keys]
+
+    return DataLoader(load_fn=load)
+
+
+def _membership(fetch: Callable[[Sequence[str]], Awaitable[set[str]]]) -> DataLoader[str, bool]:
+    async def load(keys: list[str]) -> list[bool]:
+        members = await fetch(keys)
+        return [k in members for k in keys]
+
+    return DataLoader(load_fn=load)
+
+
+async def _counts(db: Executor, ids: list[str]) -> list[int]:
+    counts = await plans.registered_counts(db, ids)
+    return [counts.get(i, 0) for i in ids]
 
 
 def _pair(row: tuple[str, Any]) -> tuple[Hashable, Any]:

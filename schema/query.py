@@ -5,6 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from schema.context import Info
+from schema.types.accounts import Me
 from schema.types.agenda import Event, PageInfo, Session, SessionConnection, SessionFilter
 from schema.types.directory import (
     Exhibitor,
@@ -44,7 +45,7 @@ def _session_query(f: SessionFilter | None) -> SessionQuery:
 
 
 async def _route(info: Info, from_id: strawberry.ID, to_id: strawberry.ID) -> Route | None:
-    found = await routing.route(info.context.db, from_id, to_id)
+    found = await routing.route(info.context.db, info.context.runtime.walkways, from_id, to_id)
     return Route.from_model(found) if found else None
 
 
@@ -144,6 +145,11 @@ class Query:
     async def venue(self, info: Info) -> Venue:
         event = await agenda.get_event(info.context.db)
         return Venue(name=event.row.venue_name, address=event.row.address)
+
+    @strawberry.field(description="The signed-in person; null when anonymous.")
+    async def me(self, info: Info) -> Me | None:
+        viewer = info.context.viewer
+        return None if viewer is None else Me.from_row(viewer.person)
 
     route: Route | None = strawberry.field(
         resolver=_route,

@@ -11,11 +11,15 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
 from strawberry.types import ExecutionResult
+from strawberry.types.unset import UNSET, UnsetType
 
 from schema.context import Context, lang_from_header
 from schema.response_cache import GZIP_MIN_BYTES, CachedResponse, CacheKey, ResponseCache
+from server.auth.viewer import authenticate
 from server.db.queries.agenda import agenda_version
+from server.domain.errors import DomainError
 from server.runtime import runtime_of
 
 
@@ -25,15 +29,31 @@ class SalonGraphQL(GraphQL[Context, None]):
         self.cache = cache
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
-        runtime = runtime_of(request)
         return Context(
             request=request,
             response=response,
-            db=runtime.pool,
-            settings=runtime.settings,
-            clock=runtime.clock,
+            runtime=runtime_of(request),
+            # HTTP: resolved in __call__; websockets: in on_ws_connect.
+            viewer=getattr(request.state, "viewer", None),
             lang=lang_from_header(request.headers.get("accept-language")),
         )
+
+    async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
+        """Auth happens once per socket, from `authorization` in connection_init."""
+        params = context.connection_params if isinstance(context.connection_params, dict) else {}
+        authorization = params.get("authorization") or params.get("Authorization")
+        try:
+            viewer = await authenticate(
+                context.db,
+                authorization if isinstance(authorization, str) else None,
+                context.clock.now(),
+            )
+        except DomainError as refused:
+            raise ConnectionRejectionError({"message": refused.message}) from None
+        context.viewer = viewer
+        context.renew_loaders()
+        no_payload: UnsetType = UNSET
+        return no_payload
 
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
@@ -44,10 +64,18 @@ class SalonGraphQL(GraphQL[Context, None]):
         return await super().process_result(request, result)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not self.cache.enabled:
+        if scope["type"] != "http":
             await super().__call__(scope, receive, send)
             return
         request = Request(scope, receive)
+        runtime = runtime_of(request)
+        try:
+            request.state.viewer = await authenticate(
+                runtime.pool, request.headers.get("authorization"), runtime.clock.now()
+            )
+        except DomainError as refused:
+            await _error_response(refused)(scope, receive, send)
+            return
         key = await self._cache_key(request)
         entry = self.cache.get(key) if key is not None else None
         if entry is None:
@@ -70,6 +98,8 @@ class SalonGraphQL(GraphQL[Context, None]):
 
     async def _cache_key(self, request: Request) -> CacheKey | None:
         """The key when this request may be served from cache, else None."""
+        if not self.cache.enabled:
+            return None
         data = await _request_data(request)
         if data is None:
             return None
@@ -118,6 +148,15 @@ async def _request_data(request: Request) -> tuple[str, str | None, object] | No
     if not isinstance(variables, dict | None):
         return None
     return query, operation_name, variables
+
+
+def _error_response(error: DomainError) -> Response:
+    """A refused request as GraphQL-over-HTTP says: status 200, `errors`, no `data`."""
+    body = {
+        "data": None,
+        "errors": [{"message": error.message, "extensions": {"code": error.code.value}}],
+    }
+    return Response(orjson.dumps(body), media_type="application/json")
 
 
 def _cached_response(request: Request, entry: CachedResponse) -> Response:

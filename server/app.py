@@ -17,7 +17,7 @@ from server.clock import Clock, clock_from_setting
 from server.db.pool import StatementCounter, create_pool
 from server.middleware import RequestLog
 from server.routes import healthz, readyz, venue_geojson
-from server.runtime import Runtime
+from server.runtime import Runtime, mailer_from
 from server.services import ensure_database, locate_services
 from server.settings import Settings
 
@@ -36,7 +36,12 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         )
         redis = Redis.from_url(urls.redis_url)
         app.state.runtime = Runtime(
-            settings=settings, clock=clock, pool=pool, redis=redis, statements=counter
+            settings=settings,
+            clock=clock,
+            pool=pool,
+            redis=redis,
+            mailer=mailer_from(settings),
+            statements=counter,
         )
         # Start-up objects live for the whole process: keep them out of every GC pass.
         gc.freeze()

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import timedelta
 
 import asyncpg
 from redis.asyncio import Redis
 from starlette.requests import HTTPConnection
 
+from server.auth.mailer import LogMailer, Mailer, SmtpMailer
+from server.auth.signin import Auth
 from server.clock import Clock
 from server.db.pool import StatementCounter
+from server.domain.routing import WalkwayCache
 from server.settings import Settings
 
 
@@ -19,7 +23,31 @@ class Runtime:
     clock: Clock
     pool: asyncpg.Pool[asyncpg.Record]
     redis: Redis
+    mailer: Mailer
+    walkways: WalkwayCache = field(default_factory=WalkwayCache)
     statements: StatementCounter | None = None
+
+    @property
+    def auth(self) -> Auth:
+        return Auth(
+            pool=self.pool,
+            redis=self.redis,
+            mailer=self.mailer,
+            token_lifetime=timedelta(days=self.settings.token_days),
+        )
+
+
+def mailer_from(settings: Settings) -> Mailer:
+    if not settings.smtp_host:
+        return LogMailer()
+    return SmtpMailer(
+        host=settings.smtp_host,
+        port=settings.smtp_port,
+        sender=settings.smtp_sender,
+        username=settings.smtp_username,
+        password=settings.smtp_password,
+        starttls=settings.smtp_starttls,
+    )
 
 
 def runtime_of(connection: HTTPConnection) -> Runtime:

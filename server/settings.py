@@ -36,6 +36,17 @@ class Settings:
     max_query_depth: int = 10
     max_query_tokens: int = 2_000
     max_query_aliases: int = 30
+    #: Base URL clients reach this server at (used in calendar feed URLs).
+    public_url: str = "http://127.0.0.1:8000"
+    #: Days a bearer token stays valid.
+    token_days: int = 30
+    #: SMTP server for sign-in codes; unset: codes are written to the server log.
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_sender: str = "Salon SISTEP <no-reply@salon.example>"
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = False
     #: Show GraphiQL at GET /graphql.
     graphiql: bool = True
     #: Count SQL statements per process (used by the N+1 tests).

@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from schema.context import Info
-from schema.types.enums import Lang, SessionKind, SessionStatus, pick, pick_optional
+from schema.types.enums import (
+    Lang,
+    RegistrationStatus,
+    SessionKind,
+    SessionStatus,
+    pick,
+    pick_optional,
+)
 from server.db.queries import agenda as agenda_sql
 from server.db.queries.agenda import SessionRow, TrackRow
 from server.domain.agenda import Event as EventModel
@@ -157,6 +164,24 @@ class Session:
             return None
         row = await info.context.loaders.exhibitor.load(self.row.exhibitor_id)
         return Exhibitor.from_row(row) if row else None
+
+    @strawberry.field
+    async def seats_left(self, info: Info) -> int | None:
+        if self.row.capacity is None:
+            return None
+        registered = await info.context.loaders.registered_count.load(self.row.id)
+        return max(self.row.capacity - registered, 0)
+
+    @strawberry.field
+    async def viewer_has_bookmarked(self, info: Info) -> bool:
+        loader = info.context.loaders.viewer_bookmarked
+        return False if loader is None else await loader.load(self.row.id)
+
+    @strawberry.field
+    async def viewer_registration(self, info: Info) -> RegistrationStatus | None:
+        loader = info.context.loaders.viewer_registration
+        found = None if loader is None else await loader.load(self.row.id)
+        return None if found is None else RegistrationStatus(found.status)
 
 
 @strawberry.type

@@ -83,6 +83,11 @@ class Exhibitor:
         rows = await info.context.loaders.demos_of_exhibitor.load(self.row.id)
         return [Session.from_row(r) for r in rows]
 
+    @strawberry.field
+    async def viewer_follows(self, info: Info) -> bool:
+        loader = info.context.loaders.viewer_follows
+        return False if loader is None else await loader.load(self.row.id)
+
 
 @strawberry.type
 class SpeakerConnection:

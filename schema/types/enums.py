@@ -62,3 +62,17 @@ def pick(lang: Lang, fr: str, en: str | None) -> str:
 
 def pick_optional(lang: Lang, fr: str | None, en: str | None) -> str | None:
     return en if lang is Lang.EN and en else fr
+
+
+@strawberry.enum
+class RegistrationStatus(Enum):
+    REGISTERED = "REGISTERED"
+    WAITLISTED = "WAITLISTED"
+
+
+@strawberry.enum
+class ConflictKind(Enum):
+    """Why two sessions of a schedule cannot both be attended."""
+
+    OVERLAP = "OVERLAP"
+    TOO_FAR_TO_WALK = "TOO_FAR_TO_WALK"

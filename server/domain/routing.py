@@ -7,6 +7,7 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass
 
+from server.db.queries import agenda as agenda_sql
 from server.db.queries import venue as sql
 from server.db.queries.common import Executor
 from server.db.queries.venue import WalkwayEdge, WalkwayNode
@@ -71,10 +72,24 @@ async def load_graph(db: Executor) -> WalkwayGraph:
     return WalkwayGraph(await sql.walkway_nodes(db), await sql.walkway_edges(db))
 
 
-async def route(db: Executor, from_id: str, to_id: str) -> Route | None:
+class WalkwayCache:
+    """The walkway graph of one process, rebuilt when the agenda version moves."""
+
+    def __init__(self) -> None:
+        self._version = -1
+        self._graph = WalkwayGraph([], [])
+
+    async def graph(self, db: Executor) -> WalkwayGraph:
+        version = await agenda_sql.agenda_version(db)
+        if version != self._version:
+            self._graph, self._version = await load_graph(db), version
+        return self._graph
+
+
+async def route(db: Executor, walkways: WalkwayCache, from_id: str, to_id: str) -> Route | None:
     """NOT_FOUND when either end is not a booth, room or point of interest."""
     for place_id in (from_id, to_id):
         if await sql.place_kind(db, place_id) is None:
             raise not_found(f"No booth, room or point of interest has the id {place_id!r}.")
-    graph = await load_graph(db)
+    graph = await walkways.graph(db)
     return graph.shortest(from_id, to_id)

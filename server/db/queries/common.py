@@ -5,9 +5,12 @@ from __future__ import annotations
 from typing import Any, TypeAlias
 
 import asyncpg
+from asyncpg.pool import PoolConnectionProxy
 
 #: A pool (acquires per statement) or a connection (inside a transaction).
-Executor: TypeAlias = "asyncpg.Pool[asyncpg.Record] | asyncpg.Connection[Any]"
+Executor: TypeAlias = (
+    "asyncpg.Pool[asyncpg.Record] | asyncpg.Connection[Any] | PoolConnectionProxy[Any]"
+)
 
 
 def text_match(alias: str, param: int) -> str:

@@ -1,0 +1,121 @@
+"""GraphQL types of people and their plans: Me, schedules, registrations, sign-in."""
+
+from __future__ import annotations
+
+import strawberry
+
+from schema.context import Info
+from schema.types.agenda import Session
+from schema.types.directory import Exhibitor, Speaker
+from schema.types.enums import ConflictKind, RegistrationStatus, Role
+from server.db.queries import plans as plans_sql
+from server.db.queries.accounts import PersonRow
+from server.db.queries.plans import RegistrationRow
+from server.domain import schedule as schedule_domain
+from server.domain.plans import check_session
+
+
+@strawberry.type
+class ScheduleConflict:
+    first: Session
+    second: Session
+    kind: ConflictKind
+    walking_minutes: float | None = strawberry.field(
+        description="For TOO_FAR_TO_WALK: minutes of walking between the two places."
+    )
+
+
+@strawberry.type
+class Schedule:
+    sessions: list[Session]
+    conflicts: list[ScheduleConflict]
+
+
+@strawberry.type
+class Registration:
+    session: Session
+    status: RegistrationStatus
+    waitlist_position: int | None
+
+    @classmethod
+    def from_row(cls, session: Session, row: RegistrationRow) -> Registration:
+        return cls(
+            session=session,
+            status=RegistrationStatus(row.status),
+            waitlist_position=row.waitlist_position,
+        )
+
+
+@strawberry.type
+class Me:
+    id: strawberry.ID
+    name: str | None
+    email: str | None
+    roles: list[Role]
+    person: strawberry.Private[PersonRow]
+
+    @classmethod
+    def from_row(cls, row: PersonRow) -> Me:
+        return cls(
+            id=strawberry.ID(str(row.id)),
+            name=row.name,
+            email=row.email,
+            roles=[Role(r) for r in row.roles],
+            person=row,
+        )
+
+    @strawberry.field
+    async def schedule(self, info: Info) -> Schedule:
+        found = await schedule_domain.schedule(
+            info.context.db, info.context.runtime.walkways, self.person.id
+        )
+        return Schedule(
+            sessions=[Session.from_row(s) for s in found.sessions],
+            conflicts=[
+                ScheduleConflict(
+                    first=Session.from_row(c.first),
+                    second=Session.from_row(c.second),
+                    kind=ConflictKind(c.kind.value),
+                    walking_minutes=c.walking_minutes,
+                )
+                for c in found.conflicts
+            ],
+        )
+
+    @strawberry.field(
+        description="A secret iCalendar feed URL of the personal schedule (webcal-subscribable)."
+    )
+    def calendar_url(self, info: Info) -> str:
+        base = info.context.settings.public_url.rstrip("/")
+        return f"{base}/calendar/{self.person.calendar_token}.ics"
+
+    @strawberry.field
+    async def followed_exhibitors(self, info: Info) -> list[Exhibitor]:
+        ids = await plans_sql.followed_exhibitor_ids(info.context.db, self.person.id)
+        rows = await info.context.loaders.exhibitor.load_many(ids)
+        return [Exhibitor.from_row(r) for r in rows if r is not None]
+
+    @strawberry.field(description="Set when the person is a speaker: their talks.")
+    async def speaker(self, info: Info) -> Speaker | None:
+        if self.person.speaker_id is None:
+            return None
+        row = await info.context.loaders.speaker.load(self.person.speaker_id)
+        return Speaker.from_row(row) if row else None
+
+    @strawberry.field(description="Set when the person is exhibitor staff.")
+    async def exhibitor(self, info: Info) -> Exhibitor | None:
+        if self.person.exhibitor_id is None:
+            return None
+        row = await info.context.loaders.exhibitor.load(self.person.exhibitor_id)
+        return Exhibitor.from_row(row) if row else None
+
+
+@strawberry.type
+class AuthPayload:
+    token: str
+    me: Me
+
+
+async def session_of(info: Info, session_id: str) -> Session:
+    """The session as a GraphQL object; NOT_FOUND when there is none."""
+    return Session.from_row(await check_session(info.context.db, session_id))

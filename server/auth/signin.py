@@ -1,0 +1,169 @@
+"""Passwordless sign-in: e-mailed codes, badge codes, bearer tokens, sign-out."""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import asyncpg
+from redis.asyncio import Redis
+
+from server.auth.mailer import Mailer
+from server.auth.rate_limit import FailureLimit
+from server.auth.tokens import (
+    hash_secret,
+    hash_sign_in_code,
+    new_bearer_token,
+    new_calendar_token,
+    new_sign_in_code,
+)
+from server.auth.viewer import Viewer
+from server.db.queries import accounts as sql
+from server.db.queries.accounts import PersonRow
+from server.db.queries.common import Executor
+from server.domain.errors import DomainError, ErrorCode, bad_input
+
+log = logging.getLogger(__name__)
+
+CODE_LIFETIME = timedelta(minutes=10)
+WRONG_CODES = FailureLimit("sign-in-code", attempts=5, lock_seconds=15 * 60)
+CODE_REQUESTS = FailureLimit("code-requests", attempts=5, lock_seconds=15 * 60)
+WRONG_BADGES = FailureLimit("badge", attempts=10, lock_seconds=15 * 60)
+
+_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
+_CODE = re.compile(r"^\d{6}$")
+
+
+@dataclass(frozen=True, slots=True)
+class SignedIn:
+    token: str
+    person: PersonRow
+
+
+@dataclass(frozen=True, slots=True)
+class Auth:
+    """What sign-in needs from the process."""
+
+    pool: asyncpg.Pool[asyncpg.Record]
+    redis: Redis
+    mailer: Mailer
+    token_lifetime: timedelta
+
+
+def check_email(email: str) -> str:
+    normalised = email.strip().lower()
+    if len(normalised) > 254 or not _EMAIL.match(normalised):
+        raise bad_input(f"{email!r} is not an e-mail address.")
+    return normalised
+
+
+def _rate_limited(seconds: int, what: str) -> DomainError:
+    minutes = max(1, round(seconds / 60))
+    return DomainError(ErrorCode.RATE_LIMITED, f"{what} Try again in {minutes} minutes.")
+
+
+async def request_sign_in_code(auth: Auth, email: str, now: datetime) -> None:
+    """Mail a 6-digit code. Says nothing of whether the address is known."""
+    email = check_email(email)
+    locked = await CODE_REQUESTS.seconds_locked(auth.redis, email)
+    if locked:
+        raise _rate_limited(locked, "Too many codes were asked for this address.")
+    await CODE_REQUESTS.record_failure(auth.redis, email)  # counts requests, not failures
+    code = new_sign_in_code()
+    await sql.insert_sign_in_code(
+        auth.pool, email, hash_sign_in_code(email, code), now, now + CODE_LIFETIME
+    )
+    try:
+        await auth.mailer.send(
+            email,
+            f"Votre code Salon : {code} / Your Salon code: {code}",
+            f"Votre code de connexion est {code}. Il expire dans 10 minutes.\n"
+            f"Your sign-in code is {code}. It expires in 10 minutes.\n",
+        )
+    except Exception:  # a failing mail server must not tell anything to the asker
+        log.exception("could not send the sign-in code", extra={"to": email})
+
+
+async def sign_in(auth: Auth, email: str, code: str, now: datetime) -> SignedIn:
+    email = check_email(email)
+    code = code.strip()
+    if not _CODE.match(code):
+        raise bad_input("The code is the 6 digits from the e-mail.")
+    locked = await WRONG_CODES.seconds_locked(auth.redis, email)
+    if locked:
+        raise _rate_limited(locked, "Too many wrong codes for this address.")
+    async with auth.pool.acquire() as conn, conn.transaction():
+        if not await sql.use_sign_in_code(conn, email, hash_sign_in_code(email, code), now):
+            await WRONG_CODES.record_failure(auth.redis, email)
+            raise DomainError(
+                ErrorCode.UNAUTHENTICATED, "That code is wrong or has expired; ask for a new one."
+            )
+        person = await sql.person_by_email(conn, email)
+        if person is None:
+            person_id = await sql.upsert_person(
+                conn,
+                email=email,
+                name=None,
+                badge_code=None,
+                speaker_id=None,
+                exhibitor_id=None,
+                calendar_token=new_calendar_token(),
+            )
+            await sql.add_roles(conn, person_id, ["ATTENDEE"])
+        signed_in = await _issue_token(
+            conn, email_or_id=email, now=now, lifetime=auth.token_lifetime
+        )
+    await WRONG_CODES.reset(auth.redis, email)
+    return signed_in
+
+
+async def sign_in_with_badge(auth: Auth, badge_code: str, client: str, now: datetime) -> SignedIn:
+    """`client` (the caller's address) is what wrong guesses are counted against."""
+    badge_code = badge_code.strip()
+    if not badge_code or len(badge_code) > 64:
+        raise bad_input("Type the code printed under the QR code of your badge.")
+    locked = await WRONG_BADGES.seconds_locked(auth.redis, client)
+    if locked:
+        raise _rate_limited(locked, "Too many wrong badge codes.")
+    async with auth.pool.acquire() as conn, conn.transaction():
+        person = await sql.person_by_badge(conn, badge_code)
+        if person is None:
+            await WRONG_BADGES.record_failure(auth.redis, client)
+            raise DomainError(ErrorCode.UNAUTHENTICATED, "No badge has that code.")
+        return await _issue_token(
+            conn, email_or_id=person.id, now=now, lifetime=auth.token_lifetime
+        )
+
+
+async def issue_token(
+    db: Executor,
+    person_id: int,
+    now: datetime,
+    lifetime: timedelta,
+) -> str:
+    token = new_bearer_token()
+    await sql.insert_token(db, hash_secret(token), person_id, now, now + lifetime)
+    return token
+
+
+async def _issue_token(
+    conn: Executor,
+    *,
+    email_or_id: str | int,
+    now: datetime,
+    lifetime: timedelta,
+) -> SignedIn:
+    person = (
+        await sql.person_by_email(conn, email_or_id)
+        if isinstance(email_or_id, str)
+        else await sql.person_by_id(conn, email_or_id)
+    )
+    if person is None:  # created or found in this same transaction
+        raise LookupError(f"person {email_or_id} vanished")
+    return SignedIn(token=await issue_token(conn, person.id, now, lifetime), person=person)
+
+
+async def sign_out(auth: Auth, viewer: Viewer, now: datetime) -> None:
+    await sql.revoke_token(auth.pool, viewer.token_hash, now)
