@@ -5,11 +5,11 @@ from __future__ import annotations
 import strawberry
 
 from schema.context import Info
-from schema.types.accounts import AuthPayload, Me, Registration, session_of
+from schema.types.accounts import AuthPayload, Me, Registration, calendar_url, session_of
 from schema.types.agenda import Session
 from schema.types.directory import Exhibitor
 from server.auth import signin
-from server.domain import plans
+from server.domain import people, plans
 
 
 def _client_address(info: Info) -> str:
@@ -45,6 +45,14 @@ class Mutation:
         viewer = info.context.signed_in()
         await signin.sign_out(info.context.runtime.auth, viewer, info.context.clock.now())
         return True
+
+    @strawberry.mutation(
+        description="A new secret calendar feed URL; the previous one stops working."
+    )
+    async def renew_calendar_url(self, info: Info) -> str:
+        viewer = info.context.signed_in()
+        token = await people.renew_calendar_token(info.context.db, viewer.id)
+        return calendar_url(info.context.settings.public_url, token)
 
     @strawberry.mutation
     async def bookmark_session(self, info: Info, session_id: strawberry.ID) -> Session:

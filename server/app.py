@@ -16,7 +16,7 @@ from schema.app import graphql_view
 from server.clock import Clock, clock_from_setting
 from server.db.pool import StatementCounter, create_pool
 from server.middleware import RequestLog
-from server.routes import healthz, readyz, venue_geojson
+from server.routes import calendar_feed, healthz, readyz, venue_geojson
 from server.runtime import Runtime, mailer_from
 from server.services import ensure_database, locate_services
 from server.settings import Settings
@@ -59,6 +59,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/venue.geojson", venue_geojson),
+            Route("/calendar/{token}.ics", calendar_feed),
         ],
         middleware=[
             Middleware(RequestLog),

@@ -1,4 +1,4 @@
-"""The `salon` command: serve, migrate, demo."""
+"""The `salon` command: serve, migrate, demo, user add, token."""
 
 from __future__ import annotations
 
@@ -8,13 +8,19 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from datetime import timedelta
 
 import asyncpg
 
-from server.clock import parse_instant
+from server.auth.signin import check_email, issue_token
+from server.auth.viewer import ROLES
+from server.clock import clock_from_setting, parse_instant
 from server.db.migrate import migrate
 from server.db.pool import connect
-from server.domain.demo import load_fair
+from server.db.queries.accounts import person_by_email
+from server.domain.demo import demo_people, load_fair
+from server.domain.errors import DomainError, ErrorCode
+from server.domain.people import NewPerson, add_person
 from server.logs import configure_logging
 from server.services import ensure_database, locate_services
 from server.settings import Settings, env_name
@@ -46,6 +52,50 @@ async def _demo(settings: Settings) -> None:
     finally:
         await conn.close()
     log.info("demo fair SISTEP INDUSTRIEL 2026 loaded", extra={"rows": counts})
+    print(_demo_sign_in_help())
+
+
+def _demo_sign_in_help() -> str:
+    lines = [
+        "Demo accounts (mutation signInWithBadge(badgeCode: ...), or requestSignInCode +",
+        "signIn with the code written to the server log, or `salon token EMAIL`):",
+    ]
+    for person in demo_people():
+        roles = "+".join(r.lower() for r in person.roles)
+        lines.append(f"  {roles:<20} {person.badge_code:<16} {person.email}  ({person.name})")
+    return "\n".join(lines)
+
+
+async def _user_add(settings: Settings, args: argparse.Namespace) -> None:
+    conn = await _connect(settings)
+    try:
+        async with conn.transaction():
+            person_id = await add_person(
+                conn,
+                NewPerson(
+                    email=args.email,
+                    roles=args.role,
+                    name=args.name,
+                    speaker_id=args.speaker,
+                    exhibitor_id=args.exhibitor,
+                ),
+            )
+    finally:
+        await conn.close()
+    print(f"person {person_id}: {args.email} ({', '.join(args.role)})")
+
+
+async def _token(settings: Settings, email: str) -> None:
+    conn = await _connect(settings)
+    try:
+        person = await person_by_email(conn, check_email(email))
+        if person is None:
+            raise DomainError(ErrorCode.NOT_FOUND, f"Nobody has the address {email}.")
+        clock = clock_from_setting(settings.now)
+        token = await issue_token(conn, person.id, clock.now(), timedelta(days=settings.token_days))
+    finally:
+        await conn.close()
+    print(token)
 
 
 def _serve(settings: Settings, args: argparse.Namespace) -> None:
@@ -82,13 +132,32 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     commands.add_parser("migrate", help="apply pending database migrations")
     commands.add_parser("demo", help="migrate, then load (or refresh) SISTEP INDUSTRIEL 2026")
+    user = commands.add_parser("user", help="manage people").add_subparsers(
+        dest="user_command", required=True
+    )
+    add = user.add_parser("add", help="create a person, or give an existing one more roles")
+    add.add_argument("email")
+    add.add_argument(
+        "--role", action="append", required=True, choices=ROLES, help="repeat for several roles"
+    )
+    add.add_argument("--name")
+    add.add_argument("--speaker", help="speaker id this person is (role SPEAKER)")
+    add.add_argument("--exhibitor", help="exhibitor id this person works for (role EXHIBITOR)")
+    token = commands.add_parser("token", help="print a new bearer token for a person")
+    token.add_argument("email")
     args = parser.parse_args(argv)
 
-    if args.command == "serve":
-        _serve(settings, args)
-    elif args.command == "migrate":
-        asyncio.run(_migrate(settings))
-    elif args.command == "demo":
-        asyncio.run(_demo(settings))
-    else:  # pragma: no cover - argparse refuses unknown commands
-        sys.exit(2)
+    try:
+        if args.command == "serve":
+            _serve(settings, args)
+        elif args.command == "migrate":
+            asyncio.run(_migrate(settings))
+        elif args.command == "demo":
+            asyncio.run(_demo(settings))
+        elif args.command == "user":
+            asyncio.run(_user_add(settings, args))
+        elif args.command == "token":
+            asyncio.run(_token(settings, args.email))
+    except DomainError as refused:
+        print(f"salon: {refused.message}", file=sys.stderr)
+        sys.exit(1)

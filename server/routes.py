@@ -10,6 +10,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 
 from server.db.queries.agenda import agenda_version
+from server.domain.calendar import feed_for_token
+from server.domain.errors import DomainError
 from server.domain.venue import venue_feature_collection
 from server.runtime import runtime_of
 
@@ -52,3 +54,16 @@ async def venue_geojson(request: Request) -> Response:
     if request.headers.get("if-none-match") == etag:
         return Response(status_code=304, headers=headers)
     return Response(body, media_type="application/geo+json", headers=headers)
+
+
+async def calendar_feed(request: Request) -> Response:
+    """GET /calendar/{token}.ics: the personal schedule, with ETag / 304."""
+    runtime = runtime_of(request)
+    try:
+        feed = await feed_for_token(runtime.pool, request.path_params["token"], runtime.clock.now())
+    except DomainError as refused:
+        return PlainTextResponse(refused.message, status_code=404)
+    headers = {"ETag": feed.etag, "Cache-Control": "private, no-cache"}
+    if request.headers.get("if-none-match") == feed.etag:
+        return Response(status_code=304, headers=headers)
+    return Response(feed.body, media_type="text/calendar; charset=utf-8", headers=headers)

@@ -7,6 +7,7 @@ import os
 import secrets
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import asyncpg
@@ -16,9 +17,11 @@ import uvicorn
 from starlette.applications import Starlette
 
 from server.app import create_app
+from server.auth.signin import issue_token
 from server.db.migrate import migrate
 from server.db.pool import connect
 from server.domain.demo import load_fair
+from server.domain.people import NewPerson, add_person
 from server.runtime import Runtime
 from server.services import ServiceUrls, drop_database, ensure_database, locate_services
 from server.settings import Settings
@@ -114,6 +117,70 @@ async def http(live: LiveServer) -> AsyncIterator[httpx.AsyncClient]:
         yield client
 
 
+@dataclass(frozen=True)
+class Person:
+    id: int
+    email: str
+    token: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+
+class People:
+    """Makes people with roles and a live bearer token, straight in the database."""
+
+    def __init__(self, database_url: str) -> None:
+        self.database_url = database_url
+
+    async def make(
+        self,
+        *roles: str,
+        speaker_id: str | None = None,
+        exhibitor_id: str | None = None,
+        name: str | None = None,
+    ) -> Person:
+        email = f"{secrets.token_hex(6)}@test.example"
+        conn = await connect(self.database_url)
+        try:
+            async with conn.transaction():
+                person_id = await add_person(
+                    conn,
+                    NewPerson(
+                        email=email,
+                        roles=roles or ("ATTENDEE",),
+                        name=name,
+                        speaker_id=speaker_id,
+                        exhibitor_id=exhibitor_id,
+                    ),
+                )
+                token = await issue_token(conn, person_id, datetime.now(UTC), timedelta(days=1))
+        finally:
+            await conn.close()
+        return Person(id=person_id, email=email, token=token)
+
+    async def many(self, count: int) -> list[Person]:
+        """`count` attendees, made in one transaction (for the concurrency tests)."""
+        conn = await connect(self.database_url)
+        made = []
+        try:
+            async with conn.transaction():
+                for _ in range(count):
+                    email = f"{secrets.token_hex(6)}@test.example"
+                    person_id = await add_person(conn, NewPerson(email=email, roles=["ATTENDEE"]))
+                    token = await issue_token(conn, person_id, datetime.now(UTC), timedelta(days=1))
+                    made.append(Person(id=person_id, email=email, token=token))
+        finally:
+            await conn.close()
+        return made
+
+
+@pytest.fixture(scope="session")
+def people(database_url: str) -> People:
+    return People(database_url)
+
+
 @pytest.fixture
 async def db(database_url: str) -> AsyncIterator[asyncpg.Connection[Any]]:
     conn = await connect(database_url)
@@ -128,8 +195,14 @@ class GraphQLClient:
         self.http = http
 
     async def __call__(
-        self, query: str, variables: dict[str, Any] | None = None, **headers: str
+        self,
+        query: str,
+        variables: dict[str, Any] | None = None,
+        as_: Person | None = None,
+        **headers: str,
     ) -> dict[str, Any]:
+        if as_ is not None:
+            headers = {**as_.headers, **headers}
         response = await self.http.post(
             "/graphql", json={"query": query, "variables": variables or {}}, headers=headers
         )
@@ -137,15 +210,19 @@ class GraphQLClient:
         body: dict[str, Any] = response.json()
         return body
 
-    async def data(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+    async def data(
+        self, query: str, variables: dict[str, Any] | None = None, as_: Person | None = None
+    ) -> dict[str, Any]:
         """The `data` of a query that must succeed."""
-        body = await self(query, variables)
+        body = await self(query, variables, as_)
         assert "errors" not in body, body["errors"]
         data: dict[str, Any] = body["data"]
         return data
 
-    async def error_codes(self, query: str, variables: dict[str, Any] | None = None) -> list[str]:
-        body = await self(query, variables)
+    async def error_codes(
+        self, query: str, variables: dict[str, Any] | None = None, as_: Person | None = None
+    ) -> list[str]:
+        body = await self(query, variables, as_)
         assert body.get("errors"), f"expected an error, got {body}"
         return [e["extensions"]["code"] for e in body["errors"]]
 
@@ -155,4 +232,12 @@ def gql_http(http: httpx.AsyncClient) -> GraphQLClient:
     return GraphQLClient(http)
 
 
-__all__ = ["GraphQLClient", "LiveServer", "replace", "start_server", "stop_server"]
+__all__ = [
+    "GraphQLClient",
+    "LiveServer",
+    "People",
+    "Person",
+    "replace",
+    "start_server",
+    "stop_server",
+]

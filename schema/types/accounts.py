@@ -86,8 +86,7 @@ class Me:
         description="A secret iCalendar feed URL of the personal schedule (webcal-subscribable)."
     )
     def calendar_url(self, info: Info) -> str:
-        base = info.context.settings.public_url.rstrip("/")
-        return f"{base}/calendar/{self.person.calendar_token}.ics"
+        return calendar_url(info.context.settings.public_url, self.person.calendar_token)
 
     @strawberry.field
     async def followed_exhibitors(self, info: Info) -> list[Exhibitor]:
@@ -114,6 +113,10 @@ class Me:
 class AuthPayload:
     token: str
     me: Me
+
+
+def calendar_url(public_url: str, token: str) -> str:
+    return f"{public_url.rstrip('/')}/calendar/{token}.ics"
 
 
 async def session_of(info: Info, session_id: str) -> Session:

@@ -11,6 +11,7 @@ from typing import Any
 import asyncpg
 
 from server.db.queries import demo as sql
+from server.domain.people import NewPerson, add_person
 
 DEMO_FAIR = "sistep2026"
 
@@ -130,11 +131,31 @@ def fair_rows(folder: Traversable) -> dict[str, list[tuple[object, ...]]]:
     }
 
 
+def demo_people(fair: str = DEMO_FAIR) -> list[NewPerson]:
+    """The fair's demo accounts: attendees with badges, speakers, exhibitor staff, organiser."""
+    folder = resources.files("server.demo") / fair
+    return [
+        NewPerson(
+            email=p["email"],
+            roles=p["roles"],
+            name=p.get("name"),
+            speaker_id=p.get("speaker"),
+            exhibitor_id=p.get("exhibitor"),
+            badge_code=p.get("badge_code"),
+        )
+        for p in _read(folder, "people.json")
+    ]
+
+
 async def load_fair(conn: asyncpg.Connection[Any], fair: str = DEMO_FAIR) -> dict[str, int]:
-    """Load (or reload) a fair in one transaction; return the row count per table."""
+    """Load (or reload) a fair and its demo accounts in one transaction; return the
+    row count per table."""
     folder = resources.files("server.demo") / fair
     rows = fair_rows(folder)
+    people = demo_people(fair)
     async with conn.transaction():
         for table in sql.TABLES:
             await sql.upsert(conn, table, rows[table])
-    return {table: len(table_rows) for table, table_rows in rows.items()}
+        for person in people:
+            await add_person(conn, person)
+    return {table: len(table_rows) for table, table_rows in rows.items()} | {"person": len(people)}

@@ -1,0 +1,66 @@
+"""Accounts made by operators and by the demo loader (sign-in makes attendees itself)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from server.auth.signin import check_email
+from server.auth.tokens import new_calendar_token
+from server.auth.viewer import ROLES
+from server.db.queries import accounts as sql
+from server.db.queries import exhibitors as directory_sql
+from server.db.queries.common import Executor
+from server.domain.errors import bad_input, not_found
+
+
+@dataclass(frozen=True, slots=True)
+class NewPerson:
+    email: str
+    roles: Sequence[str]
+    name: str | None = None
+    speaker_id: str | None = None
+    exhibitor_id: str | None = None
+    badge_code: str | None = None
+
+
+async def check_new_person(db: Executor, person: NewPerson) -> NewPerson:
+    unknown = sorted(set(person.roles) - set(ROLES))
+    if unknown or not person.roles:
+        raise bad_input(f"Roles are {', '.join(ROLES)}; got {list(person.roles)}.")
+    if person.speaker_id and not await directory_sql.speakers_by_ids(db, [person.speaker_id]):
+        raise not_found(f"There is no speaker {person.speaker_id!r}.")
+    if person.exhibitor_id and not await directory_sql.exhibitors_by_ids(db, [person.exhibitor_id]):
+        raise not_found(f"There is no exhibitor {person.exhibitor_id!r}.")
+    return NewPerson(
+        email=check_email(person.email),
+        roles=sorted(set(person.roles)),
+        name=person.name,
+        speaker_id=person.speaker_id,
+        exhibitor_id=person.exhibitor_id,
+        badge_code=person.badge_code,
+    )
+
+
+async def add_person(db: Executor, person: NewPerson) -> int:
+    """Create the person or add to an existing one (roles accumulate); return the id.
+    Run it inside a transaction: it writes two tables."""
+    person = await check_new_person(db, person)
+    person_id = await sql.upsert_person(
+        db,
+        email=person.email,
+        name=person.name,
+        badge_code=person.badge_code,
+        speaker_id=person.speaker_id,
+        exhibitor_id=person.exhibitor_id,
+        calendar_token=new_calendar_token(),
+    )
+    await sql.add_roles(db, person_id, person.roles)
+    return person_id
+
+
+async def renew_calendar_token(db: Executor, person_id: int) -> str:
+    """A new secret calendar URL; the old one stops working at once."""
+    token = new_calendar_token()
+    await sql.set_calendar_token(db, person_id, token)
+    return token
