@@ -29,8 +29,13 @@ class Clock:
         self._frozen = instant
 
     def set(self, instant: datetime) -> None:
+        """Run on from `instant`."""
         self._frozen = None
         self._offset = instant - datetime.now(UTC)
+
+    def reset(self, offset: timedelta = timedelta(0)) -> None:
+        self._frozen = None
+        self._offset = offset
 
 
 def parse_instant(text: str) -> datetime:

@@ -4,20 +4,26 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import secrets
-from collections.abc import AsyncIterator
+import socket
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
+from email import message_from_bytes, policy
+from email.message import EmailMessage
 from typing import Any
 
 import asyncpg
 import httpx
 import pytest
 import uvicorn
+from aiosmtpd.controller import Controller
 from starlette.applications import Starlette
 
 from server.app import create_app
 from server.auth.signin import issue_token
+from server.clock import Clock
 from server.db.migrate import migrate
 from server.db.pool import connect
 from server.domain.demo import load_fair
@@ -47,13 +53,56 @@ async def database_url(service_urls: ServiceUrls) -> AsyncIterator[str]:
     await drop_database(service_urls, name)
 
 
+class Mailbox:
+    """A real SMTP server (aiosmtpd) on loopback that keeps what it receives."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._loop = loop
+        self._arrived: asyncio.Queue[EmailMessage] = asyncio.Queue()
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+
+    async def handle_DATA(self, server: object, session: object, envelope: Any) -> str:
+        message = message_from_bytes(envelope.content, policy=policy.default)
+        assert isinstance(message, EmailMessage)
+        # aiosmtpd runs in its own thread: hand the message over to the test's loop.
+        self._loop.call_soon_threadsafe(self._arrived.put_nowait, message)
+        return "250 OK"
+
+    async def next_message(self, to: str) -> EmailMessage:
+        """The next message for `to` (others are dropped); fails after 10 s."""
+        async with asyncio.timeout(10):
+            while True:
+                message = await self._arrived.get()
+                if message["To"] == to:
+                    return message
+
+    async def sign_in_code(self, to: str) -> str:
+        body = (await self.next_message(to)).get_content()
+        match = re.search(r"\b(\d{6})\b", body)
+        assert match, body
+        return match.group(1)
+
+
 @pytest.fixture(scope="session")
-def settings(database_url: str, service_urls: ServiceUrls) -> Settings:
+async def mailbox() -> AsyncIterator[Mailbox]:
+    box = Mailbox(asyncio.get_running_loop())
+    box.controller.start()
+    yield box
+    box.controller.stop()
+
+
+@pytest.fixture(scope="session")
+def settings(database_url: str, service_urls: ServiceUrls, mailbox: Mailbox) -> Settings:
     return Settings(
         database_url=database_url,
         redis_url=service_urls.redis_url,
         count_statements=True,
         log_level="WARNING",
+        smtp_host="127.0.0.1",
+        smtp_port=mailbox.port,
     )
 
 
@@ -109,6 +158,14 @@ async def live(settings: Settings) -> AsyncIterator[LiveServer]:
     served, server, task = await start_server(settings)
     yield served
     await stop_server(server, task)
+
+
+@pytest.fixture
+def fair_clock(live: LiveServer) -> Iterator[Clock]:
+    """The live server's clock, to move in a test; real time again afterwards."""
+    clock = live.runtime.clock
+    yield clock
+    clock.reset()
 
 
 @pytest.fixture(scope="session")

@@ -35,7 +35,21 @@ async def test_reloading_the_demo_changes_nothing(db: asyncpg.Connection[Any]) -
     before = await snapshot(db)
     counts = await load_fair(db)
     assert await snapshot(db) == before
-    assert counts == {t: len(rows) for t, rows in before.items()}
+    assert counts == {t: len(rows) for t, rows in before.items()} | {"person": 12}
+
+
+async def test_demo_people_hold_every_role(db: asyncpg.Connection[Any]) -> None:
+    rows = await db.fetch(
+        """SELECT r.role, count(*) AS n, count(p.badge_code) AS badges,
+                  count(p.speaker_id) AS speakers, count(p.exhibitor_id) AS staff
+             FROM person p JOIN person_role r ON r.person_id = p.id
+            WHERE p.email NOT LIKE '%@test.example' GROUP BY r.role ORDER BY r.role"""
+    )
+    by_role = {r["role"]: dict(r) for r in rows}
+    assert by_role["ATTENDEE"]["badges"] == by_role["ATTENDEE"]["n"] >= 5
+    assert by_role["SPEAKER"]["speakers"] == by_role["SPEAKER"]["n"] >= 1
+    assert by_role["EXHIBITOR"]["staff"] == by_role["EXHIBITOR"]["n"] >= 1
+    assert by_role["ORGANISER"]["n"] == 1
 
 
 async def test_demo_fair_is_consistent(db: asyncpg.Connection[Any]) -> None:
