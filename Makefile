@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run test lint pytest sdl bench-agenda clean
+.PHONY: install run test lint pytest sdl bench-agenda bench-schedule clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,9 @@ sdl: install
 
 bench-agenda: install
 	$(BIN)/python -m bench.agenda
+
+bench-schedule: install
+	$(BIN)/python -m bench.schedule
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache *.egg-info

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import orjson
@@ -27,6 +28,7 @@ class SalonGraphQL(GraphQL[Context, None]):
     def __init__(self, *args: Any, cache: ResponseCache, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.cache = cache
+        self._in_flight: dict[CacheKey, asyncio.Future[CachedResponse | None]] = {}
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
         return Context(
@@ -77,24 +79,43 @@ class SalonGraphQL(GraphQL[Context, None]):
             await _error_response(refused)(scope, receive, send)
             return
         key = await self._cache_key(request)
-        entry = self.cache.get(key) if key is not None else None
+        if key is None:
+            await (await self._execute(request))(scope, receive, send)
+            return
+        entry = self.cache.get(key)
+        if entry is None and key in self._in_flight:
+            # The same response is being computed: wait for it rather than compute it
+            # again (after an agenda change, every client asks at once).
+            entry = await asyncio.shield(self._in_flight[key])
         if entry is None:
-            try:
-                response = await self.run(request)
-            except HTTPException as error:  # as Strawberry's own __call__ does
-                await PlainTextResponse(error.reason, status_code=error.status_code)(
-                    scope, receive, send
-                )
-                return
-            if (
-                key is None
-                or response.status_code != 200
-                or getattr(request.state, "graphql_errors", False)
-            ):
+            response, entry = await self._execute_and_cache(key, request)
+            if entry is None:
                 await response(scope, receive, send)
                 return
-            entry = self.cache.put(key, bytes(response.body))
         await _cached_response(request, entry)(scope, receive, send)
+
+    async def _execute(self, request: Request) -> Response:
+        try:
+            return await self.run(request)
+        except HTTPException as error:  # as Strawberry's own __call__ does
+            return PlainTextResponse(error.reason, status_code=error.status_code)
+
+    async def _execute_and_cache(
+        self, key: CacheKey, request: Request
+    ) -> tuple[Response, CachedResponse | None]:
+        """Run the operation; cache a successful result. Requests for the same key
+        that arrive meanwhile get the cached entry (or None: they run their own)."""
+        waiting: asyncio.Future[CachedResponse | None] = asyncio.get_running_loop().create_future()
+        self._in_flight[key] = waiting
+        entry = None
+        try:
+            response = await self._execute(request)
+            if response.status_code == 200 and not getattr(request.state, "graphql_errors", False):
+                entry = self.cache.put(key, bytes(response.body))
+            return response, entry
+        finally:
+            del self._in_flight[key]
+            waiting.set_result(entry)
 
     async def _cache_key(self, request: Request) -> CacheKey | None:
         """The key when this request may be served from cache, else None."""
@@ -165,10 +186,12 @@ def _cached_response(request: Request, entry: CachedResponse) -> Response:
         "Cache-Control": "no-cache",
         "Vary": "Accept-Encoding, Accept-Language",
     }
-    if request.method == "GET" and request.headers.get("if-none-match") == entry.etag:
-        return Response(status_code=304, headers=headers)
     body = entry.body
     if len(body) >= GZIP_MIN_BYTES and "gzip" in request.headers.get("accept-encoding", ""):
         body = entry.gzipped
         headers["Content-Encoding"] = "gzip"
+        # A strong ETag names one representation: the gzipped bytes get their own.
+        headers["ETag"] = entry.etag.removesuffix('"') + '-gzip"'
+    if request.method == "GET" and request.headers.get("if-none-match") == headers["ETag"]:
+        return Response(status_code=304, headers=headers)
     return Response(body, media_type="application/json", headers=headers)

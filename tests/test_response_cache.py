@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import asyncpg
@@ -93,7 +94,20 @@ async def test_cached_responses_are_gzipped_and_carry_an_etag(http: httpx.AsyncC
     assert zipped.headers["content-encoding"] == "gzip"
     assert "content-encoding" not in plain.headers
     assert zipped.json() == plain.json()
-    assert zipped.headers["etag"] == plain.headers["etag"]
+    assert zipped.headers["etag"] == plain.headers["etag"].removesuffix('"') + '-gzip"'
+
+
+async def test_concurrent_misses_run_the_query_once(
+    live: LiveServer, gql_http: GraphQLClient
+) -> None:
+    cache_of(live).clear()
+    counter = live.runtime.statements
+    assert counter is not None
+    before = counter.count
+    bodies = await asyncio.gather(*(gql_http(AGENDA) for _ in range(8)))
+    assert all(b == bodies[0] for b in bodies)
+    page_queries = [q for q in counter.statements[before:] if q.lstrip().startswith("WITH")]
+    assert len(page_queries) == 1
 
 
 async def test_get_with_matching_etag_is_304(http: httpx.AsyncClient) -> None:
