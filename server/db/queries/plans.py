@@ -124,16 +124,24 @@ async def registered_counts(db: Executor, session_ids: Sequence[str]) -> dict[st
 
 
 async def lock_seats(db: Executor, session_id: str) -> SeatState | None:
-    """Lock the session row (serialising every registration change for it) and count
-    its registered seats. Must run inside a transaction."""
+    """Lock the session row (serialising every registration change for it), then
+    count its registered seats. Must run inside a transaction.
+
+    Two statements on purpose: under READ COMMITTED a statement that waited for the
+    lock still sees its own earlier snapshot, so a count taken in the locking
+    statement would miss the seats the previous holder just took.
+    """
     row = await db.fetchrow(
-        """SELECT s.id, s.status, s.starts_at, s.capacity,
-                  (SELECT count(*) FROM registration r
-                    WHERE r.session_id = s.id AND r.status = 'REGISTERED')::int AS registered
-             FROM session s WHERE s.id = $1 FOR UPDATE""",
+        "SELECT id, status, starts_at, capacity FROM session WHERE id = $1 FOR UPDATE",
         session_id,
     )
-    return SeatState(**row) if row else None
+    if row is None:
+        return None
+    registered: int = await db.fetchval(
+        "SELECT count(*) FROM registration WHERE session_id = $1 AND status = 'REGISTERED'",
+        session_id,
+    )
+    return SeatState(**row, registered=registered)
 
 
 async def registration_of(db: Executor, person_id: int, session_id: str) -> RegistrationRow | None:
