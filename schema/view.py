@@ -57,8 +57,9 @@ class SalonGraphQL(GraphQL[Context, None]):
         no_payload: UnsetType = UNSET
         return no_payload
 
-    def encode_json(self, data: object) -> bytes:
-        return orjson.dumps(data)
+    def encode_json(self, data: object) -> str:
+        # str, not bytes: graphql-transport-ws messages must be text frames.
+        return orjson.dumps(data).decode()
 
     async def process_result(self, request: Request, result: ExecutionResult) -> Any:
         if result.errors:

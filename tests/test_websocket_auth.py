@@ -18,8 +18,9 @@ async def exchange(live: LiveServer, init_payload: dict[str, Any]) -> Any:
     """Connect, init, and ask `me` over the socket; return what came back."""
     async with websockets.connect(live.ws_url, subprotocols=[PROTOCOL]) as ws:
         await ws.send(json.dumps({"type": "connection_init", "payload": init_payload}))
-        ack = json.loads(await ws.recv())
-        assert ack["type"] == "connection_ack"
+        ack = await ws.recv()
+        assert isinstance(ack, str)  # the protocol speaks in text frames only
+        assert json.loads(ack)["type"] == "connection_ack"
         await ws.send(
             json.dumps(
                 {"id": "1", "type": "subscribe", "payload": {"query": "{ me { id roles } }"}}
