@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import strawberry
 from graphql.error import GraphQLError
 from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.schema.config import StrawberryConfig
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from schema.errors import give_code
 from schema.limits import limit_extensions
@@ -15,6 +17,7 @@ from schema.mutation import Mutation
 from schema.query import Query
 from schema.response_cache import ResponseCache
 from schema.scalars import SCALAR_MAP
+from schema.subscription import Subscription
 from schema.view import SalonGraphQL
 from server.settings import Settings
 
@@ -31,6 +34,7 @@ def build_schema(settings: Settings | None = None) -> SalonSchema:
     return SalonSchema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         config=StrawberryConfig(scalar_map=SCALAR_MAP),
         extensions=[
             *limit_extensions(settings),
@@ -50,4 +54,7 @@ def graphql_view(settings: Settings) -> SalonGraphQL:
         built,
         graphql_ide="graphiql" if settings.graphiql else None,
         cache=ResponseCache(built._schema, settings.response_cache_size),
+        subscription_protocols=[GRAPHQL_TRANSPORT_WS_PROTOCOL],
+        connection_init_wait_timeout=timedelta(seconds=settings.connection_init_timeout),
+        max_subscriptions_per_connection=settings.max_subscriptions_per_connection,
     )

@@ -21,7 +21,8 @@ from server.settings import Settings
 
 @dataclass(slots=True)
 class Context:
-    request: Request | WebSocket
+    #: None when rendering a notice for a whole group of sockets.
+    request: Request | WebSocket | None
     response: Response | WebSocket | None
     runtime: Runtime
     #: The signed-in person, None when anonymous (resolved once per request/socket).

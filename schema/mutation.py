@@ -8,12 +8,28 @@ from schema.context import Info
 from schema.types.accounts import AuthPayload, Me, Registration, calendar_url, session_of
 from schema.types.agenda import Session
 from schema.types.directory import Exhibitor
+from schema.types.enums import Priority
+from schema.types.notices import (
+    PENDING_PREFIX,
+    AnnouncementInput,
+    DemoInput,
+    Notice,
+    SessionChangeInput,
+)
 from server.auth import signin
-from server.domain import people, plans
+from server.domain import announcements, changes, people, plans
+from server.domain.announcements import Announcement, Demo
+from server.domain.changes import SessionChange
+from server.domain.errors import DomainError, ErrorCode
+from server.domain.notices import Audience
+
+#: How long broadcastAnnouncement waits for the relay to give the notice its cursor.
+SEQUENCING_WAIT = 2.0
 
 
 def _client_address(info: Info) -> str:
-    client = info.context.request.client
+    request = info.context.request
+    client = request.client if request is not None else None
     return client.host if client is not None else "unknown"
 
 
@@ -73,7 +89,9 @@ class Mutation:
     @strawberry.mutation
     async def cancel_registration(self, info: Info, session_id: strawberry.ID) -> bool:
         viewer = info.context.signed_in()
-        done = await plans.cancel_registration(info.context.db, viewer.id, session_id)
+        done = await plans.cancel_registration(
+            info.context.db, viewer.id, session_id, info.context.clock.now()
+        )
         return done.cancelled
 
     @strawberry.mutation
@@ -85,3 +103,107 @@ class Mutation:
     async def unfollow_exhibitor(self, info: Info, exhibitor_id: strawberry.ID) -> Exhibitor:
         viewer = info.context.signed_in()
         return Exhibitor.from_row(await plans.unfollow(info.context.db, viewer.id, exhibitor_id))
+
+    @strawberry.mutation(
+        description="Organisers only. Notifies bookmarkers, registrants and the session's speakers."
+    )
+    async def update_session(
+        self,
+        info: Info,
+        id: strawberry.ID,
+        input: SessionChangeInput,
+    ) -> Session:
+        actor = info.context.with_role("ORGANISER")
+        change = SessionChange(
+            room_id=input.room_id,
+            starts_at=input.starts_at,
+            ends_at=input.ends_at,
+            title=input.title,
+            capacity=input.capacity,
+            note=input.note,
+        )
+        row = await changes.update_session(
+            info.context.db, actor, id, change, info.context.clock.now()
+        )
+        return Session.from_row(row)
+
+    @strawberry.mutation(description="Organisers only.")
+    async def cancel_session(
+        self,
+        info: Info,
+        id: strawberry.ID,
+        reason: str,
+    ) -> Session:
+        actor = info.context.with_role("ORGANISER")
+        row = await changes.cancel_session(
+            info.context.db, actor, id, reason, info.context.clock.now()
+        )
+        return Session.from_row(row)
+
+    @strawberry.mutation(
+        description="Organisers only. With sendAt in the future, the notice is held until then."
+    )
+    async def broadcast_announcement(self, info: Info, input: AnnouncementInput) -> Notice:
+        actor = info.context.with_role("ORGANISER")
+        audience = input.audience
+        announcement = Announcement(
+            title=input.title,
+            body=input.body,
+            title_en=input.title_en,
+            body_en=input.body_en,
+            priority=(input.priority or Priority.NORMAL).value,
+            send_at=input.send_at,
+            audience=Audience(
+                everyone=bool(audience.everyone),
+                roles=[r.value for r in audience.roles or []],
+                session_ids=list(audience.session_ids or []),
+                exhibitor_ids=list(audience.exhibitor_ids or []),
+                user_ids=[_person_id(u) for u in audience.user_ids or []],
+            ),
+        )
+        row = await announcements.broadcast(
+            info.context.db, actor, announcement, info.context.clock.now()
+        )
+        if row.send_at <= info.context.clock.now():
+            # Due now: give the relay a moment, so the answer carries the real cursor.
+            live = await info.context.runtime.hub.wait_for(row.id, SEQUENCING_WAIT)
+            row = live.notice if live is not None else row
+        return Notice.from_row(row)
+
+    @strawberry.mutation(
+        description="Organisers only. Takes back a held announcement before it is sent."
+    )
+    async def withdraw_announcement(self, info: Info, id: strawberry.ID) -> bool:
+        actor = info.context.with_role("ORGANISER")
+        if not id.startswith(PENDING_PREFIX) or not id[len(PENDING_PREFIX) :].isdigit():
+            raise DomainError(
+                ErrorCode.CONFLICT,
+                "Only an announcement not sent yet (its id starts with pending-) can be withdrawn.",
+            )
+        await announcements.withdraw(
+            info.context.db, actor, int(id[len(PENDING_PREFIX) :]), info.context.clock.now()
+        )
+        return True
+
+    @strawberry.mutation(
+        description="Organisers, or staff of the demo's exhibitor. Notifies the exhibitor's "
+        "followers and the demo's bookmarkers."
+    )
+    async def schedule_demo(self, info: Info, input: DemoInput) -> Session:
+        demo = Demo(
+            exhibitor_id=input.exhibitor_id,
+            title=input.title,
+            starts_at=input.starts_at,
+            ends_at=input.ends_at,
+            booth_id=input.booth_id,
+        )
+        row = await announcements.schedule_demo(
+            info.context.db, info.context.viewer, demo, info.context.clock.now()
+        )
+        return Session.from_row(row)
+
+
+def _person_id(value: str) -> int:
+    if not value.isdigit():
+        raise DomainError(ErrorCode.NOT_FOUND, f"Nobody has the id {value!r}.")
+    return int(value)

@@ -15,10 +15,12 @@ from schema.types.directory import (
     Speaker,
     SpeakerConnection,
 )
+from schema.types.notices import Notice
 from schema.types.venue import Route, Venue
 from server.db.queries.agenda import SessionQuery
 from server.db.queries.exhibitors import ExhibitorQuery
 from server.domain import agenda, directory, routing
+from server.domain import notices as notices_domain
 from server.domain import search as search_domain
 from server.domain.pagination import Page
 
@@ -150,6 +152,18 @@ class Query:
     async def me(self, info: Info) -> Me | None:
         viewer = info.context.viewer
         return None if viewer is None else Me.from_row(viewer.person)
+
+    @strawberry.field(
+        description="The viewer's notices after a cursor, oldest first (anonymous: public "
+        "notices only)."
+    )
+    async def notices(
+        self, info: Info, after: strawberry.ID | None = None, first: int | None = 50
+    ) -> list[Notice]:
+        rows = await notices_domain.notices_for(
+            info.context.db, info.context.viewer, after, 50 if first is None else first
+        )
+        return [Notice.from_row(r) for r in rows]
 
     route: Route | None = strawberry.field(
         resolver=_route,

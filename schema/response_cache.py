@@ -86,6 +86,19 @@ def fragments(document: DocumentNode) -> list[FragmentDefinitionNode]:
     return [d for d in document.definitions if isinstance(d, FragmentDefinitionNode)]
 
 
+def reads_viewer_fields(
+    schema: GraphQLSchema, document: DocumentNode, operation_name: str | None
+) -> bool:
+    """Whether the chosen operation (or any fragment, conservatively) selects a field
+    whose value depends on who asks."""
+    operation = get_operation_ast(document, operation_name)
+    finder = _ViewerFieldFinder(TypeInfo(schema))
+    for node in [operation, *fragments(document)]:
+        if node is not None:
+            visit(node, TypeInfoVisitor(finder.type_info, finder))
+    return finder.found
+
+
 class ResponseCache:
     def __init__(self, schema: GraphQLSchema, max_entries: int) -> None:
         self._schema = schema
@@ -106,12 +119,7 @@ class ResponseCache:
         operation = get_operation_ast(document, operation_name)
         if operation is None or operation.operation is not OperationType.QUERY:
             return False
-        # The chosen operation and every fragment (conservatively: fragments of
-        # other operations too), never the other operations of the document.
-        finder = _ViewerFieldFinder(TypeInfo(self._schema))
-        for node in [operation, *fragments(document)]:
-            visit(node, TypeInfoVisitor(finder.type_info, finder))
-        return not finder.found
+        return not reads_viewer_fields(self._schema, document, operation_name)
 
     def get(self, key: CacheKey) -> CachedResponse | None:
         entry = self._entries.get(key)

@@ -17,18 +17,27 @@ from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET, UnsetType
 
 from schema.context import Context, lang_from_header
+from schema.live import GroupRenderer, NoticeSocket
 from schema.response_cache import GZIP_MIN_BYTES, CachedResponse, CacheKey, ResponseCache
 from server.auth.viewer import authenticate
 from server.db.queries.agenda import agenda_version
 from server.domain.errors import DomainError
-from server.runtime import runtime_of
+from server.runtime import Runtime, runtime_of
 
 
 class SalonGraphQL(GraphQL[Context, None]):
+    graphql_transport_ws_handler_class = NoticeSocket
+
     def __init__(self, *args: Any, cache: ResponseCache, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.cache = cache
         self._in_flight: dict[CacheKey, asyncio.Future[CachedResponse | None]] = {}
+        #: Set once the process runs (it needs the runtime): see `start_live`.
+        self.renderer: GroupRenderer | None = None
+
+    def start_live(self, runtime: Runtime) -> GroupRenderer:
+        self.renderer = GroupRenderer(self.schema._schema, runtime)  # type: ignore[attr-defined]
+        return self.renderer
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
         return Context(

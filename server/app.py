@@ -15,8 +15,9 @@ from starlette.routing import Route, WebSocketRoute
 from schema.app import graphql_view
 from server.clock import Clock, clock_from_setting
 from server.db.pool import StatementCounter, create_pool
+from server.live.hub import Hub
 from server.middleware import RequestLog
-from server.routes import calendar_feed, healthz, readyz, venue_geojson
+from server.routes import calendar_feed, healthz, metrics, readyz, venue_geojson
 from server.runtime import Runtime, mailer_from
 from server.services import ensure_database, locate_services
 from server.settings import Settings
@@ -35,7 +36,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             dsn, min_size=settings.db_pool_min, max_size=settings.db_pool_max, counter=counter
         )
         redis = Redis.from_url(urls.redis_url)
-        app.state.runtime = Runtime(
+        runtime = Runtime(
             settings=settings,
             clock=clock,
             pool=pool,
@@ -43,11 +44,24 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             mailer=mailer_from(settings),
             statements=counter,
         )
-        # Start-up objects live for the whole process: keep them out of every GC pass.
-        gc.freeze()
+        runtime.hub = Hub(
+            urls.redis_url,
+            pool,
+            renderer=view.start_live(runtime),
+            queue_size=settings.subscriber_queue_size,
+        )
+        await runtime.hub.start()
+        app.state.runtime = runtime
+        if settings.gc_tuning:
+            # Start-up objects live as long as the process: keep them out of every
+            # collection, and collect less often (thousands of objects per broadcast
+            # made the collector the tail of delivery latency; see ../shared/BENCH.md).
+            gc.freeze()
+            gc.set_threshold(50_000, 50, 1_000)
         try:
             yield
         finally:
+            await runtime.hub.stop()
             await redis.aclose()
             await pool.close()
 
@@ -59,6 +73,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/venue.geojson", venue_geojson),
+            Route("/metrics", metrics),
             Route("/calendar/{token}.ics", calendar_feed),
         ],
         middleware=[

@@ -24,6 +24,7 @@ from server.domain.people import NewPerson, add_person
 from server.logs import configure_logging
 from server.services import ensure_database, locate_services
 from server.settings import Settings, env_name
+from workers.main import main as run_worker
 
 log = logging.getLogger("salon")
 
@@ -114,6 +115,8 @@ def _serve(settings: Settings, args: argparse.Namespace) -> None:
         access_log=False,  # our RequestLog writes one structured line per request
         log_config=None,
         ws_per_message_deflate=False,  # costs memory and CPU on every socket
+        ws_ping_interval=settings.ws_ping_seconds,  # dead phones are noticed, then dropped
+        ws_ping_timeout=settings.ws_ping_seconds,
         lifespan="on",
     )
 
@@ -130,6 +133,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     serve.add_argument(
         "--now", help='run the fair "as if it were" this instant, e.g. 2026-12-03T10:00 (fair time)'
     )
+    commands.add_parser("worker", help="run the relay and the reminder jobs")
     commands.add_parser("migrate", help="apply pending database migrations")
     commands.add_parser("demo", help="migrate, then load (or refresh) SISTEP INDUSTRIEL 2026")
     user = commands.add_parser("user", help="manage people").add_subparsers(
@@ -150,6 +154,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     try:
         if args.command == "serve":
             _serve(settings, args)
+        elif args.command == "worker":
+            run_worker(settings)
         elif args.command == "migrate":
             asyncio.run(_migrate(settings))
         elif args.command == "demo":

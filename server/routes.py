@@ -6,6 +6,7 @@ import asyncio
 import hashlib
 
 import orjson
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 
@@ -13,6 +14,7 @@ from server.db.queries.agenda import agenda_version
 from server.domain.calendar import feed_for_token
 from server.domain.errors import DomainError
 from server.domain.venue import venue_feature_collection
+from server.live.metrics import METRICS
 from server.runtime import runtime_of
 
 READINESS_TIMEOUT = 2.0
@@ -67,3 +69,8 @@ async def calendar_feed(request: Request) -> Response:
     if request.headers.get("if-none-match") == feed.etag:
         return Response(status_code=304, headers=headers)
     return Response(feed.body, media_type="text/calendar; charset=utf-8", headers=headers)
+
+
+async def metrics(_: Request) -> Response:
+    """This process's metrics in the Prometheus text format."""
+    return Response(generate_latest(METRICS.registry), media_type=CONTENT_TYPE_LATEST)

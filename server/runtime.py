@@ -14,6 +14,7 @@ from server.auth.signin import Auth
 from server.clock import Clock
 from server.db.pool import StatementCounter
 from server.domain.routing import WalkwayCache
+from server.live.hub import Hub
 from server.settings import Settings
 
 
@@ -24,6 +25,8 @@ class Runtime:
     pool: asyncpg.Pool[asyncpg.Record]
     redis: Redis
     mailer: Mailer
+    #: Set by the app's lifespan once the hub is running.
+    hub: Hub = field(init=False)
     walkways: WalkwayCache = field(default_factory=WalkwayCache)
     statements: StatementCounter | None = None
 

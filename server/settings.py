@@ -47,6 +47,24 @@ class Settings:
     smtp_username: str | None = None
     smtp_password: str | None = None
     smtp_starttls: bool = False
+    #: Minutes before a bookmarked or registered session starts that its REMINDER goes out.
+    reminder_minutes: int = 10
+    #: Minutes before a demo starts that the exhibitor's followers get DEMO_STARTING.
+    demo_reminder_minutes: int = 10
+    #: Seconds between two rounds of the reminder jobs.
+    reminder_poll_seconds: float = 15.0
+    #: Seconds between two relay rounds when no NOTIFY wakes it.
+    relay_poll_seconds: float = 1.0
+    #: Notices a subscriber may have waiting before it is cut off as too slow.
+    subscriber_queue_size: int = 256
+    #: Live subscriptions one websocket may hold.
+    max_subscriptions_per_connection: int = 5
+    #: Seconds a websocket has to send connection_init.
+    connection_init_timeout: float = 5.0
+    #: Seconds between websocket pings (dead phones are noticed after two).
+    ws_ping_seconds: float = 20.0
+    #: Freeze start-up objects out of the garbage collector and raise its thresholds.
+    gc_tuning: bool = True
     #: Show GraphiQL at GET /graphql.
     graphiql: bool = True
     #: Count SQL statements per process (used by the N+1 tests).
@@ -75,6 +93,8 @@ def _parse(type_name: object, raw: str, name: str) -> object:
     text = str(type_name)
     if text.startswith("int"):
         return int(raw)
+    if text.startswith("float"):
+        return float(raw)
     if text.startswith("bool"):
         lowered = raw.strip().lower()
         if lowered in ("1", "true", "yes", "on"):

@@ -298,3 +298,17 @@ __all__ = [
     "start_server",
     "stop_server",
 ]
+
+
+@pytest.fixture(scope="session")
+async def worker(settings: Settings, live: LiveServer) -> AsyncIterator[asyncio.Task[None]]:
+    """`salon worker` (relay and reminder jobs) running beside the live server, on its
+    clock, so tests that move the fair's clock move the worker's too."""
+    from workers.main import run_worker
+
+    stop = asyncio.Event()
+    fast = replace(settings, relay_poll_seconds=0.2, reminder_poll_seconds=0.2)
+    task = asyncio.create_task(run_worker(fast, stop, clock=live.runtime.clock))
+    yield task
+    stop.set()
+    await asyncio.wait_for(task, timeout=10)

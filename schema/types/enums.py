@@ -76,3 +76,21 @@ class ConflictKind(Enum):
 
     OVERLAP = "OVERLAP"
     TOO_FAR_TO_WALK = "TOO_FAR_TO_WALK"
+
+
+@strawberry.enum
+class NoticeKind(Enum):
+    ANNOUNCEMENT = "ANNOUNCEMENT"
+    SESSION_CHANGED = "SESSION_CHANGED"
+    SESSION_CANCELLED = "SESSION_CANCELLED"
+    DEMO_STARTING = "DEMO_STARTING"
+    REMINDER = "REMINDER"
+    WAITLIST_PROMOTED = "WAITLIST_PROMOTED"
+    #: An exhibitor announced a new demo (sent to its followers).
+    DEMO_SCHEDULED = "DEMO_SCHEDULED"
+
+
+@strawberry.enum
+class Priority(Enum):
+    NORMAL = "NORMAL"
+    URGENT = "URGENT"

@@ -15,6 +15,7 @@ from server.db.queries.agenda import SessionRow
 from server.db.queries.common import Executor
 from server.db.queries.exhibitors import ExhibitorRow
 from server.db.queries.plans import RegistrationRow
+from server.domain import notices
 from server.domain.errors import DomainError, ErrorCode, not_found
 
 Pool: TypeAlias = "asyncpg.Pool[asyncpg.Record]"
@@ -90,14 +91,20 @@ async def register(db: Pool, person_id: int, session_id: str, now: datetime) -> 
     return registration
 
 
-async def cancel_registration(db: Pool, person_id: int, session_id: str) -> Cancellation:
-    """Free the seat (or the waitlist place); a freed seat goes to the first in line."""
+async def cancel_registration(
+    db: Pool, person_id: int, session_id: str, now: datetime
+) -> Cancellation:
+    """Free the seat (or the waitlist place); a freed seat goes to the first in line,
+    who is told in the same transaction (WAITLIST_PROMOTED)."""
     async with db.acquire() as conn, conn.transaction():
         seats = await sql.lock_seats(conn, session_id)
         if seats is None:
             raise not_found(f"There is no session {session_id!r}.")
         status = await sql.delete_registration(conn, person_id, session_id)
-        promoted = None
+        promoted: list[int] = []
         if status == "REGISTERED" and seats.status != "CANCELLED":
-            promoted = await sql.promote_first_waitlisted(conn, session_id)
-    return Cancellation(cancelled=status is not None, promoted_person_id=promoted)
+            session = await check_session(conn, session_id)
+            promoted = await notices.seats_freed(conn, session_id, session.title_fr, now, 1)
+    return Cancellation(
+        cancelled=status is not None, promoted_person_id=promoted[0] if promoted else None
+    )

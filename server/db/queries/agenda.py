@@ -49,11 +49,12 @@ class SessionRow:
     status: str
     version: int
     updated_at: datetime
+    cancellation_reason: str | None = None
 
 
 SESSION_COLUMNS = """s.id, s.kind, s.track_id, s.title_fr, s.title_en, s.abstract_fr,
     s.abstract_en, s.starts_at, s.ends_at, s.room_id, s.booth_id, s.exhibitor_id,
-    s.capacity, s.status, s.version, s.updated_at"""
+    s.capacity, s.status, s.version, s.updated_at, s.cancellation_reason"""
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,268 @@
+"""Live notices over graphql-transport-ws (Strawberry's protocol handler, plus a
+fast path for the `notices` subscription).
+
+Strawberry would execute the subscription's selection once per phone for every
+notice. Here subscribers that would render a notice identically (same document,
+variables, language, and, only when the selection reads viewer-specific fields,
+same viewer) form a group: the hub renders once per group and every phone of the
+group gets the same payload text, wrapped in its own `next` message.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import Hashable
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+from graphql import (
+    DocumentNode,
+    ExecutionResult,
+    FieldNode,
+    GraphQLError,
+    GraphQLSchema,
+    OperationType,
+    VariableNode,
+    get_operation_ast,
+    parse,
+    validate,
+)
+from graphql import execute as graphql_execute
+from graphql.execution.values import get_variable_values
+from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
+    BaseGraphQLTransportWSHandler,
+    Operation,
+)
+
+from schema.context import Context
+from schema.errors import give_code
+from schema.response_cache import reads_viewer_fields
+from schema.types.enums import Lang
+from schema.types.notices import Notice
+from server.auth.viewer import Viewer
+from server.domain import notices as notices_domain
+from server.domain.errors import DomainError
+from server.live.hub import Hub, next_frame
+from server.live.metrics import METRICS
+from server.live.wire import LiveNotice
+from server.runtime import Runtime
+
+REPLAY_PAGE = 200
+#: Closing code for a subscriber that reads too slowly ("try again later"): clients
+#: reconnect with their cursor and lose nothing.
+TOO_SLOW = 1013
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """A validated `notices` subscription: how to render, and where to start."""
+
+    document: DocumentNode
+    operation_name: str | None
+    variables: dict[str, Any]
+    after: str | None
+    group: Hashable
+    #: The selection reads viewer-specific fields: the group is one viewer's.
+    per_viewer: bool
+
+
+class GroupRenderer:
+    """Renders a notice for a group: executes the group's selection with the notice as
+    root value, once, and encodes the payload once."""
+
+    def __init__(self, schema: GraphQLSchema, runtime: Runtime) -> None:
+        self.schema = schema
+        self.runtime = runtime
+        self._groups: dict[Hashable, tuple[Plan, Viewer | None, Lang, int]] = {}
+
+    def join(self, plan: Plan, viewer: Viewer | None, lang: Lang) -> None:
+        found = self._groups.get(plan.group)
+        if found is None:
+            # Without viewer-specific fields, who asks does not matter: render anonymously.
+            self._groups[plan.group] = (plan, viewer if plan.per_viewer else None, lang, 1)
+        else:
+            self._groups[plan.group] = (*found[:3], found[3] + 1)
+
+    def leave(self, group: Hashable) -> None:
+        plan, viewer, lang, members = self._groups[group]
+        if members <= 1:
+            del self._groups[group]
+        else:
+            self._groups[group] = (plan, viewer, lang, members - 1)
+
+    async def __call__(self, group: Hashable, live: LiveNotice) -> str:
+        plan, viewer, lang, _ = self._groups[group]
+        context = Context(
+            request=None, response=None, runtime=self.runtime, viewer=viewer, lang=lang
+        )
+        return await render(self.schema, plan, context, live)
+
+
+async def render(schema: GraphQLSchema, plan: Plan, context: Context, live: LiveNotice) -> str:
+    """The `payload` of a `next` message for this notice, as JSON text."""
+    result = graphql_execute(
+        schema,
+        plan.document,
+        root_value=Notice.from_row(live.notice),
+        context_value=context,
+        variable_values=plan.variables,
+        operation_name=plan.operation_name,
+    )
+    if not isinstance(result, ExecutionResult):
+        result = await result
+    payload: dict[str, Any] = {"data": result.data}
+    if result.errors:
+        for error in result.errors:
+            give_code(error)
+        payload["errors"] = [e.formatted for e in result.errors]
+    return orjson.dumps(payload).decode()
+
+
+def plan_for(
+    schema: GraphQLSchema, operation: Operation[Context, None], context: Context
+) -> Plan | list[GraphQLError]:
+    """The plan of a `notices` subscription, or the errors that refuse it."""
+    try:
+        document = parse(operation.query)
+    except GraphQLError as error:
+        return [error]
+    errors = validate(schema, document)
+    if errors:
+        return errors
+    definition = get_operation_ast(document, operation.operation_name)
+    if definition is None:  # validation already refused this document
+        return [GraphQLError("Unknown operation.")]
+    raw_variables = dict(operation.variables or {})
+    coerced = get_variable_values(schema, definition.variable_definitions or (), raw_variables)
+    if isinstance(coerced, list):
+        return coerced
+    field = next(s for s in definition.selection_set.selections if isinstance(s, FieldNode))
+    after_node = next((a.value for a in field.arguments or () if a.name.value == "after"), None)
+    after: Any = None
+    rendering_variables = dict(raw_variables)
+    if isinstance(after_node, VariableNode):
+        after = coerced.coerced.get(after_node.name.value)
+        # The cursor only says where a phone starts; it does not change how it renders.
+        rendering_variables.pop(after_node.name.value, None)
+    elif after_node is not None:
+        after = getattr(after_node, "value", None)
+    per_viewer = reads_viewer_fields(schema, document, operation.operation_name)
+    group = (
+        operation.query,
+        operation.operation_name,
+        orjson.dumps(rendering_variables, option=orjson.OPT_SORT_KEYS),
+        context.lang.value,
+        context.viewer.id if per_viewer and context.viewer else None,
+    )
+    return Plan(document, operation.operation_name, raw_variables, after, group, per_viewer)
+
+
+def is_subscription(operation: Operation[Context, None]) -> bool:
+    try:
+        definition = get_operation_ast(parse(operation.query), operation.operation_name)
+    except GraphQLError:
+        return False
+    return definition is not None and definition.operation is OperationType.SUBSCRIPTION
+
+
+class NoticeSocket(BaseGraphQLTransportWSHandler[Context, None]):
+    """graphql-transport-ws with the `notices` fast path; everything else (init,
+    auth, ping, close codes, queries and mutations) is Strawberry's."""
+
+    async def handle(self) -> None:
+        METRICS.open_connections.inc()
+        try:
+            await super().handle()
+        finally:
+            METRICS.open_connections.dec()
+
+    async def run_operation(self, operation: Operation[Context, None]) -> None:
+        if not is_subscription(operation):
+            self.context.renew_loaders()  # per operation, never per socket
+            await super().run_operation(operation)
+            return
+        plan = plan_for(self.renderer.schema, operation, self.context)
+        if isinstance(plan, list):
+            for error in plan:
+                give_code(error)
+            await operation.send_initial_errors(plan)
+            return
+        try:
+            await self._stream(operation, plan)
+        except DomainError as refused:
+            error = GraphQLError(refused.message, original_error=refused)
+            give_code(error)
+            await operation.send_initial_errors([error])
+
+    async def _stream(self, operation: Operation[Context, None], plan: Plan) -> None:
+        hub: Hub = self.context.runtime.hub
+        viewer = self.context.viewer
+        after = notices_domain.parse_cursor(plan.after)  # BAD_USER_INPUT before anything else
+        renderer = self.renderer
+        renderer.join(plan, viewer, self.context.lang)
+        # Register first, then read the log: nothing can fall between the two.
+        subscriber = hub.new_subscriber(
+            person_id=viewer.id if viewer else None,
+            roles=frozenset(viewer.person.roles) if viewer else frozenset(),
+            group=plan.group,
+            operation_id=operation.id,
+            on_overflow=lambda: asyncio.ensure_future(self._cut_off()),
+        )
+        try:
+            last = (
+                await self._replay(operation, plan, after)
+                if plan.after is not None
+                else hub.last_seq
+            )
+            while True:
+                seq, frame, written_at = await subscriber.queue.get()
+                if seq <= last:
+                    continue  # already replayed, or a repeat
+                await self._send(frame)
+                METRICS.delivery_latency.observe(max(time.time() - written_at, 0.0))
+                last = seq
+        finally:
+            hub.remove(subscriber)
+            renderer.leave(plan.group)
+
+    async def _replay(self, operation: Operation[Context, None], plan: Plan, after: int) -> int:
+        last = after
+        while True:
+            rows = await notices_domain.notices_for(
+                self.context.db, self.context.viewer, str(last), REPLAY_PAGE
+            )
+            for row in rows:
+                payload = await render(
+                    self.renderer.schema, plan, _fresh(self.context), LiveNotice(row, ())
+                )
+                await self._send(next_frame(operation.id, payload))
+                last = row.seq or last
+            if len(rows) < REPLAY_PAGE:
+                return last
+
+    @property
+    def renderer(self) -> GroupRenderer:
+        renderer: GroupRenderer = self.view.renderer  # type: ignore[attr-defined]
+        return renderer
+
+    async def _send(self, frame: str) -> None:
+        await self.websocket.ws.send_text(frame)  # type: ignore[attr-defined]
+        METRICS.notices_delivered.inc()
+
+    async def _cut_off(self) -> None:
+        with contextlib.suppress(Exception):
+            await self.websocket.close(TOO_SLOW, "Too slow: reconnect with your last cursor")
+
+
+def _fresh(context: Context) -> Context:
+    """A context for one rendering: same viewer and language, new DataLoaders."""
+    return Context(
+        request=context.request,
+        response=context.response,
+        runtime=context.runtime,
+        viewer=context.viewer,
+        lang=context.lang,
+    )

@@ -1,0 +1,227 @@
+"""SQL of the notice log: writing notices with their audience, reading them by cursor,
+and the relay's sequencing and publishing."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from server.db.queries.common import Executor
+
+
+@dataclass(frozen=True, slots=True)
+class NoticeDraft:
+    kind: str
+    title_fr: str
+    body_fr: str
+    title_en: str | None = None
+    body_en: str | None = None
+    priority: str = "NORMAL"
+    session_id: str | None = None
+    exhibitor_id: str | None = None
+    everyone: bool = False
+    roles: Sequence[str] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class NoticeRow:
+    id: int
+    seq: int | None
+    kind: str
+    priority: str
+    title_fr: str
+    title_en: str | None
+    body_fr: str
+    body_en: str | None
+    session_id: str | None
+    exhibitor_id: str | None
+    everyone: bool
+    roles: list[str]
+    send_at: datetime
+
+
+_NOTICE = """n.id, n.seq, n.kind, n.priority, n.title_fr, n.title_en, n.body_fr, n.body_en,
+    n.session_id, n.exhibitor_id, n.everyone, n.roles, n.send_at"""
+
+
+async def insert_notice(
+    db: Executor,
+    draft: NoticeDraft,
+    *,
+    recipients: Sequence[int],
+    created_at: datetime,
+    send_at: datetime,
+    created_by: int | None,
+) -> int:
+    """Write the notice and its recipients; return its (internal) id."""
+    notice_id: int = await db.fetchval(
+        """INSERT INTO notice (kind, priority, title_fr, title_en, body_fr, body_en, session_id,
+                               exhibitor_id, everyone, roles, created_at, send_at, created_by)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id""",
+        draft.kind,
+        draft.priority,
+        draft.title_fr,
+        draft.title_en,
+        draft.body_fr,
+        draft.body_en,
+        draft.session_id,
+        draft.exhibitor_id,
+        draft.everyone,
+        list(draft.roles),
+        created_at,
+        send_at,
+        created_by,
+    )
+    if recipients:
+        await db.execute(
+            """INSERT INTO notice_recipient (notice_id, person_id)
+               SELECT $1, unnest($2::bigint[]) ON CONFLICT DO NOTHING""",
+            notice_id,
+            sorted(set(recipients)),
+        )
+    return notice_id
+
+
+async def session_audience(db: Executor, session_ids: Sequence[str]) -> list[int]:
+    """People to tell about these sessions: their speakers, bookmarkers and registrants."""
+    rows = await db.fetch(
+        """SELECT p.id FROM person p JOIN session_speaker ss ON ss.speaker_id = p.speaker_id
+            WHERE ss.session_id = any($1::text[])
+           UNION SELECT person_id FROM bookmark WHERE session_id = any($1::text[])
+           UNION SELECT person_id FROM registration WHERE session_id = any($1::text[])""",
+        session_ids,
+    )
+    return [r[0] for r in rows]
+
+
+async def exhibitor_audience(db: Executor, exhibitor_ids: Sequence[str]) -> list[int]:
+    """Followers and staff of these exhibitors."""
+    rows = await db.fetch(
+        """SELECT person_id FROM follow WHERE exhibitor_id = any($1::text[])
+           UNION SELECT id FROM person WHERE exhibitor_id = any($1::text[])""",
+        exhibitor_ids,
+    )
+    return [r[0] for r in rows]
+
+
+async def existing_people(db: Executor, person_ids: Sequence[int]) -> set[int]:
+    rows = await db.fetch("SELECT id FROM person WHERE id = any($1::bigint[])", person_ids)
+    return {r["id"] for r in rows}
+
+
+async def notices_for_viewer(
+    db: Executor, *, after: int, limit: int, person_id: int | None, roles: Sequence[str]
+) -> list[NoticeRow]:
+    """Sequenced notices after cursor `after` that this viewer may see, oldest first.
+    Anonymous viewers (person_id None) see notices for everyone only."""
+    rows = await db.fetch(
+        f"""SELECT {_NOTICE} FROM notice n
+             WHERE n.seq > $1
+               AND (n.everyone OR n.roles && $3::text[]
+                    OR ($2::bigint IS NOT NULL AND EXISTS (
+                        SELECT 1 FROM notice_recipient r
+                         WHERE r.notice_id = n.id AND r.person_id = $2)))
+             ORDER BY n.seq LIMIT $4""",
+        after,
+        person_id,
+        list(roles),
+        limit,
+    )
+    return [NoticeRow(**r) for r in rows]
+
+
+async def notices_after(db: Executor, after: int, limit: int) -> list[NoticeRow]:
+    """Every sequenced notice after `after` (a hub catching up), oldest first."""
+    rows = await db.fetch(
+        f"SELECT {_NOTICE} FROM notice n WHERE n.seq > $1 ORDER BY n.seq LIMIT $2", after, limit
+    )
+    return [NoticeRow(**r) for r in rows]
+
+
+async def recipients_of(db: Executor, notice_ids: Sequence[int]) -> dict[int, list[int]]:
+    rows = await db.fetch(
+        """SELECT notice_id, array_agg(person_id ORDER BY person_id) AS people
+             FROM notice_recipient WHERE notice_id = any($1::bigint[]) GROUP BY notice_id""",
+        notice_ids,
+    )
+    return {r["notice_id"]: r["people"] for r in rows}
+
+
+async def notice_by_id(db: Executor, notice_id: int) -> NoticeRow | None:
+    row = await db.fetchrow(f"SELECT {_NOTICE} FROM notice n WHERE n.id = $1", notice_id)
+    return NoticeRow(**row) if row else None
+
+
+async def latest_seq(db: Executor) -> int:
+    seq: int | None = await db.fetchval("SELECT max(seq) FROM notice")
+    return seq or 0
+
+
+# --- the relay ------------------------------------------------------------------------
+
+
+async def sequence_due(db: Executor, now: datetime) -> int:
+    """Give every committed, due, unsequenced notice its cursor, in write order.
+    Run under the relay lock; return how many were sequenced."""
+    # nextval runs over the already sorted subquery, so cursors follow write order.
+    status: str = await db.execute(
+        """WITH due AS (
+                SELECT id FROM notice
+                 WHERE seq IS NULL AND withdrawn_at IS NULL AND send_at <= $1
+                 ORDER BY id FOR UPDATE),
+            numbered AS (
+                SELECT id, nextval('notice_cursor') AS seq
+                  FROM (SELECT id FROM due ORDER BY id) in_order)
+           UPDATE notice n SET seq = numbered.seq, sequenced_at = $1
+             FROM numbered WHERE n.id = numbered.id""",
+        now,
+    )
+    return int(status.split()[-1])
+
+
+async def unpublished(db: Executor, limit: int) -> list[NoticeRow]:
+    rows = await db.fetch(
+        f"""SELECT {_NOTICE} FROM notice n
+             WHERE n.seq IS NOT NULL AND n.published_at IS NULL ORDER BY n.seq LIMIT $1""",
+        limit,
+    )
+    return [NoticeRow(**r) for r in rows]
+
+
+async def mark_published(db: Executor, notice_ids: Sequence[int], now: datetime) -> None:
+    await db.execute(
+        "UPDATE notice SET published_at = $2 WHERE id = any($1::bigint[])", notice_ids, now
+    )
+
+
+async def withdraw(db: Executor, notice_id: int, now: datetime) -> bool:
+    """Take back a notice not sent yet; False when it was already sent (or unknown)."""
+    withdrawn = await db.fetchval(
+        """UPDATE notice SET withdrawn_at = $2
+            WHERE id = $1 AND seq IS NULL AND withdrawn_at IS NULL RETURNING id""",
+        notice_id,
+        now,
+    )
+    return withdrawn is not None
+
+
+async def audit(
+    db: Executor,
+    *,
+    at: datetime,
+    actor_id: int | None,
+    action: str,
+    subject: str,
+    details: dict[str, Any],
+) -> None:
+    await db.execute(
+        """INSERT INTO audit_log (at, actor_id, action, subject, details)
+           VALUES ($1, $2, $3, $4, $5)""",
+        at,
+        actor_id,
+        action,
+        subject,
+        details,
+    )

@@ -1,0 +1,188 @@
+"""Organisers broadcast announcements; exhibitors announce their demos."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from server.auth.viewer import Viewer, require_role
+from server.db.queries import exhibitors as directory_sql
+from server.db.queries import notices as notices_sql
+from server.db.queries import session_changes as sql
+from server.db.queries import venue as venue_sql
+from server.db.queries.agenda import SessionRow
+from server.db.queries.notices import NoticeDraft, NoticeRow
+from server.domain import notices, wording
+from server.domain.errors import DomainError, ErrorCode, bad_input, not_found
+from server.domain.notices import Audience
+from server.domain.plans import Pool
+
+MAX_TITLE = 200
+MAX_BODY = 4000
+
+
+@dataclass(frozen=True, slots=True)
+class Announcement:
+    title: str
+    body: str
+    audience: Audience
+    priority: str = "NORMAL"
+    send_at: datetime | None = None
+    title_en: str | None = None
+    body_en: str | None = None
+
+
+def _text(value: str | None, limit: int, what: str, *, required: bool) -> str | None:
+    cleaned = (value or "").strip()
+    if not cleaned:
+        if required:
+            raise bad_input(f"An announcement needs a {what}.")
+        return None
+    if len(cleaned) > limit:
+        raise bad_input(f"A {what} has at most {limit} characters.")
+    return cleaned
+
+
+async def broadcast(
+    db: Pool, actor: Viewer, announcement: Announcement, now: datetime
+) -> NoticeRow:
+    """Write the announcement for its audience; with `send_at` in the future it is
+    held, and the relay sends it when due."""
+    title = _text(announcement.title, MAX_TITLE, "title", required=True)
+    body = _text(announcement.body, MAX_BODY, "body", required=True)
+    if announcement.priority not in ("NORMAL", "URGENT"):
+        raise bad_input("Priority is NORMAL or URGENT.")
+    async with db.acquire() as conn, conn.transaction():
+        audience = await notices.resolve(conn, announcement.audience)
+        draft = NoticeDraft(
+            kind="ANNOUNCEMENT",
+            priority=announcement.priority,
+            title_fr=title or "",
+            body_fr=body or "",
+            title_en=_text(announcement.title_en, MAX_TITLE, "title", required=False),
+            body_en=_text(announcement.body_en, MAX_BODY, "body", required=False),
+            everyone=audience.everyone,
+            roles=audience.roles,
+        )
+        send_at = (
+            announcement.send_at if announcement.send_at and announcement.send_at > now else now
+        )
+        notice_id = await notices.record(
+            conn, draft, recipients=audience.recipients, now=now, send_at=send_at, actor_id=actor.id
+        )
+        await notices_sql.audit(
+            conn,
+            at=now,
+            actor_id=actor.id,
+            action="announcement.broadcast",
+            subject=str(notice_id),
+            details={
+                "title": title,
+                "send_at": send_at.isoformat(),
+                "recipients": len(audience.recipients),
+                "everyone": audience.everyone,
+                "roles": audience.roles,
+            },
+        )
+        written = await notices_sql.notice_by_id(conn, notice_id)
+    if written is None:
+        raise LookupError("notice vanished inside its own transaction")
+    return written
+
+
+async def withdraw(db: Pool, actor: Viewer, notice_id: int, now: datetime) -> None:
+    """Take back a scheduled announcement before it is due."""
+    async with db.acquire() as conn, conn.transaction():
+        found = await notices_sql.notice_by_id(conn, notice_id)
+        if found is None or found.kind != "ANNOUNCEMENT":
+            raise not_found("There is no such announcement.")
+        if not await notices_sql.withdraw(conn, notice_id, now):
+            raise DomainError(ErrorCode.CONFLICT, "This announcement was already sent.")
+        await notices_sql.audit(
+            conn,
+            at=now,
+            actor_id=actor.id,
+            action="announcement.withdraw",
+            subject=str(notice_id),
+            details={},
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Demo:
+    exhibitor_id: str
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    booth_id: str | None = None
+
+
+def may_schedule_demo(viewer: Viewer | None, exhibitor_id: str) -> Viewer:
+    """Organisers, or staff of that very exhibitor."""
+    signed_in = require_role(viewer, "ORGANISER", "EXHIBITOR")
+    if signed_in.has_role("ORGANISER") or signed_in.person.exhibitor_id == exhibitor_id:
+        return signed_in
+    raise DomainError(ErrorCode.FORBIDDEN, "You can only schedule demos of your own stand.")
+
+
+async def schedule_demo(db: Pool, viewer: Viewer | None, demo: Demo, now: datetime) -> SessionRow:
+    actor = may_schedule_demo(viewer, demo.exhibitor_id)
+    title = _text(demo.title, MAX_TITLE, "title", required=True) or ""
+    if demo.ends_at <= demo.starts_at:
+        raise bad_input("A demo ends after it starts.")
+    if demo.starts_at <= now:
+        raise bad_input("A demo is scheduled in the future.")
+    async with db.acquire() as conn, conn.transaction():
+        exhibitors = await directory_sql.exhibitors_by_ids(conn, [demo.exhibitor_id])
+        if not exhibitors:
+            raise not_found(f"There is no exhibitor {demo.exhibitor_id!r}.")
+        booths = await venue_sql.booths_of_exhibitors(conn, [demo.exhibitor_id])
+        booth = (
+            next((b for b in booths if b.id == demo.booth_id), None)
+            if demo.booth_id
+            else (booths[0] if booths else None)
+        )
+        if booth is None:
+            raise bad_input(
+                "That booth is not this exhibitor's."
+                if demo.booth_id
+                else "This exhibitor has no booth to demonstrate at."
+            )
+        taken = await sql.busy_at_booth(conn, booth.id, demo.starts_at, demo.ends_at)
+        if taken:
+            raise DomainError(ErrorCode.CONFLICT, f"The booth is busy then (session {taken}).")
+        session = await sql.insert_demo(
+            conn,
+            exhibitor_id=demo.exhibitor_id,
+            booth_id=booth.id,
+            title=title,
+            starts_at=demo.starts_at,
+            ends_at=demo.ends_at,
+            now=now,
+        )
+        when = wording.when(demo.starts_at)
+        draft = NoticeDraft(
+            kind="DEMO_SCHEDULED",
+            title_fr=f"Démo : {title}",
+            title_en=f"Demo: {title}",
+            body_fr=f"{exhibitors[0].name}, stand {booth.code} — {when.fr}",
+            body_en=f"{exhibitors[0].name}, booth {booth.code} — {when.en}",
+            session_id=session.id,
+            exhibitor_id=demo.exhibitor_id,
+        )
+        await notices.record(
+            conn,
+            draft,
+            recipients=await notices_sql.exhibitor_audience(conn, [demo.exhibitor_id]),
+            now=now,
+            actor_id=actor.id,
+        )
+        await notices_sql.audit(
+            conn,
+            at=now,
+            actor_id=actor.id,
+            action="demo.schedule",
+            subject=session.id,
+            details={"booth": booth.code},
+        )
+    return session

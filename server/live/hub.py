@@ -1,0 +1,218 @@
+"""One Redis pub/sub connection per process, handing each notice to the local
+subscribers in its audience (DESIGN.md §4).
+
+Subscribers are grouped by how they render a notice (same GraphQL document,
+variables and language): the hub renders once per group and every subscriber of
+the group gets the same bytes. A subscriber whose bounded queue is full is cut
+off; it reconnects with its cursor and loses nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections import defaultdict
+from collections.abc import Awaitable, Callable, Hashable
+from dataclasses import dataclass, field
+
+import asyncpg
+import orjson
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
+
+from server.db.queries import notices as sql
+from server.live import wire
+from server.live.metrics import METRICS
+from server.live.wire import LiveNotice
+
+log = logging.getLogger(__name__)
+
+#: Renders a notice for one group of subscribers; returns the `payload` JSON text.
+Renderer = Callable[[Hashable, LiveNotice], Awaitable[str]]
+
+RESYNC_BATCH = 500
+MAX_BACKOFF = 5.0
+
+
+@dataclass(eq=False)
+class Subscriber:
+    """One live `notices` subscription on one socket."""
+
+    person_id: int | None
+    roles: frozenset[str]
+    #: Subscribers with equal groups render a notice identically.
+    group: Hashable
+    operation_id: str
+    #: (cursor, `next` frame, when the notice was written, as epoch seconds)
+    queue: asyncio.Queue[tuple[int, str, float]]
+    #: Called once when the queue overflows (the socket is then closed).
+    on_overflow: Callable[[], None]
+    overflowed: bool = False
+
+    def wants(self, live: LiveNotice) -> bool:
+        notice = live.notice
+        return (
+            notice.everyone
+            or (self.person_id is not None and self.person_id in live.recipients)
+            or bool(self.roles.intersection(notice.roles))
+        )
+
+    def offer(self, seq: int, frame: str, written_at: float) -> None:
+        if self.overflowed:
+            return
+        try:
+            self.queue.put_nowait((seq, frame, written_at))
+        except asyncio.QueueFull:
+            self.overflowed = True
+            METRICS.slow_consumers_dropped.inc()
+            self.on_overflow()
+
+
+def next_frame(operation_id: str, payload: str) -> str:
+    """A graphql-transport-ws `next` message around an already encoded payload."""
+    return f'{{"id":{_json_string(operation_id)},"type":"next","payload":{payload}}}'
+
+
+def _json_string(text: str) -> str:
+    return orjson.dumps(text).decode()
+
+
+@dataclass
+class Hub:
+    redis_url: str
+    pool: asyncpg.Pool[asyncpg.Record]
+    renderer: Renderer | None = None
+    queue_size: int = 256
+    channel: str = wire.CHANNEL
+    #: The highest cursor handed out; what comes at or below it is a repeat.
+    last_seq: int = 0
+    connected: asyncio.Event = field(default_factory=asyncio.Event)
+    _everyone: set[Subscriber] = field(default_factory=set)
+    _by_person: dict[int, set[Subscriber]] = field(default_factory=lambda: defaultdict(set))
+    _by_role: dict[str, set[Subscriber]] = field(default_factory=lambda: defaultdict(set))
+    _task: asyncio.Task[None] | None = None
+    _waiting: dict[int, asyncio.Future[LiveNotice]] = field(default_factory=dict)
+
+    # --- subscribers ------------------------------------------------------------------
+
+    def new_subscriber(self, **kwargs: object) -> Subscriber:
+        subscriber = Subscriber(queue=asyncio.Queue(self.queue_size), **kwargs)  # type: ignore[arg-type]
+        self._everyone.add(subscriber)
+        if subscriber.person_id is not None:
+            self._by_person[subscriber.person_id].add(subscriber)
+        for role in subscriber.roles:
+            self._by_role[role].add(subscriber)
+        METRICS.active_subscriptions.inc()
+        return subscriber
+
+    def remove(self, subscriber: Subscriber) -> None:
+        if subscriber not in self._everyone:
+            return
+        self._everyone.discard(subscriber)
+        if subscriber.person_id is not None:
+            people = self._by_person[subscriber.person_id]
+            people.discard(subscriber)
+            if not people:
+                del self._by_person[subscriber.person_id]
+        for role in subscriber.roles:
+            self._by_role[role].discard(subscriber)
+        METRICS.active_subscriptions.dec()
+
+    def audience(self, live: LiveNotice) -> list[Subscriber]:
+        if live.notice.everyone:
+            return list(self._everyone)
+        found: set[Subscriber] = set()
+        for role in live.notice.roles:
+            found |= self._by_role.get(role, set())
+        for person_id in live.recipients:
+            found |= self._by_person.get(person_id, set())
+        return list(found)
+
+    # --- the Redis side ---------------------------------------------------------------
+
+    async def start(self) -> None:
+        self.last_seq = await sql.latest_seq(self.pool)
+        self._task = asyncio.create_task(self._run(), name="salon-hub")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    async def _run(self) -> None:
+        backoff = 0.1
+        while True:
+            redis = Redis.from_url(self.redis_url)
+            try:
+                async with redis.pubsub() as pubsub:
+                    await pubsub.subscribe(self.channel)
+                    self.connected.set()
+                    backoff = 0.1
+                    # Whatever was published while we were away is in PostgreSQL.
+                    await self._catch_up()
+                    async for message in pubsub.listen():
+                        if message["type"] == "message":
+                            await self._receive(wire.decode(message["data"]))
+            except (RedisError, OSError) as error:
+                self.connected.clear()
+                log.warning("hub lost Redis (%s); retrying in %.1fs", error, backoff)
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, MAX_BACKOFF)
+            except asyncpg.PostgresError as error:  # catching up failed: try again later
+                self.connected.clear()
+                log.warning("hub could not catch up from PostgreSQL (%s)", error)
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, MAX_BACKOFF)
+            finally:
+                await redis.aclose()
+
+    async def _receive(self, live: LiveNotice) -> None:
+        if live.seq <= self.last_seq:
+            return  # a repeat: publishing is at-least-once
+        if live.seq > self.last_seq + 1:
+            await self._catch_up()  # a gap: what is missing is in PostgreSQL
+            if live.seq <= self.last_seq:
+                return
+        await self.dispatch(live)
+
+    async def _catch_up(self) -> None:
+        while True:
+            rows = await sql.notices_after(self.pool, self.last_seq, RESYNC_BATCH)
+            if not rows:
+                return
+            recipients = await sql.recipients_of(self.pool, [n.id for n in rows])
+            for notice in rows:
+                await self.dispatch(LiveNotice(notice, tuple(recipients.get(notice.id, ()))))
+
+    async def dispatch(self, live: LiveNotice) -> None:
+        """Hand one notice, in cursor order, to everyone local who should see it."""
+        self.last_seq = max(self.last_seq, live.seq)
+        waiting = self._waiting.pop(live.notice.id, None)
+        if waiting is not None and not waiting.done():
+            waiting.set_result(live)
+        targets = self.audience(live)
+        if not targets or self.renderer is None:
+            return
+        groups: dict[Hashable, list[Subscriber]] = defaultdict(list)
+        for subscriber in targets:
+            groups[subscriber.group].append(subscriber)
+        payloads = await asyncio.gather(*(self.renderer(g, live) for g in groups))
+        written_at = live.notice.send_at.timestamp()
+        for members, payload in zip(groups.values(), payloads, strict=True):
+            for subscriber in members:
+                subscriber.offer(live.seq, next_frame(subscriber.operation_id, payload), written_at)
+
+    async def wait_for(self, notice_id: int, seconds: float) -> LiveNotice | None:
+        """The notice once this process has seen it sequenced; None after `seconds`."""
+        future = self._waiting.setdefault(notice_id, asyncio.get_running_loop().create_future())
+        row = await sql.notice_by_id(self.pool, notice_id)
+        if row is not None and row.seq is not None and row.seq <= self.last_seq:
+            self._waiting.pop(notice_id, None)  # dispatched before we started waiting
+            return LiveNotice(row, ())
+        try:
+            return await asyncio.wait_for(asyncio.shield(future), seconds)
+        except TimeoutError:
+            self._waiting.pop(notice_id, None)
+            return None

@@ -1,0 +1,52 @@
+"""Process metrics served at /metrics in the Prometheus text format."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+
+
+@dataclass(frozen=True)
+class Metrics:
+    registry: CollectorRegistry
+    open_connections: Gauge
+    active_subscriptions: Gauge
+    notices_published: Counter
+    notices_delivered: Counter
+    delivery_latency: Histogram
+    slow_consumers_dropped: Counter
+
+
+def _metrics() -> Metrics:
+    registry = CollectorRegistry()
+    return Metrics(
+        registry=registry,
+        open_connections=Gauge(
+            "salon_websocket_connections", "Open GraphQL websockets.", registry=registry
+        ),
+        active_subscriptions=Gauge(
+            "salon_active_subscriptions", "Live notices subscriptions.", registry=registry
+        ),
+        notices_published=Counter(
+            "salon_notices_published", "Notices the relay published.", registry=registry
+        ),
+        notices_delivered=Counter(
+            "salon_notices_delivered", "Notices sent to phones.", registry=registry
+        ),
+        delivery_latency=Histogram(
+            "salon_notice_delivery_seconds",
+            "From the notice's commit (or due time) to its sending on a socket.",
+            buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
+            registry=registry,
+        ),
+        slow_consumers_dropped=Counter(
+            "salon_slow_consumers_dropped",
+            "Subscribers cut off because they did not read fast enough.",
+            registry=registry,
+        ),
+    )
+
+
+#: One set per process (a relay in a worker process counts there).
+METRICS = _metrics()

@@ -1,0 +1,65 @@
+"""`salon worker`: the relay and the reminder jobs, until SIGTERM or SIGINT."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from datetime import timedelta
+
+from redis.asyncio import Redis
+
+from server.clock import Clock, clock_from_setting
+from server.db.pool import create_pool
+from server.services import ensure_database, locate_services
+from server.settings import Settings
+from workers.relay import Relay
+from workers.reminders import ReminderJob
+
+log = logging.getLogger("salon.worker")
+
+
+async def run_worker(settings: Settings, stop: asyncio.Event, clock: Clock | None = None) -> None:
+    clock = clock or clock_from_setting(settings.now)
+    urls = locate_services(settings)
+    dsn = settings.database_url or await ensure_database(urls, settings.database_name)
+    pool = await create_pool(dsn, min_size=1, max_size=4)
+    redis = Redis.from_url(urls.redis_url)
+    relay = Relay(dsn, pool, redis, clock, poll_seconds=settings.relay_poll_seconds)
+    reminders = ReminderJob(
+        pool,
+        clock,
+        session_lead=timedelta(minutes=settings.reminder_minutes),
+        demo_lead=timedelta(minutes=settings.demo_reminder_minutes),
+    )
+    log.info("worker started")
+    try:
+        async with asyncio.TaskGroup() as jobs:
+            jobs.create_task(relay.run(stop))
+            jobs.create_task(_every(settings.reminder_poll_seconds, reminders.round, stop))
+    finally:
+        await redis.aclose()
+        await pool.close()
+        log.info("worker stopped")
+
+
+async def _every(seconds: float, job: object, stop: asyncio.Event) -> None:
+    while not stop.is_set():
+        try:
+            await job()  # type: ignore[operator]
+        except Exception:
+            log.exception("job failed; it runs again next round")
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), seconds)
+
+
+def main(settings: Settings) -> None:
+    async def run() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stop.set)
+        await run_worker(settings, stop)
+
+    asyncio.run(run())
