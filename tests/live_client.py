@@ -1,0 +1,68 @@
+"""A raw graphql-transport-ws client for the tests: no library between us and the wire."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import websockets
+from websockets.asyncio.client import ClientConnection
+
+PROTOCOL = "graphql-transport-ws"
+NOTICES = """subscription($after: ID) { notices(after: $after) {
+  id kind priority title body session { id } exhibitor { id } } }"""
+
+
+class LiveClient:
+    def __init__(self, ws: ClientConnection) -> None:
+        self.ws = ws
+        self._ids = itertools.count(1)
+
+    async def subscribe(self, query: str = NOTICES, variables: dict[str, Any] | None = None) -> str:
+        operation_id = str(next(self._ids))
+        await self.ws.send(
+            json.dumps(
+                {
+                    "id": operation_id,
+                    "type": "subscribe",
+                    "payload": {"query": query, "variables": variables or {}},
+                }
+            )
+        )
+        return operation_id
+
+    async def message(self, timeout: float = 10) -> dict[str, Any]:  # noqa: ASYNC109
+        """The next message; fails when none comes within `timeout` seconds."""
+        raw = await asyncio.wait_for(self.ws.recv(), timeout)
+        assert isinstance(raw, str), "graphql-transport-ws speaks in text frames"
+        message: dict[str, Any] = json.loads(raw)
+        return message
+
+    async def notices(self, count: int, timeout: float = 10) -> list[dict[str, Any]]:  # noqa: ASYNC109
+        """The next `count` notices (from `next` messages), in arrival order."""
+        found = []
+        while len(found) < count:
+            message = await self.message(timeout)
+            assert message["type"] == "next", message
+            found.append(message["payload"]["data"]["notices"])
+        return found
+
+
+@asynccontextmanager
+async def live_client(
+    ws_url: str, token: str | None = None, payload: dict[str, Any] | None = None
+) -> AsyncIterator[LiveClient]:
+    async with websockets.connect(ws_url, subprotocols=[PROTOCOL]) as ws:
+        init = (
+            payload
+            if payload is not None
+            else ({"authorization": f"Bearer {token}"} if token else {})
+        )
+        await ws.send(json.dumps({"type": "connection_init", "payload": init}))
+        ack = json.loads(await asyncio.wait_for(ws.recv(), 10))
+        assert ack["type"] == "connection_ack", ack
+        yield LiveClient(ws)
