@@ -15,6 +15,7 @@ from starlette.routing import Route, WebSocketRoute
 from schema.app import graphql_view
 from server.clock import Clock, clock_from_setting
 from server.db.pool import StatementCounter, create_pool
+from server.live import wire
 from server.live.hub import Hub
 from server.middleware import RequestLog
 from server.routes import calendar_feed, healthz, metrics, readyz, venue_geojson
@@ -49,6 +50,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             pool,
             renderer=view.start_live(runtime),
             queue_size=settings.subscriber_queue_size,
+            channel=wire.channel(settings.redis_namespace),
         )
         await runtime.hub.start()
         app.state.runtime = runtime

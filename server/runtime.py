@@ -10,6 +10,7 @@ from redis.asyncio import Redis
 from starlette.requests import HTTPConnection
 
 from server.auth.mailer import LogMailer, Mailer, SmtpMailer
+from server.auth.rate_limit import Limiter
 from server.auth.signin import Auth
 from server.clock import Clock
 from server.db.pool import StatementCounter
@@ -34,7 +35,7 @@ class Runtime:
     def auth(self) -> Auth:
         return Auth(
             pool=self.pool,
-            redis=self.redis,
+            limiter=Limiter(self.redis, self.settings.redis_namespace),
             mailer=self.mailer,
             token_lifetime=timedelta(days=self.settings.token_days),
         )

@@ -19,6 +19,8 @@ class Settings:
     database_url: str | None = None
     #: Redis URL. Unset: 127.0.0.1:6379 if it answers, else an embedded server.
     redis_url: str | None = None
+    #: Prefix of every Redis key and channel: deployments sharing a Redis stay apart.
+    redis_namespace: str = "salon"
     #: Database created and used when `database_url` is unset.
     database_name: str = "salon"
     #: Where embedded PostgreSQL/Redis keep their data.

@@ -103,6 +103,8 @@ def settings(database_url: str, service_urls: ServiceUrls, mailbox: Mailbox) -> 
         log_level="WARNING",
         smtp_host="127.0.0.1",
         smtp_port=mailbox.port,
+        # This run's own keys and channel in the shared Redis.
+        redis_namespace=f"salon-test-{os.getpid()}-{secrets.token_hex(3)}",
     )
 
 

@@ -12,6 +12,7 @@ from redis.asyncio import Redis
 
 from server.clock import Clock, clock_from_setting
 from server.db.pool import create_pool
+from server.live import wire
 from server.services import ensure_database, locate_services
 from server.settings import Settings
 from workers.relay import Relay
@@ -26,7 +27,14 @@ async def run_worker(settings: Settings, stop: asyncio.Event, clock: Clock | Non
     dsn = settings.database_url or await ensure_database(urls, settings.database_name)
     pool = await create_pool(dsn, min_size=1, max_size=4)
     redis = Redis.from_url(urls.redis_url)
-    relay = Relay(dsn, pool, redis, clock, poll_seconds=settings.relay_poll_seconds)
+    relay = Relay(
+        dsn,
+        pool,
+        redis,
+        clock,
+        poll_seconds=settings.relay_poll_seconds,
+        channel=wire.channel(settings.redis_namespace),
+    )
     reminders = ReminderJob(
         pool,
         clock,

@@ -41,7 +41,7 @@ class Relay:
         clock: Clock,
         *,
         poll_seconds: float = 1.0,
-        channel: str = wire.CHANNEL,
+        channel: str = wire.channel("salon"),
     ) -> None:
         self.dsn = dsn
         self.pool = pool

@@ -15,26 +15,33 @@ class FailureLimit:
     attempts: int
     lock_seconds: int
 
-    def _key(self, subject: str) -> str:
-        return f"salon:limit:{self.name}:{subject}"
 
-    async def seconds_locked(self, redis: Redis, subject: str) -> int:
+@dataclass(frozen=True, slots=True)
+class Limiter:
+    redis: Redis
+    #: Keeps deployments (and test runs) sharing one Redis apart.
+    namespace: str
+
+    def key(self, limit: FailureLimit, subject: str) -> str:
+        return f"{self.namespace}:limit:{limit.name}:{subject}"
+
+    async def seconds_locked(self, limit: FailureLimit, subject: str) -> int:
         """How long `subject` stays locked; 0 when it is not."""
-        key = self._key(subject)
-        async with redis.pipeline(transaction=False) as pipe:
+        key = self.key(limit, subject)
+        async with self.redis.pipeline(transaction=False) as pipe:
             pipe.get(key)
             pipe.ttl(key)
             failures, ttl = await pipe.execute()
-        if failures is None or int(failures) < self.attempts:
+        if failures is None or int(failures) < limit.attempts:
             return 0
         return max(int(ttl), 1)
 
-    async def record_failure(self, redis: Redis, subject: str) -> None:
-        key = self._key(subject)
-        async with redis.pipeline(transaction=True) as pipe:
+    async def record_failure(self, limit: FailureLimit, subject: str) -> None:
+        key = self.key(limit, subject)
+        async with self.redis.pipeline(transaction=True) as pipe:
             pipe.incr(key)
-            pipe.expire(key, self.lock_seconds)
+            pipe.expire(key, limit.lock_seconds)
             await pipe.execute()
 
-    async def reset(self, redis: Redis, subject: str) -> None:
-        await redis.delete(self._key(subject))
+    async def reset(self, limit: FailureLimit, subject: str) -> None:
+        await self.redis.delete(self.key(limit, subject))

@@ -8,10 +8,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import asyncpg
-from redis.asyncio import Redis
 
 from server.auth.mailer import Mailer
-from server.auth.rate_limit import FailureLimit
+from server.auth.rate_limit import FailureLimit, Limiter
 from server.auth.tokens import (
     hash_secret,
     hash_sign_in_code,
@@ -47,7 +46,7 @@ class Auth:
     """What sign-in needs from the process."""
 
     pool: asyncpg.Pool[asyncpg.Record]
-    redis: Redis
+    limiter: Limiter
     mailer: Mailer
     token_lifetime: timedelta
 
@@ -67,10 +66,10 @@ def _rate_limited(seconds: int, what: str) -> DomainError:
 async def request_sign_in_code(auth: Auth, email: str, now: datetime) -> None:
     """Mail a 6-digit code. Says nothing of whether the address is known."""
     email = check_email(email)
-    locked = await CODE_REQUESTS.seconds_locked(auth.redis, email)
+    locked = await auth.limiter.seconds_locked(CODE_REQUESTS, email)
     if locked:
         raise _rate_limited(locked, "Too many codes were asked for this address.")
-    await CODE_REQUESTS.record_failure(auth.redis, email)  # counts requests, not failures
+    await auth.limiter.record_failure(CODE_REQUESTS, email)  # counts requests, not failures
     code = new_sign_in_code()
     await sql.insert_sign_in_code(
         auth.pool, email, hash_sign_in_code(email, code), now, now + CODE_LIFETIME
@@ -91,12 +90,12 @@ async def sign_in(auth: Auth, email: str, code: str, now: datetime) -> SignedIn:
     code = code.strip()
     if not _CODE.match(code):
         raise bad_input("The code is the 6 digits from the e-mail.")
-    locked = await WRONG_CODES.seconds_locked(auth.redis, email)
+    locked = await auth.limiter.seconds_locked(WRONG_CODES, email)
     if locked:
         raise _rate_limited(locked, "Too many wrong codes for this address.")
     async with auth.pool.acquire() as conn, conn.transaction():
         if not await sql.use_sign_in_code(conn, email, hash_sign_in_code(email, code), now):
-            await WRONG_CODES.record_failure(auth.redis, email)
+            await auth.limiter.record_failure(WRONG_CODES, email)
             raise DomainError(
                 ErrorCode.UNAUTHENTICATED, "That code is wrong or has expired; ask for a new one."
             )
@@ -115,7 +114,7 @@ async def sign_in(auth: Auth, email: str, code: str, now: datetime) -> SignedIn:
         signed_in = await _issue_token(
             conn, email_or_id=email, now=now, lifetime=auth.token_lifetime
         )
-    await WRONG_CODES.reset(auth.redis, email)
+    await auth.limiter.reset(WRONG_CODES, email)
     return signed_in
 
 
@@ -124,13 +123,13 @@ async def sign_in_with_badge(auth: Auth, badge_code: str, client: str, now: date
     badge_code = badge_code.strip()
     if not badge_code or len(badge_code) > 64:
         raise bad_input("Type the code printed under the QR code of your badge.")
-    locked = await WRONG_BADGES.seconds_locked(auth.redis, client)
+    locked = await auth.limiter.seconds_locked(WRONG_BADGES, client)
     if locked:
         raise _rate_limited(locked, "Too many wrong badge codes.")
     async with auth.pool.acquire() as conn, conn.transaction():
         person = await sql.person_by_badge(conn, badge_code)
         if person is None:
-            await WRONG_BADGES.record_failure(auth.redis, client)
+            await auth.limiter.record_failure(WRONG_BADGES, client)
             raise DomainError(ErrorCode.UNAUTHENTICATED, "No badge has that code.")
         return await _issue_token(
             conn, email_or_id=person.id, now=now, lifetime=auth.token_lifetime

@@ -84,7 +84,7 @@ class Hub:
     pool: asyncpg.Pool[asyncpg.Record]
     renderer: Renderer | None = None
     queue_size: int = 256
-    channel: str = wire.CHANNEL
+    channel: str = wire.channel("salon")
     #: The highest cursor handed out; what comes at or below it is a repeat.
     last_seq: int = 0
     connected: asyncio.Event = field(default_factory=asyncio.Event)

@@ -9,7 +9,10 @@ import orjson
 
 from server.db.queries.notices import NoticeRow
 
-CHANNEL = "salon:notices"
+
+def channel(namespace: str) -> str:
+    """The one pub/sub channel of a deployment."""
+    return f"{namespace}:notices"
 
 
 @dataclass(frozen=True, slots=True)
