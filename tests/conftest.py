@@ -187,6 +187,10 @@ class Person:
         return {"Authorization": f"Bearer {self.token}"}
 
 
+#: Long enough to outlive a test that moves the clock into the fair (3–6 Dec 2026).
+TOKEN_LIFETIME = timedelta(days=30)
+
+
 class People:
     """Makes people with roles and a live bearer token, straight in the database."""
 
@@ -214,7 +218,7 @@ class People:
                         exhibitor_id=exhibitor_id,
                     ),
                 )
-                token = await issue_token(conn, person_id, datetime.now(UTC), timedelta(days=1))
+                token = await issue_token(conn, person_id, datetime.now(UTC), TOKEN_LIFETIME)
         finally:
             await conn.close()
         return Person(id=person_id, email=email, token=token)
@@ -228,7 +232,7 @@ class People:
                 for _ in range(count):
                     email = f"{secrets.token_hex(6)}@test.example"
                     person_id = await add_person(conn, NewPerson(email=email, roles=["ATTENDEE"]))
-                    token = await issue_token(conn, person_id, datetime.now(UTC), timedelta(days=1))
+                    token = await issue_token(conn, person_id, datetime.now(UTC), TOKEN_LIFETIME)
                     made.append(Person(id=person_id, email=email, token=token))
         finally:
             await conn.close()

@@ -11,7 +11,7 @@ import pytest
 from redis.asyncio import Redis
 
 from server.clock import Clock
-from tests.conftest import GraphQLClient, LiveServer, Mailbox, People
+from tests.conftest import TOKEN_LIFETIME, GraphQLClient, LiveServer, Mailbox, People
 
 REQUEST = "mutation($e: String!) { requestSignInCode(email: $e) }"
 SIGN_IN = """mutation($e: String!, $c: String!) {
@@ -142,7 +142,7 @@ async def test_an_expired_token_is_unauthenticated(
     gql_http: GraphQLClient, people: People, fair_clock: Clock
 ) -> None:
     person = await people.make()
-    fair_clock.reset(timedelta(days=2))  # people.make tokens last one day
+    fair_clock.reset(TOKEN_LIFETIME + timedelta(days=1))
     assert await gql_http.error_codes(ME, as_=person) == ["UNAUTHENTICATED"]
     # even a public query is refused: the client must learn its token is dead
     assert await gql_http.error_codes("{ event { id } }", as_=person) == ["UNAUTHENTICATED"]
