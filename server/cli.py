@@ -1,9 +1,10 @@
-"""The `salon` command: serve, migrate, demo, user add, token."""
+"""The `salon` command: serve, worker, watch, migrate, demo, user add, token."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
 import os
 import sys
@@ -24,6 +25,7 @@ from server.domain.people import NewPerson, add_person
 from server.logs import configure_logging
 from server.services import ensure_database, locate_services
 from server.settings import Settings, env_name
+from server.watch import watch
 from workers.main import main as run_worker
 
 log = logging.getLogger("salon")
@@ -87,6 +89,10 @@ async def _user_add(settings: Settings, args: argparse.Namespace) -> None:
 
 
 async def _token(settings: Settings, email: str) -> None:
+    print(await _mint(settings, email))
+
+
+async def _mint(settings: Settings, email: str) -> str:
     conn = await _connect(settings)
     try:
         person = await person_by_email(conn, check_email(email))
@@ -96,7 +102,7 @@ async def _token(settings: Settings, email: str) -> None:
         token = await issue_token(conn, person.id, clock.now(), timedelta(days=settings.token_days))
     finally:
         await conn.close()
-    print(token)
+    return token
 
 
 def _serve(settings: Settings, args: argparse.Namespace) -> None:
@@ -134,6 +140,12 @@ def main(argv: Sequence[str] | None = None) -> None:
         "--now", help='run the fair "as if it were" this instant, e.g. 2026-12-03T10:00 (fair time)'
     )
     commands.add_parser("worker", help="run the relay and the reminder jobs")
+    watcher = commands.add_parser("watch", help="print live notices as a phone gets them")
+    watcher.add_argument("--as", dest="email", help="watch as this person (mints a token)")
+    watcher.add_argument("--token", help="watch with this bearer token")
+    watcher.add_argument("--after", help="replay from this cursor first (0: everything)")
+    watcher.add_argument("--lang", default="fr", choices=["fr", "en"])
+    watcher.add_argument("--url", default=f"ws://{settings.host}:{settings.port}/graphql")
     commands.add_parser("migrate", help="apply pending database migrations")
     commands.add_parser("demo", help="migrate, then load (or refresh) SISTEP INDUSTRIEL 2026")
     user = commands.add_parser("user", help="manage people").add_subparsers(
@@ -147,8 +159,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     add.add_argument("--name")
     add.add_argument("--speaker", help="speaker id this person is (role SPEAKER)")
     add.add_argument("--exhibitor", help="exhibitor id this person works for (role EXHIBITOR)")
-    token = commands.add_parser("token", help="print a new bearer token for a person")
-    token.add_argument("email")
+    token_command = commands.add_parser("token", help="print a new bearer token for a person")
+    token_command.add_argument("email")
     args = parser.parse_args(argv)
 
     try:
@@ -156,6 +168,12 @@ def main(argv: Sequence[str] | None = None) -> None:
             _serve(settings, args)
         elif args.command == "worker":
             run_worker(settings)
+        elif args.command == "watch":
+            bearer = args.token or (
+                asyncio.run(_mint(settings, args.email)) if args.email else None
+            )
+            with contextlib.suppress(KeyboardInterrupt):
+                asyncio.run(watch(args.url, bearer, args.after, args.lang))
         elif args.command == "migrate":
             asyncio.run(_migrate(settings))
         elif args.command == "demo":
