@@ -1,23 +1,26 @@
-"""Refuse abusive documents before they run: depth, size, aliases."""
+"""Refuse abusive documents before they run: size, depth, aliases."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from strawberry.extensions import (
-    MaxAliasesLimiter,
-    MaxTokensLimiter,
-    QueryDepthLimiter,
-    SchemaExtension,
-)
+from graphql import ASTValidationRule
+from strawberry.extensions import AddValidationRules, MaxTokensLimiter, SchemaExtension
+from strawberry.extensions.max_aliases import create_validator as aliases_rule
+from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
 
 from server.settings import Settings
 
 
 def limit_extensions(settings: Settings) -> list[Callable[[], SchemaExtension]]:
-    """Factories: Strawberry builds fresh extension instances per operation."""
+    """Factories: Strawberry builds fresh extension instances per operation. The
+    validation rules are built once, here: the validation cache is keyed by the rule
+    classes, and a new class per operation would make every lookup a miss."""
+    rules: list[type[ASTValidationRule]] = [
+        depth_rule(settings.max_query_depth, None),
+        aliases_rule(settings.max_query_aliases),
+    ]
     return [
         lambda: MaxTokensLimiter(max_token_count=settings.max_query_tokens),
-        lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
-        lambda: MaxAliasesLimiter(max_alias_count=settings.max_query_aliases),
+        lambda: AddValidationRules(rules),
     ]

@@ -27,7 +27,7 @@ from server.live.wire import LiveNotice
 
 log = logging.getLogger(__name__)
 
-#: Session-level advisory lock: one relay sequences and publishes at a time.
+#: Transaction-level advisory lock: one relay sequences and publishes at a time.
 RELAY_LOCK = 0x5A10_0001
 BATCH = 500
 
@@ -79,15 +79,13 @@ class Relay:
     async def round(self) -> int:
         """Sequence what is due, then publish what is unpublished; return how many
         notices were published (0 when another relay holds the lock)."""
-        async with self.pool.acquire() as conn:
-            if not await conn.fetchval("SELECT pg_try_advisory_lock($1)", RELAY_LOCK):
+        async with self.pool.acquire() as conn, conn.transaction():
+            if not await conn.fetchval("SELECT pg_try_advisory_xact_lock($1)", RELAY_LOCK):
                 return 0
-            try:
-                async with conn.transaction():
-                    await sql.sequence_due(conn, self.clock.now())
-                return await self._publish(conn)
-            finally:
-                await conn.execute("SELECT pg_advisory_unlock($1)", RELAY_LOCK)
+            await sql.sequence_due(conn, self.clock.now())
+            # Published and marked in the same transaction: if anything fails, the
+            # round is rolled back and done again (receivers drop repeats by cursor).
+            return await self._publish(conn)
 
     async def _publish(self, conn: Executor) -> int:
         published = 0

@@ -53,4 +53,13 @@ async def create_pool(
         if counter is not None:
             conn.add_query_logger(counter)
 
-    return await asyncpg.create_pool(dsn, min_size=min_size, max_size=max_size, init=init)
+    return await asyncpg.create_pool(
+        dsn, min_size=min_size, max_size=max_size, init=init, reset=_keep_session
+    )
+
+
+async def _keep_session(_conn: asyncpg.Connection[Any]) -> None:
+    """Release without asyncpg's default RESET ALL round trip: the app never leaves
+    session state behind on pooled connections (listeners use their own connection,
+    advisory locks are transaction-scoped), and asyncpg still rolls back a
+    transaction left open before calling this."""

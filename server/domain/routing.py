@@ -30,6 +30,9 @@ class Route:
 class WalkwayGraph:
     def __init__(self, nodes: list[WalkwayNode], edges: list[WalkwayEdge]) -> None:
         self.nodes = {n.id: n for n in nodes}
+        # The graph is rebuilt whenever the agenda changes, so remembered walks never
+        # outlive the venue they were measured on.
+        self._walks: dict[tuple[str, str], Route | None] = {}
         self.neighbours: dict[str, list[tuple[str, float]]] = defaultdict(list)
         for edge in edges:
             if edge.a not in self.nodes or edge.b not in self.nodes:
@@ -43,7 +46,13 @@ class WalkwayGraph:
         return math.hypot(na.x - nb.x, na.y - nb.y)
 
     def shortest(self, start: str, goal: str) -> Route | None:
-        """Dijkstra; None when the two places are not connected."""
+        """The shortest walk; None when the two places are not connected."""
+        key = (start, goal)
+        if key not in self._walks:
+            self._walks[key] = self._dijkstra(start, goal)
+        return self._walks[key]
+
+    def _dijkstra(self, start: str, goal: str) -> Route | None:
         best = {start: 0.0}
         previous: dict[str, str] = {}
         frontier = [(0.0, start)]
