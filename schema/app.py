@@ -12,6 +12,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from schema.errors import give_code
+from schema.execution import OperationRunner
 from schema.limits import limit_extensions
 from schema.mutation import Mutation
 from schema.query import Query
@@ -54,6 +55,7 @@ def graphql_view(settings: Settings) -> SalonGraphQL:
         built,
         graphql_ide="graphiql" if settings.graphiql else None,
         cache=ResponseCache(built._schema, settings.response_cache_size),
+        runner=OperationRunner(built._schema, settings),
         subscription_protocols=[GRAPHQL_TRANSPORT_WS_PROTOCOL],
         connection_init_wait_timeout=timedelta(seconds=settings.connection_init_timeout),
         max_subscriptions_per_connection=settings.max_subscriptions_per_connection,

@@ -12,14 +12,16 @@ from strawberry.extensions.query_depth_limiter import create_validator as depth_
 from server.settings import Settings
 
 
+def limit_rules(settings: Settings) -> list[type[ASTValidationRule]]:
+    """Validation rules for depth and aliases, built once per schema: the validation
+    cache is keyed by the rule classes, and a new class per operation would make
+    every lookup a miss."""
+    return [depth_rule(settings.max_query_depth, None), aliases_rule(settings.max_query_aliases)]
+
+
 def limit_extensions(settings: Settings) -> list[Callable[[], SchemaExtension]]:
-    """Factories: Strawberry builds fresh extension instances per operation. The
-    validation rules are built once, here: the validation cache is keyed by the rule
-    classes, and a new class per operation would make every lookup a miss."""
-    rules: list[type[ASTValidationRule]] = [
-        depth_rule(settings.max_query_depth, None),
-        aliases_rule(settings.max_query_aliases),
-    ]
+    """The same limits for Strawberry's own execution path (websocket operations)."""
+    rules = limit_rules(settings)
     return [
         lambda: MaxTokensLimiter(max_token_count=settings.max_query_tokens),
         lambda: AddValidationRules(rules),

@@ -29,7 +29,6 @@ async def run_worker(settings: Settings, stop: asyncio.Event, clock: Clock | Non
     redis = Redis.from_url(urls.redis_url)
     relay = Relay(
         dsn,
-        pool,
         redis,
         clock,
         poll_seconds=settings.relay_poll_seconds,

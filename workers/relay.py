@@ -1,8 +1,8 @@
 """The relay: the only writer of the public cursor (DESIGN.md §2).
 
 It takes committed, due, unsequenced notices under a lock, numbers them in write
-order, then publishes every sequenced-but-unpublished notice to Redis in cursor
-order and marks it published. A crash or a Redis outage between the two steps
+order and commits, then publishes every sequenced-but-unpublished notice to Redis
+in cursor order and marks it published. A crash or a Redis outage between the two steps
 only delays: the next round publishes what is left (at-least-once; receivers
 drop repeats by cursor). It wakes on NOTIFY and also polls, so scheduled
 announcements go out when due and a missed wake-up only delays.
@@ -17,6 +17,7 @@ from typing import Any
 
 import asyncpg
 from redis.asyncio import Redis
+from redis.exceptions import RedisError
 
 from server.clock import Clock
 from server.db.queries import notices as sql
@@ -27,7 +28,7 @@ from server.live.wire import LiveNotice
 
 log = logging.getLogger(__name__)
 
-#: Transaction-level advisory lock: one relay sequences and publishes at a time.
+#: Advisory lock: one relay sequences and publishes at a time.
 RELAY_LOCK = 0x5A10_0001
 BATCH = 500
 
@@ -36,7 +37,6 @@ class Relay:
     def __init__(
         self,
         dsn: str,
-        pool: asyncpg.Pool[asyncpg.Record],
         redis: Redis,
         clock: Clock,
         *,
@@ -44,48 +44,57 @@ class Relay:
         channel: str = wire.channel("salon"),
     ) -> None:
         self.dsn = dsn
-        self.pool = pool
         self.redis = redis
         self.clock = clock
         self.poll_seconds = poll_seconds
         self.channel = channel
         self._wake = asyncio.Event()
+        self._conn: asyncpg.Connection[Any] | None = None
 
     async def run(self, stop: asyncio.Event) -> None:
-        listener: asyncpg.Connection[Any] | None = None
         while not stop.is_set():
             try:
-                if listener is None or listener.is_closed():
-                    listener = await self._listen()
                 await self.round()
-            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
+            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, RedisError) as error:
                 log.warning("relay round failed (%s); retrying", error)
-                listener = None
+                await self._drop_connection()
             except Exception:
                 log.exception("relay round failed; retrying")
+                await self._drop_connection()
             self._wake.clear()
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(self.poll_seconds):
                     await _first_of(self._wake.wait(), stop.wait())
-        if listener is not None and not listener.is_closed():
-            await listener.close()
+        await self._drop_connection()
 
-    async def _listen(self) -> asyncpg.Connection[Any]:
-        """A connection of its own (pooled ones are reset, which drops listeners)."""
-        conn: asyncpg.Connection[Any] = await asyncpg.connect(self.dsn)
-        await conn.add_listener("salon_notice_written", lambda *_: self._wake.set())
-        return conn
+    async def _connection(self) -> asyncpg.Connection[Any]:
+        """The relay's own connection: it LISTENs, and holds the relay lock for a
+        round (a pooled connection would be reset, and could leak the lock)."""
+        if self._conn is None or self._conn.is_closed():
+            self._conn = await asyncpg.connect(self.dsn)
+            await self._conn.add_listener("salon_notice_written", lambda *_: self._wake.set())
+        return self._conn
+
+    async def _drop_connection(self) -> None:
+        if self._conn is not None and not self._conn.is_closed():
+            with contextlib.suppress(Exception):
+                await self._conn.close()
+        self._conn = None
 
     async def round(self) -> int:
         """Sequence what is due, then publish what is unpublished; return how many
         notices were published (0 when another relay holds the lock)."""
-        async with self.pool.acquire() as conn, conn.transaction():
-            if not await conn.fetchval("SELECT pg_try_advisory_xact_lock($1)", RELAY_LOCK):
-                return 0
-            await sql.sequence_due(conn, self.clock.now())
-            # Published and marked in the same transaction: if anything fails, the
-            # round is rolled back and done again (receivers drop repeats by cursor).
+        conn = await self._connection()
+        if not await conn.fetchval("SELECT pg_try_advisory_lock($1)", RELAY_LOCK):
+            return 0
+        try:
+            # Committed before anything is published: whoever receives a notice can
+            # read it back from PostgreSQL at once.
+            async with conn.transaction():
+                await sql.sequence_due(conn, self.clock.now())
             return await self._publish(conn)
+        finally:
+            await conn.execute("SELECT pg_advisory_unlock($1)", RELAY_LOCK)
 
     async def _publish(self, conn: Executor) -> int:
         published = 0

@@ -60,6 +60,6 @@ async def create_pool(
 
 async def _keep_session(_conn: asyncpg.Connection[Any]) -> None:
     """Release without asyncpg's default RESET ALL round trip: the app never leaves
-    session state behind on pooled connections (listeners use their own connection,
-    advisory locks are transaction-scoped), and asyncpg still rolls back a
-    transaction left open before calling this."""
+    session state behind on pooled connections (LISTEN and session advisory locks
+    live on the relay's own connection), and asyncpg still rolls back a transaction
+    left open before calling this."""

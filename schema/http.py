@@ -1,0 +1,186 @@
+"""GraphQL over HTTP: auth once, then the response cache, then one execution.
+
+Plain requests (a JSON POST, or a GET with `query`) are run by OperationRunner;
+anything else (GraphiQL, multipart, batches) is left to Strawberry's view.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import orjson
+from graphql import OperationType
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+
+from schema.context import Context, lang_from_header
+from schema.execution import OperationRunner, Prepared, errors_body
+from schema.response_cache import GZIP_MIN_BYTES, CachedResponse, CacheKey, ResponseCache
+from server.auth.viewer import authenticate
+from server.db.queries.agenda import agenda_version
+from server.domain.errors import DomainError
+from server.runtime import runtime_of
+
+RequestData = tuple[str, str | None, dict[str, Any] | None]
+
+
+class HttpGraphQL:
+    def __init__(
+        self,
+        runner: OperationRunner,
+        cache: ResponseCache,
+        fallback: Callable[[Request], Awaitable[Response]],
+    ) -> None:
+        self.runner = runner
+        self.cache = cache
+        self.fallback = fallback
+        self._in_flight: dict[CacheKey, asyncio.Future[CachedResponse | None]] = {}
+
+    async def respond(self, request: Request) -> Response:
+        runtime = runtime_of(request)
+        try:
+            request.state.viewer = await authenticate(
+                runtime.pool, request.headers.get("authorization"), runtime.clock.now()
+            )
+        except DomainError as refused:
+            return json_response(
+                {
+                    "data": None,
+                    "errors": [
+                        {"message": refused.message, "extensions": {"code": refused.code.value}}
+                    ],
+                }
+            )
+        data = await request_data(request)
+        if data is None:
+            return await self.fallback(request)
+        query, operation_name, _ = data
+        prepared = self.runner.prepare(query, operation_name)
+        if isinstance(prepared, list):
+            return json_response(errors_body(prepared))
+        if prepared.operation is OperationType.SUBSCRIPTION:
+            return PlainTextResponse("Subscribe over a graphql-transport-ws websocket.", 400)
+        if prepared.operation is OperationType.MUTATION and request.method == "GET":
+            return PlainTextResponse(
+                "Mutations are sent with POST.", 405, headers={"Allow": "POST"}
+            )
+        key = await self._cache_key(request, data, prepared)
+        if key is None:
+            return json_response(await self._execute(request, prepared, data))
+        entry = self.cache.get(key)
+        if entry is None and key in self._in_flight:
+            # The same response is being computed: wait for it rather than compute it
+            # again (after an agenda change, every client asks at once).
+            entry = await asyncio.shield(self._in_flight[key])
+        if entry is None:
+            body, entry = await self._execute_and_cache(key, request, prepared, data)
+            if entry is None:
+                return json_response(body)
+        return cached_response(request, entry)
+
+    async def _execute(
+        self, request: Request, prepared: Prepared, data: RequestData
+    ) -> dict[str, Any]:
+        context = Context(
+            request=request,
+            response=None,
+            runtime=runtime_of(request),
+            viewer=request.state.viewer,
+            lang=lang_from_header(request.headers.get("accept-language")),
+        )
+        return await self.runner.execute(prepared, context, data[2], data[1])
+
+    async def _execute_and_cache(
+        self, key: CacheKey, request: Request, prepared: Prepared, data: RequestData
+    ) -> tuple[dict[str, Any], CachedResponse | None]:
+        """Run the operation and cache a successful result. Requests for the same key
+        that arrive meanwhile get the cached entry (or None: they run their own)."""
+        waiting: asyncio.Future[CachedResponse | None] = asyncio.get_running_loop().create_future()
+        self._in_flight[key] = waiting
+        entry = None
+        try:
+            body = await self._execute(request, prepared, data)
+            if "errors" not in body:
+                entry = self.cache.put(key, orjson.dumps(body))
+            return body, entry
+        finally:
+            del self._in_flight[key]
+            waiting.set_result(entry)
+
+    async def _cache_key(
+        self, request: Request, data: RequestData, prepared: Prepared
+    ) -> CacheKey | None:
+        """The key when this request may be served from cache, else None."""
+        query, operation_name, variables = data
+        if (
+            not self.cache.enabled
+            or prepared.operation is not OperationType.QUERY
+            or not self.cache.is_cacheable(query, operation_name)
+        ):
+            return None
+        return CacheKey(
+            version=await agenda_version(runtime_of(request).pool),
+            query=query,
+            operation_name=operation_name,
+            variables=orjson.dumps(variables, option=orjson.OPT_SORT_KEYS),
+            lang=lang_from_header(request.headers.get("accept-language")).value,
+        )
+
+
+async def request_data(request: Request) -> RequestData | None:
+    """(query, operationName, variables) of a plain single-operation request."""
+    if request.method == "GET":
+        params = request.query_params
+        raw_variables = params.get("variables")
+        try:
+            variables = orjson.loads(raw_variables) if raw_variables else None
+        except orjson.JSONDecodeError:
+            return None
+        data: object = {
+            "query": params.get("query"),
+            "operationName": params.get("operationName"),
+            "variables": variables,
+        }
+    elif request.method == "POST" and "application/json" in request.headers.get("content-type", ""):
+        try:
+            data = orjson.loads(await request.body())
+        except orjson.JSONDecodeError:
+            return None
+    else:
+        return None
+    if not isinstance(data, dict):
+        return None  # batches and oddities take Strawberry's path
+    query, operation_name, variables = (
+        data.get("query"),
+        data.get("operationName"),
+        data.get("variables"),
+    )
+    if not isinstance(query, str) or not isinstance(operation_name, str | None):
+        return None
+    if not isinstance(variables, dict | None):
+        return None
+    return query, operation_name, variables
+
+
+def json_response(body: dict[str, Any]) -> Response:
+    """GraphQL-over-HTTP with application/json: status 200, errors in the body."""
+    return Response(orjson.dumps(body), media_type="application/json")
+
+
+def cached_response(request: Request, entry: CachedResponse) -> Response:
+    headers = {
+        "ETag": entry.etag,
+        "Cache-Control": "no-cache",
+        "Vary": "Accept-Encoding, Accept-Language",
+    }
+    body = entry.body
+    if len(body) >= GZIP_MIN_BYTES and "gzip" in request.headers.get("accept-encoding", ""):
+        body = entry.gzipped
+        headers["Content-Encoding"] = "gzip"
+        # A strong ETag names one representation: the gzipped bytes get their own.
+        headers["ETag"] = entry.etag.removesuffix('"') + '-gzip"'
+    if request.method == "GET" and request.headers.get("if-none-match") == headers["ETag"]:
+        return Response(status_code=304, headers=headers)
+    return Response(body, media_type="application/json", headers=headers)
