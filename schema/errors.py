@@ -6,8 +6,10 @@ import logging
 
 from graphql.error import GraphQLError
 
+from server import unavailable
 from server.domain.errors import DomainError, ErrorCode
 from server.request_id import current_request_id
+from server.unavailable import is_unavailable
 
 log = logging.getLogger("salon.graphql")
 
@@ -22,6 +24,12 @@ def give_code(error: GraphQLError) -> None:
     if isinstance(original, DomainError):
         error.message = original.message
         code = original.code.value
+    elif is_unavailable(original):
+        log.warning("dependency unavailable: %r", original)
+        error.message = unavailable.MESSAGE
+        error.original_error = None
+        error.extensions = {"code": unavailable.CODE}
+        return
     elif error.path is None:
         # Refused before execution: syntax, validation, variable coercion, limits.
         code = ErrorCode.BAD_USER_INPUT.value

@@ -7,6 +7,7 @@ anything else (GraphiQL, multipart, batches) is left to Strawberry's view.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -18,10 +19,13 @@ from starlette.responses import PlainTextResponse, Response
 from schema.context import Context, lang_from_header
 from schema.execution import OperationRunner, Prepared, errors_body
 from schema.response_cache import GZIP_MIN_BYTES, CachedResponse, CacheKey, ResponseCache
+from server import unavailable
 from server.auth.viewer import authenticate
 from server.db.queries.agenda import agenda_version
 from server.domain.errors import DomainError
 from server.runtime import runtime_of
+
+log = logging.getLogger(__name__)
 
 RequestData = tuple[str, str | None, dict[str, Any] | None]
 
@@ -39,6 +43,20 @@ class HttpGraphQL:
         self._in_flight: dict[CacheKey, asyncio.Future[CachedResponse | None]] = {}
 
     async def respond(self, request: Request) -> Response:
+        try:
+            return await self._respond(request)
+        except unavailable.UNAVAILABLE as error:  # before GraphQL ran: auth, cache key
+            log.warning("dependency unavailable: %r", error)
+            return json_response(
+                {
+                    "data": None,
+                    "errors": [
+                        {"message": unavailable.MESSAGE, "extensions": {"code": unavailable.CODE}}
+                    ],
+                }
+            )
+
+    async def _respond(self, request: Request) -> Response:
         runtime = runtime_of(request)
         try:
             request.state.viewer = await authenticate(
