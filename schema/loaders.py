@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Hashable, Sequence
-from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Protocol, TypeVar
 
 from strawberry.dataloader import DataLoader
@@ -53,54 +53,97 @@ def grouped(
     return DataLoader(load_fn=load)
 
 
-@dataclass(slots=True)
 class Loaders:
-    session: DataLoader[str, SessionRow | None]
-    track: DataLoader[str, TrackRow | None]
-    hall: DataLoader[str, HallRow | None]
-    room: DataLoader[str, RoomRow | None]
-    booth: DataLoader[str, BoothRow | None]
-    exhibitor: DataLoader[str, ExhibitorRow | None]
-    speaker: DataLoader[str, SpeakerRow | None]
-    speaker_ids_of_session: DataLoader[str, list[str]]
-    sessions_of_speaker: DataLoader[str, list[SessionRow]]
-    demos_of_exhibitor: DataLoader[str, list[SessionRow]]
-    booths_of_exhibitor: DataLoader[str, list[BoothRow]]
-    booths_in_hall: DataLoader[str, list[BoothRow]]
-    rooms_in_hall: DataLoader[str, list[RoomRow]]
-    registered_count: DataLoader[str, int]
-    #: The viewer's own plan; None when anonymous.
-    viewer_bookmarked: DataLoader[str, bool] | None
-    viewer_registration: DataLoader[str, RegistrationRow | None] | None
-    viewer_follows: DataLoader[str, bool] | None
+    """The DataLoaders of one operation, each made the first time a resolver needs it
+    (most operations touch two or three of them)."""
+
+    def __init__(self, db: Executor, viewer_id: int | None) -> None:
+        self._db = db
+        self._viewer_id = viewer_id
 
     @classmethod
     def for_operation(cls, db: Executor, viewer_id: int | None) -> Loaders:
-        return cls(
-            session=by_id(db, agenda.sessions_by_ids),
-            track=by_id(db, agenda.tracks_by_ids),
-            hall=by_id(db, venue.halls_by_ids),
-            room=by_id(db, venue.rooms_by_ids),
-            booth=by_id(db, venue.booths_by_ids),
-            exhibitor=by_id(db, exhibitors.exhibitors_by_ids),
-            speaker=by_id(db, exhibitors.speakers_by_ids),
-            speaker_ids_of_session=grouped(db, agenda.speaker_links_for_sessions, _pair),
-            sessions_of_speaker=grouped(db, agenda.sessions_for_speakers, _pair),
-            demos_of_exhibitor=grouped(db, agenda.demos_for_exhibitors, _keyed("exhibitor_id")),
-            booths_of_exhibitor=grouped(db, venue.booths_of_exhibitors, _keyed("exhibitor_id")),
-            booths_in_hall=grouped(db, venue.booths_in_halls, _keyed("hall_id")),
-            rooms_in_hall=grouped(db, venue.rooms_in_halls, _keyed("hall_id")),
-            registered_count=DataLoader(load_fn=lambda ids: _counts(db, ids)),
-            viewer_bookmarked=None
-            if viewer_id is None
-            else _membership(lambda ids: plans.bookmarked_among(db, viewer_id, ids)),
-            viewer_registration=None
-            if viewer_id is None
-            else by_key(lambda ids: plans.registrations_among(db, viewer_id, ids), "session_id"),
-            viewer_follows=None
-            if viewer_id is None
-            else _membership(lambda ids: plans.followed_among(db, viewer_id, ids)),
-        )
+        return cls(db, viewer_id)
+
+    @cached_property
+    def session(self) -> DataLoader[str, SessionRow | None]:
+        return by_id(self._db, agenda.sessions_by_ids)
+
+    @cached_property
+    def track(self) -> DataLoader[str, TrackRow | None]:
+        return by_id(self._db, agenda.tracks_by_ids)
+
+    @cached_property
+    def hall(self) -> DataLoader[str, HallRow | None]:
+        return by_id(self._db, venue.halls_by_ids)
+
+    @cached_property
+    def room(self) -> DataLoader[str, RoomRow | None]:
+        return by_id(self._db, venue.rooms_by_ids)
+
+    @cached_property
+    def booth(self) -> DataLoader[str, BoothRow | None]:
+        return by_id(self._db, venue.booths_by_ids)
+
+    @cached_property
+    def exhibitor(self) -> DataLoader[str, ExhibitorRow | None]:
+        return by_id(self._db, exhibitors.exhibitors_by_ids)
+
+    @cached_property
+    def speaker(self) -> DataLoader[str, SpeakerRow | None]:
+        return by_id(self._db, exhibitors.speakers_by_ids)
+
+    @cached_property
+    def speaker_ids_of_session(self) -> DataLoader[str, list[str]]:
+        return grouped(self._db, agenda.speaker_links_for_sessions, _pair)
+
+    @cached_property
+    def sessions_of_speaker(self) -> DataLoader[str, list[SessionRow]]:
+        return grouped(self._db, agenda.sessions_for_speakers, _pair)
+
+    @cached_property
+    def demos_of_exhibitor(self) -> DataLoader[str, list[SessionRow]]:
+        return grouped(self._db, agenda.demos_for_exhibitors, _keyed("exhibitor_id"))
+
+    @cached_property
+    def booths_of_exhibitor(self) -> DataLoader[str, list[BoothRow]]:
+        return grouped(self._db, venue.booths_of_exhibitors, _keyed("exhibitor_id"))
+
+    @cached_property
+    def booths_in_hall(self) -> DataLoader[str, list[BoothRow]]:
+        return grouped(self._db, venue.booths_in_halls, _keyed("hall_id"))
+
+    @cached_property
+    def rooms_in_hall(self) -> DataLoader[str, list[RoomRow]]:
+        return grouped(self._db, venue.rooms_in_halls, _keyed("hall_id"))
+
+    @cached_property
+    def registered_count(self) -> DataLoader[str, int]:
+        db = self._db
+        return DataLoader(load_fn=lambda ids: _counts(db, ids))
+
+    # The viewer's own plan; None when anonymous.
+
+    @cached_property
+    def viewer_bookmarked(self) -> DataLoader[str, bool] | None:
+        db, viewer = self._db, self._viewer_id
+        if viewer is None:
+            return None
+        return _membership(lambda ids: plans.bookmarked_among(db, viewer, ids))
+
+    @cached_property
+    def viewer_registration(self) -> DataLoader[str, RegistrationRow | None] | None:
+        db, viewer = self._db, self._viewer_id
+        if viewer is None:
+            return None
+        return by_key(lambda ids: plans.registrations_among(db, viewer, ids), "session_id")
+
+    @cached_property
+    def viewer_follows(self) -> DataLoader[str, bool] | None:
+        db, viewer = self._db, self._viewer_id
+        if viewer is None:
+            return None
+        return _membership(lambda ids: plans.followed_among(db, viewer, ids))
 
 
 def by_key(
