@@ -18,9 +18,15 @@ from starlette.responses import PlainTextResponse, Response
 
 from schema.context import Context, lang_from_header
 from schema.execution import OperationRunner, Prepared, errors_body
-from schema.response_cache import GZIP_MIN_BYTES, CachedResponse, CacheKey, ResponseCache
+from schema.response_cache import (
+    GZIP_MIN_BYTES,
+    CachedResponse,
+    CacheKey,
+    ResponseCache,
+    Scope,
+)
 from server import unavailable
-from server.auth.viewer import authenticate
+from server.auth.viewer import Viewer, authenticate
 from server.db.queries.agenda import agenda_version
 from server.domain.errors import DomainError
 from server.runtime import runtime_of
@@ -132,18 +138,21 @@ class HttpGraphQL:
     ) -> CacheKey | None:
         """The key when this request may be served from cache, else None."""
         query, operation_name, variables = data
-        if (
-            not self.cache.enabled
-            or prepared.operation is not OperationType.QUERY
-            or not self.cache.is_cacheable(query, operation_name)
-        ):
+        if not self.cache.enabled or prepared.operation is not OperationType.QUERY:
             return None
+        scope = self.cache.scope(query, operation_name)
+        if scope is None:
+            return None
+        viewer: Viewer | None = request.state.viewer
+        personal = scope is Scope.VIEWER and viewer is not None
         return CacheKey(
             version=await agenda_version(runtime_of(request).pool),
             query=query,
             operation_name=operation_name,
             variables=orjson.dumps(variables, option=orjson.OPT_SORT_KEYS),
             lang=lang_from_header(request.headers.get("accept-language")).value,
+            viewer=viewer.id if personal and viewer else None,
+            plan_version=viewer.person.plan_version if personal and viewer else 0,
         )
 
 

@@ -12,6 +12,7 @@ import gzip
 import hashlib
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from enum import Enum
 from functools import lru_cache
 
 from graphql import (
@@ -29,18 +30,28 @@ from graphql import (
     visit,
 )
 
-#: Fields whose value depends on who asks, or changes without an agenda write.
-#: A query that selects any of them is never cached.
+#: Fields whose value depends on who asks. A query selecting one is cached per viewer,
+#: under the viewer's plan version too (it grows at every change of what `me` shows).
 VIEWER_FIELDS = frozenset(
     {
         ("Query", "me"),
-        ("Query", "notices"),
         ("Session", "viewerHasBookmarked"),
         ("Session", "viewerRegistration"),
-        ("Session", "seatsLeft"),
         ("Exhibitor", "viewerFollows"),
     }
 )
+
+#: Fields that change with neither the agenda version nor the viewer's plan version
+#: (new notices; other people's registrations). A query selecting one is never cached.
+VOLATILE_FIELDS = frozenset({("Query", "notices"), ("Session", "seatsLeft")})
+
+
+class Scope(Enum):
+    """Who may share a cached response."""
+
+    EVERYONE = "everyone"
+    VIEWER = "viewer"
+
 
 #: Smaller bodies are not worth compressing.
 GZIP_MIN_BYTES = 500
@@ -53,6 +64,9 @@ class CacheKey:
     operation_name: str | None
     variables: bytes
     lang: str
+    #: For Scope.VIEWER: whose response, at which plan version (None, 0 otherwise).
+    viewer: int | None = None
+    plan_version: int = 0
 
 
 @dataclass(slots=True)
@@ -68,35 +82,46 @@ class CachedResponse:
         return self._gzipped
 
 
-class _ViewerFieldFinder(Visitor):
-    def __init__(self, type_info: TypeInfo) -> None:
+class _FieldFinder(Visitor):
+    """Finds which of some (type, field) pairs a document selects."""
+
+    def __init__(self, type_info: TypeInfo, wanted: frozenset[tuple[str, str]]) -> None:
         super().__init__()
         self.type_info = type_info
-        self.found = False
+        self.wanted = wanted
+        self.found: set[tuple[str, str]] = set()
 
-    def enter_field(self, node: FieldNode, *_: object) -> object:
+    def enter_field(self, node: FieldNode, *_: object) -> None:
         parent = self.type_info.get_parent_type()
-        if parent is not None and (parent.name, node.name.value) in VIEWER_FIELDS:
-            self.found = True
-            return self.BREAK
-        return None
+        if parent is not None and (parent.name, node.name.value) in self.wanted:
+            self.found.add((parent.name, node.name.value))
 
 
 def fragments(document: DocumentNode) -> list[FragmentDefinitionNode]:
     return [d for d in document.definitions if isinstance(d, FragmentDefinitionNode)]
 
 
-def reads_viewer_fields(
-    schema: GraphQLSchema, document: DocumentNode, operation_name: str | None
-) -> bool:
-    """Whether the chosen operation (or any fragment, conservatively) selects a field
-    whose value depends on who asks."""
+def selected(
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    operation_name: str | None,
+    wanted: frozenset[tuple[str, str]],
+) -> set[tuple[str, str]]:
+    """Which of `wanted` the chosen operation selects (fragments are all looked at,
+    conservatively, never the other operations)."""
     operation = get_operation_ast(document, operation_name)
-    finder = _ViewerFieldFinder(TypeInfo(schema))
+    finder = _FieldFinder(TypeInfo(schema), wanted)
     for node in [operation, *fragments(document)]:
         if node is not None:
             visit(node, TypeInfoVisitor(finder.type_info, finder))
     return finder.found
+
+
+def reads_viewer_fields(
+    schema: GraphQLSchema, document: DocumentNode, operation_name: str | None
+) -> bool:
+    """Whether the operation selects a field whose value depends on who asks."""
+    return bool(selected(schema, document, operation_name, VIEWER_FIELDS))
 
 
 class ResponseCache:
@@ -105,21 +130,29 @@ class ResponseCache:
         self._max_entries = max_entries
         self._entries: OrderedDict[CacheKey, CachedResponse] = OrderedDict()
         self._newest_version = 0
-        self.is_cacheable = lru_cache(maxsize=1024)(self._is_cacheable)
+        self.scope = lru_cache(maxsize=1024)(self._scope)
 
     @property
     def enabled(self) -> bool:
         return self._max_entries > 0
 
-    def _is_cacheable(self, query: str, operation_name: str | None) -> bool:
+    def _scope(self, query: str, operation_name: str | None) -> Scope | None:
+        """Who may share this operation's response; None: it is never cached."""
         try:
             document = parse(query)
         except GraphQLError:
-            return False  # let the executor report the syntax error
+            return None  # let the executor report the syntax error
         operation = get_operation_ast(document, operation_name)
         if operation is None or operation.operation is not OperationType.QUERY:
-            return False
-        return not reads_viewer_fields(self._schema, document, operation_name)
+            return None
+        found = selected(self._schema, document, operation_name, VIEWER_FIELDS | VOLATILE_FIELDS)
+        if found & VOLATILE_FIELDS:
+            return None
+        return Scope.VIEWER if found else Scope.EVERYONE
+
+    def is_cacheable(self, query: str, operation_name: str | None) -> bool:
+        """Shared by everyone (the check the public agenda relies on)."""
+        return self.scope(query, operation_name) is Scope.EVERYONE
 
     def get(self, key: CacheKey) -> CachedResponse | None:
         entry = self._entries.get(key)

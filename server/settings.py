@@ -34,7 +34,7 @@ class Settings:
     db_pool_min: int = 2
     db_pool_max: int = 10
     #: Cached GraphQL responses per process (0 turns the response cache off).
-    response_cache_size: int = 512
+    response_cache_size: int = 2048
     max_query_depth: int = 10
     max_query_tokens: int = 2_000
     max_query_aliases: int = 30

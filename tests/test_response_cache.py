@@ -8,8 +8,8 @@ from typing import Any
 import asyncpg
 import httpx
 
-from schema.response_cache import ResponseCache
-from tests.conftest import GraphQLClient, LiveServer
+from schema.response_cache import ResponseCache, Scope
+from tests.conftest import GraphQLClient, LiveServer, People, Person
 
 AGENDA = "{ sessions(first: 200) { nodes { id title version room { name } } } }"
 
@@ -79,6 +79,7 @@ def test_only_public_queries_are_cacheable(live: LiveServer) -> None:
     assert not cache.is_cacheable("query A { event { id } } query B { me { id } }", "B")
     assert not cache.is_cacheable("{ me { id } }", None)
     assert not cache.is_cacheable("{ sessions { nodes { id seatsLeft } } }", None)
+    assert not cache.is_cacheable("{ notices { id } }", None)
     assert not cache.is_cacheable(
         "query { ...F } fragment F on Query { exhibitors { nodes { viewerFollows } } }", None
     )
@@ -118,3 +119,89 @@ async def test_get_with_matching_etag_is_304(http: httpx.AsyncClient) -> None:
         "/graphql", params=params, headers={"If-None-Match": first.headers["etag"]}
     )
     assert (again.status_code, again.content) == (304, b"")
+
+
+SCHEDULE = "{ me { schedule { sessions { id viewerRegistration } } followedExhibitors { id } } }"
+
+
+async def test_personal_queries_are_cached_per_viewer_and_follow_every_change(
+    live: LiveServer, gql_http: GraphQLClient, db: asyncpg.Connection[Any], people: People
+) -> None:
+    alice, bob, organiser = await people.make(), await people.make(), await people.make("ORGANISER")
+    counter = live.runtime.statements
+    assert counter is not None
+    talk = await db.fetchval(
+        "SELECT id FROM session WHERE capacity IS NULL AND status = 'SCHEDULED' ORDER BY id LIMIT 1"
+    )
+    workshop = await db.fetchrow(
+        """SELECT id, capacity FROM session s WHERE capacity <= 30 AND status = 'SCHEDULED'
+             AND NOT EXISTS (SELECT 1 FROM registration r WHERE r.session_id = s.id)
+           ORDER BY capacity, id LIMIT 1"""
+    )
+
+    async def schedule_of(person: Person) -> dict[str, Any]:
+        return await gql_http.data(SCHEDULE, as_=person)
+
+    assert await schedule_of(alice) == {
+        "me": {"schedule": {"sessions": []}, "followedExhibitors": []}
+    }
+    before = counter.count
+    await schedule_of(alice)
+    assert counter.count - before == 2  # the token and the agenda version: a cache hit
+
+    # her bookmark shows at once, and never in bob's answer
+    await gql_http.data(
+        "mutation($s: ID!) { bookmarkSession(sessionId: $s) { id } }", {"s": talk}, as_=alice
+    )
+    assert (await schedule_of(alice))["me"]["schedule"]["sessions"] == [
+        {"id": talk, "viewerRegistration": None}
+    ]
+    assert (await schedule_of(bob))["me"]["schedule"]["sessions"] == []
+
+    # a seat freed by somebody else promotes her: her cached schedule must not survive it
+    seated = await people.many(workshop["capacity"])
+    register = "mutation($s: ID!) { registerForSession(sessionId: $s) { status } }"
+    try:
+        for person in seated:
+            await gql_http.data(register, {"s": workshop["id"]}, as_=person)
+        await gql_http.data(register, {"s": workshop["id"]}, as_=alice)
+        mine = {s["id"]: s for s in (await schedule_of(alice))["me"]["schedule"]["sessions"]}
+        assert mine[workshop["id"]]["viewerRegistration"] == "WAITLISTED"
+        await gql_http.data(
+            "mutation($s: ID!) { cancelRegistration(sessionId: $s) }",
+            {"s": workshop["id"]},
+            as_=seated[0],
+        )
+        mine = {s["id"]: s for s in (await schedule_of(alice))["me"]["schedule"]["sessions"]}
+        assert mine[workshop["id"]]["viewerRegistration"] == "REGISTERED"
+    finally:
+        await db.execute("DELETE FROM registration WHERE session_id = $1", workshop["id"])
+
+    # an agenda change by an organiser shows too
+    query = "query($s: ID!) { session(id: $s) { title viewerHasBookmarked } }"
+    assert (await gql_http.data(query, {"s": talk}, as_=alice))["session"][
+        "viewerHasBookmarked"
+    ] is True
+    original = await db.fetchval("SELECT title_fr FROM session WHERE id = $1", talk)
+    await gql_http.data(
+        'mutation($s: ID!) { updateSession(id: $s, input: {title: "Nouveau titre"}) { id } }',
+        {"s": talk},
+        as_=organiser,
+    )
+    try:
+        assert await gql_http.data(query, {"s": talk}, as_=alice) == {
+            "session": {"title": "Nouveau titre", "viewerHasBookmarked": True}
+        }
+    finally:
+        await db.execute(
+            "UPDATE session SET title_fr = $2, status = 'SCHEDULED' WHERE id = $1", talk, original
+        )
+
+
+def test_volatile_fields_are_never_cached(live: LiveServer) -> None:
+    cache = cache_of(live)
+    assert cache.scope("{ me { id } }", None) is Scope.VIEWER
+    assert cache.scope("{ sessions { nodes { viewerHasBookmarked } } }", None) is Scope.VIEWER
+    assert cache.scope("{ event { id } }", None) is Scope.EVERYONE
+    assert cache.scope("{ me { id } notices { id } }", None) is None
+    assert cache.scope("{ sessions { nodes { seatsLeft } } }", None) is None

@@ -19,11 +19,13 @@ class PersonRow:
     exhibitor_id: str | None
     calendar_token: str
     roles: list[str]
+    #: Grows at every change of what `me` shows this person (see migration 0004).
+    plan_version: int
 
 
 _PERSON = """p.id, p.email, p.name, p.badge_code, p.speaker_id, p.exhibitor_id, p.calendar_token,
     coalesce((SELECT array_agg(r.role ORDER BY r.role) FROM person_role r
-               WHERE r.person_id = p.id), '{}') AS roles"""
+               WHERE r.person_id = p.id), '{}') AS roles, p.plan_version"""
 
 
 async def person_by_id(db: Executor, person_id: int) -> PersonRow | None:
