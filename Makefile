@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run test lint pytest sdl bench-agenda bench-schedule clean
+.PHONY: install run test lint pytest sdl bench-agenda bench-schedule bench-fanout clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,9 @@ bench-agenda: install
 
 bench-schedule: install
 	$(BIN)/python -m bench.schedule
+
+bench-fanout: install
+	$(BIN)/python -m bench.fanout
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache *.egg-info

@@ -9,6 +9,7 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import timedelta
 
 import asyncpg
@@ -139,7 +140,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     serve.add_argument(
         "--now", help='run the fair "as if it were" this instant, e.g. 2026-12-03T10:00 (fair time)'
     )
-    commands.add_parser("worker", help="run the relay and the reminder jobs")
+    worker = commands.add_parser("worker", help="run the relay and the reminder jobs")
+    worker.add_argument("--now", help="the fair's clock, as for serve")
     watcher = commands.add_parser("watch", help="print live notices as a phone gets them")
     watcher.add_argument("--as", dest="email", help="watch as this person (mints a token)")
     watcher.add_argument("--token", help="watch with this bearer token")
@@ -167,6 +169,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         if args.command == "serve":
             _serve(settings, args)
         elif args.command == "worker":
+            if args.now:
+                parse_instant(args.now)
+                settings = replace(settings, now=args.now)
             run_worker(settings)
         elif args.command == "watch":
             bearer = args.token or (

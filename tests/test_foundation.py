@@ -35,7 +35,7 @@ def test_every_cli_command_is_documented_in_the_readme() -> None:
 
     with pytest.raises(SystemExit):
         main(["--help"])
-    for command in ("serve", "migrate", "demo", "user add", "token"):
+    for command in ("serve", "worker", "watch", "migrate", "demo", "user add", "token"):
         assert f"`salon {command}" in README
 
 
