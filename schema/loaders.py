@@ -175,3 +175,13 @@ def _pair(row: tuple[str, Any]) -> tuple[Hashable, Any]:
 
 def _keyed(attribute: str) -> Callable[[Any], tuple[Hashable, Any]]:
     return lambda row: (getattr(row, attribute), row)
+
+
+async def load_one(
+    loader: DataLoader[str, RowT | None], key: str | None, wrap: Callable[[RowT], ItemT]
+) -> ItemT | None:
+    """The GraphQL object for `key` through `loader`; None for no key or no row."""
+    if key is None:
+        return None
+    row = await loader.load(key)
+    return None if row is None else wrap(row)

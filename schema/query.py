@@ -5,6 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from schema.context import Info
+from schema.loaders import load_one
 from schema.types.accounts import Me
 from schema.types.agenda import Event, PageInfo, Session, SessionConnection, SessionFilter
 from schema.types.directory import (
@@ -88,8 +89,7 @@ class Query:
 
     @strawberry.field
     async def session(self, info: Info, id: strawberry.ID) -> Session | None:
-        row = await info.context.loaders.session.load(id)
-        return Session.from_row(row) if row else None
+        return await load_one(info.context.loaders.session, id, Session.from_row)
 
     @strawberry.field
     async def speakers(
@@ -110,8 +110,7 @@ class Query:
 
     @strawberry.field
     async def speaker(self, info: Info, id: strawberry.ID) -> Speaker | None:
-        row = await info.context.loaders.speaker.load(id)
-        return Speaker.from_row(row) if row else None
+        return await load_one(info.context.loaders.speaker, id, Speaker.from_row)
 
     @strawberry.field
     async def exhibitors(
@@ -140,8 +139,7 @@ class Query:
 
     @strawberry.field
     async def exhibitor(self, info: Info, id: strawberry.ID) -> Exhibitor | None:
-        row = await info.context.loaders.exhibitor.load(id)
-        return Exhibitor.from_row(row) if row else None
+        return await load_one(info.context.loaders.exhibitor, id, Exhibitor.from_row)
 
     @strawberry.field
     async def venue(self, info: Info) -> Venue:

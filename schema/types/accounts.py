@@ -5,6 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from schema.context import Info
+from schema.loaders import load_one
 from schema.types.agenda import Session
 from schema.types.directory import Exhibitor, Speaker
 from schema.types.enums import ConflictKind, RegistrationStatus, Role
@@ -96,17 +97,15 @@ class Me:
 
     @strawberry.field(description="Set when the person is a speaker: their talks.")
     async def speaker(self, info: Info) -> Speaker | None:
-        if self.person.speaker_id is None:
-            return None
-        row = await info.context.loaders.speaker.load(self.person.speaker_id)
-        return Speaker.from_row(row) if row else None
+        return await load_one(
+            info.context.loaders.speaker, self.person.speaker_id, Speaker.from_row
+        )
 
     @strawberry.field(description="Set when the person is exhibitor staff.")
     async def exhibitor(self, info: Info) -> Exhibitor | None:
-        if self.person.exhibitor_id is None:
-            return None
-        row = await info.context.loaders.exhibitor.load(self.person.exhibitor_id)
-        return Exhibitor.from_row(row) if row else None
+        return await load_one(
+            info.context.loaders.exhibitor, self.person.exhibitor_id, Exhibitor.from_row
+        )
 
 
 @strawberry.type

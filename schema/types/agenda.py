@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from schema.context import Info
+from schema.loaders import load_one
 from schema.types.enums import (
     Lang,
     RegistrationStatus,
@@ -116,10 +117,7 @@ class Session:
 
     @strawberry.field
     async def track(self, info: Info) -> Track | None:
-        if self.row.track_id is None:
-            return None
-        row = await info.context.loaders.track.load(self.row.track_id)
-        return Track.from_row(row) if row else None
+        return await load_one(info.context.loaders.track, self.row.track_id, Track.from_row)
 
     @strawberry.field
     async def room(
@@ -127,10 +125,7 @@ class Session:
     ) -> Annotated[Room, strawberry.lazy("schema.types.venue")] | None:
         from schema.types.venue import Room
 
-        if self.row.room_id is None:
-            return None
-        row = await info.context.loaders.room.load(self.row.room_id)
-        return Room.from_row(row) if row else None
+        return await load_one(info.context.loaders.room, self.row.room_id, Room.from_row)
 
     @strawberry.field
     async def booth(
@@ -138,10 +133,7 @@ class Session:
     ) -> Annotated[Booth, strawberry.lazy("schema.types.venue")] | None:
         from schema.types.venue import Booth
 
-        if self.row.booth_id is None:
-            return None
-        row = await info.context.loaders.booth.load(self.row.booth_id)
-        return Booth.from_row(row) if row else None
+        return await load_one(info.context.loaders.booth, self.row.booth_id, Booth.from_row)
 
     @strawberry.field
     async def speakers(
@@ -160,10 +152,9 @@ class Session:
     ) -> Annotated[Exhibitor, strawberry.lazy("schema.types.directory")] | None:
         from schema.types.directory import Exhibitor
 
-        if self.row.exhibitor_id is None:
-            return None
-        row = await info.context.loaders.exhibitor.load(self.row.exhibitor_id)
-        return Exhibitor.from_row(row) if row else None
+        return await load_one(
+            info.context.loaders.exhibitor, self.row.exhibitor_id, Exhibitor.from_row
+        )
 
     @strawberry.field
     async def seats_left(self, info: Info) -> int | None:

@@ -7,6 +7,7 @@ from datetime import datetime
 import strawberry
 
 from schema.context import Info
+from schema.loaders import load_one
 from schema.types.agenda import Session
 from schema.types.directory import Exhibitor
 from schema.types.enums import Lang, NoticeKind, Priority, Role, pick
@@ -46,17 +47,13 @@ class Notice:
 
     @strawberry.field
     async def session(self, info: Info) -> Session | None:
-        if self.row.session_id is None:
-            return None
-        row = await info.context.loaders.session.load(self.row.session_id)
-        return Session.from_row(row) if row else None
+        return await load_one(info.context.loaders.session, self.row.session_id, Session.from_row)
 
     @strawberry.field
     async def exhibitor(self, info: Info) -> Exhibitor | None:
-        if self.row.exhibitor_id is None:
-            return None
-        row = await info.context.loaders.exhibitor.load(self.row.exhibitor_id)
-        return Exhibitor.from_row(row) if row else None
+        return await load_one(
+            info.context.loaders.exhibitor, self.row.exhibitor_id, Exhibitor.from_row
+        )
 
 
 @strawberry.input

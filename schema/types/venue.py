@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from schema.context import Info
+from schema.loaders import load_one
 from schema.scalars import GeoJSON
 from schema.types.enums import Lang, PoiKind, pick
 from server.db.queries import venue as venue_sql
@@ -45,13 +46,6 @@ class Hall:
         return [Room.from_row(r) for r in await info.context.loaders.rooms_in_hall.load(self.id)]
 
 
-async def _hall(info: Info, hall_id: str | None) -> Hall | None:
-    if hall_id is None:
-        return None
-    row = await info.context.loaders.hall.load(hall_id)
-    return Hall.from_row(row) if row else None
-
-
 @strawberry.type
 class Room:
     id: strawberry.ID
@@ -73,7 +67,7 @@ class Room:
 
     @strawberry.field
     async def hall(self, info: Info) -> Hall | None:
-        return await _hall(info, self.hall_id)
+        return await load_one(info.context.loaders.hall, self.hall_id, Hall.from_row)
 
 
 @strawberry.type
@@ -107,10 +101,9 @@ class Booth:
     ) -> Annotated[Exhibitor, strawberry.lazy("schema.types.directory")] | None:
         from schema.types.directory import Exhibitor
 
-        if self.row.exhibitor_id is None:
-            return None
-        row = await info.context.loaders.exhibitor.load(self.row.exhibitor_id)
-        return Exhibitor.from_row(row) if row else None
+        return await load_one(
+            info.context.loaders.exhibitor, self.row.exhibitor_id, Exhibitor.from_row
+        )
 
 
 @strawberry.type
@@ -135,7 +128,7 @@ class PointOfInterest:
 
     @strawberry.field
     async def hall(self, info: Info) -> Hall | None:
-        return await _hall(info, self.row.hall_id)
+        return await load_one(info.context.loaders.hall, self.row.hall_id, Hall.from_row)
 
 
 @strawberry.type
