@@ -209,7 +209,7 @@ class NoticeSocket(BaseGraphQLTransportWSHandler[Context, None]):
             roles=frozenset(viewer.person.roles) if viewer else frozenset(),
             group=plan.group,
             operation_id=operation.id,
-            on_overflow=lambda: asyncio.ensure_future(self._cut_off()),
+            on_overflow=self._schedule_cut_off,
         )
         try:
             last = (
@@ -251,6 +251,10 @@ class NoticeSocket(BaseGraphQLTransportWSHandler[Context, None]):
     async def _send(self, frame: str) -> None:
         await self.websocket.ws.send_text(frame)  # type: ignore[attr-defined]
         METRICS.notices_delivered.inc()
+
+    def _schedule_cut_off(self) -> None:
+        # Called from the hub's dispatch: closing awaits, so it happens in a task.
+        self._cut_off_task = asyncio.ensure_future(self._cut_off())
 
     async def _cut_off(self) -> None:
         with contextlib.suppress(Exception):

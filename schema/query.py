@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import strawberry
 
 from schema.context import Info
@@ -26,7 +28,7 @@ from server.domain import search as search_domain
 from server.domain.pagination import Page
 
 
-def _page_info(page: Page[object]) -> PageInfo:
+def _page_info(page: Page[Any]) -> PageInfo:
     return PageInfo(has_next_page=page.has_next, end_cursor=page.end_cursor)
 
 
@@ -83,7 +85,7 @@ class Query:
         )
         return SessionConnection(
             nodes=[Session.from_row(r) for r in page.items],
-            page_info=_page_info(page),  # type: ignore[arg-type]
+            page_info=_page_info(page),
             total_count=page.total,
         )
 
@@ -104,7 +106,7 @@ class Query:
         )
         return SpeakerConnection(
             nodes=[Speaker.from_row(r) for r in page.items],
-            page_info=_page_info(page),  # type: ignore[arg-type]
+            page_info=_page_info(page),
             total_count=page.total,
         )
 
@@ -133,7 +135,7 @@ class Query:
         )
         return ExhibitorConnection(
             nodes=[Exhibitor.from_row(r) for r in page.items],
-            page_info=_page_info(page),  # type: ignore[arg-type]
+            page_info=_page_info(page),
             total_count=page.total,
         )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+from collections.abc import Awaitable
 
 import orjson
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -30,9 +31,9 @@ async def readyz(request: Request) -> Response:
     runtime = runtime_of(request)
     checks: dict[str, str] = {}
 
-    async def check(name: str, probe: object) -> None:
+    async def check(name: str, probe: Awaitable[object]) -> None:
         try:
-            await asyncio.wait_for(probe, READINESS_TIMEOUT)  # type: ignore[arg-type]
+            await asyncio.wait_for(probe, READINESS_TIMEOUT)
             checks[name] = "ok"
         except Exception as exc:
             checks[name] = f"unavailable: {type(exc).__name__}"

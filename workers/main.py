@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import signal
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 from redis.asyncio import Redis
@@ -51,10 +52,10 @@ async def run_worker(settings: Settings, stop: asyncio.Event, clock: Clock | Non
         log.info("worker stopped")
 
 
-async def _every(seconds: float, job: object, stop: asyncio.Event) -> None:
+async def _every(seconds: float, job: Callable[[], Awaitable[object]], stop: asyncio.Event) -> None:
     while not stop.is_set():
         try:
-            await job()  # type: ignore[operator]
+            await job()
         except Exception:
             log.exception("job failed; it runs again next round")
         with contextlib.suppress(TimeoutError):

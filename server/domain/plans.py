@@ -79,7 +79,7 @@ async def register(db: Pool, person_id: int, session_id: str, now: datetime) -> 
             return existing
         if seats.status == "CANCELLED":
             raise DomainError(ErrorCode.CONFLICT, "This session was cancelled.")
-        if seats.starts_at <= now:  # type: ignore[operator]
+        if seats.starts_at <= now:
             raise DomainError(ErrorCode.CONFLICT, "This session has already started.")
         full = seats.capacity is not None and seats.registered >= seats.capacity
         await sql.insert_registration(

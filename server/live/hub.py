@@ -96,8 +96,23 @@ class Hub:
 
     # --- subscribers ------------------------------------------------------------------
 
-    def new_subscriber(self, **kwargs: object) -> Subscriber:
-        subscriber = Subscriber(queue=asyncio.Queue(self.queue_size), **kwargs)  # type: ignore[arg-type]
+    def new_subscriber(
+        self,
+        *,
+        person_id: int | None,
+        roles: frozenset[str],
+        group: Hashable,
+        operation_id: str,
+        on_overflow: Callable[[], None],
+    ) -> Subscriber:
+        subscriber = Subscriber(
+            person_id=person_id,
+            roles=roles,
+            group=group,
+            operation_id=operation_id,
+            queue=asyncio.Queue(self.queue_size),
+            on_overflow=on_overflow,
+        )
         self._everyone.add(subscriber)
         if subscriber.person_id is not None:
             self._by_person[subscriber.person_id].add(subscriber)

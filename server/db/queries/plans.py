@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from server.db.queries.agenda import SESSION_COLUMNS, SessionRow
 from server.db.queries.common import Executor
@@ -23,7 +24,7 @@ class SeatState:
 
     id: str
     status: str
-    starts_at: object
+    starts_at: datetime
     capacity: int | None
     registered: int
 
