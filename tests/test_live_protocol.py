@@ -128,3 +128,64 @@ async def test_metrics_count_sockets_subscriptions_and_deliveries(
     text = (await http.get("/metrics")).text
     assert "salon_notice_delivery_seconds_bucket" in text
     assert "salon_slow_consumers_dropped_total" in text
+
+
+@pytest.fixture
+async def small_queues(settings: Settings) -> AsyncIterator[LiveServer]:
+    served, server, task = await start_server(replace(settings, subscriber_queue_size=8))
+    yield served
+    await stop_server(server, task)
+
+
+async def test_a_phone_that_stops_reading_is_cut_off_and_the_others_get_everything(
+    small_queues: LiveServer, db: Any, people: People
+) -> None:
+    slow, fast = await people.make(), await people.make()
+    start = str(await db.fetchval("SELECT coalesce(max(seq), 0) FROM notice"))
+    body = "x" * 8000  # large notices fill the socket buffers quickly
+    async with (
+        websockets.connect(small_queues.ws_url, subprotocols=[PROTOCOL], max_queue=1) as lazy,
+        live_client(small_queues.ws_url, fast.token) as reader,
+    ):
+        await lazy.send(
+            json.dumps(
+                {"type": "connection_init", "payload": {"authorization": f"Bearer {slow.token}"}}
+            )
+        )
+        assert json.loads(await lazy.recv())["type"] == "connection_ack"
+        await lazy.send(
+            json.dumps(
+                {"id": "1", "type": "subscribe", "payload": {"query": NOTICES, "variables": {}}}
+            )
+        )
+        await reader.subscribe(variables={})
+        async with db.transaction():  # written at once: the relay publishes them in a burst
+            for i in range(1500):
+                notice_id = await db.fetchval(
+                    """INSERT INTO notice (kind, title_fr, body_fr, created_at, send_at)
+                       VALUES ('ANNOUNCEMENT', $1, $2, now(), now()) RETURNING id""",
+                    f"n{i}",
+                    body,
+                )
+                await db.execute(
+                    "INSERT INTO notice_recipient VALUES ($1, $2), ($1, $3)",
+                    notice_id,
+                    slow.id,
+                    fast.id,
+                )
+        received = [n["id"] for n in await reader.notices(1500)]
+        # The lazy phone never read: it was cut off with "try again later".
+        with pytest.raises(ConnectionClosed) as closed:
+            await _drain(lazy)
+    assert closed.value.rcvd is not None
+    assert closed.value.rcvd.code == 1013
+    expected = [
+        r["seq"]
+        for r in await db.fetch(
+            """SELECT n.seq FROM notice n JOIN notice_recipient r ON r.notice_id = n.id
+            WHERE r.person_id = $1 AND n.seq > $2 ORDER BY n.seq""",
+            fast.id,
+            int(start),
+        )
+    ]
+    assert [int(i) for i in received] == expected
