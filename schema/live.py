@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import time
 from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any
@@ -47,6 +46,7 @@ from server.domain import notices as notices_domain
 from server.domain.errors import DomainError
 from server.live.hub import Hub, next_frame
 from server.live.metrics import METRICS
+from server.live.subscriber import Subscriber
 from server.live.wire import LiveNotice
 from server.runtime import Runtime
 
@@ -172,6 +172,11 @@ class NoticeSocket(BaseGraphQLTransportWSHandler[Context, None]):
     """graphql-transport-ws with the `notices` fast path; everything else (init,
     auth, ping, close codes, queries and mutations) is Strawberry's."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        #: operation id -> its hub subscriber and rendering group
+        self._live: dict[str, tuple[Subscriber, Hashable]] = {}
+
     async def handle(self) -> None:
         METRICS.open_connections.inc()
         try:
@@ -198,35 +203,33 @@ class NoticeSocket(BaseGraphQLTransportWSHandler[Context, None]):
             await operation.send_initial_errors([error])
 
     async def _stream(self, operation: Operation[Context, None], plan: Plan) -> None:
+        """Register with the hub, replay the log, then go live. Nothing waits here
+        afterwards: the hub writes to the socket until the operation is cleaned up."""
         hub: Hub = self.context.runtime.hub
         viewer = self.context.viewer
         after = notices_domain.parse_cursor(plan.after)  # BAD_USER_INPUT before anything else
-        renderer = self.renderer
-        renderer.join(plan, viewer, self.context.lang)
+        self.renderer.join(plan, viewer, self.context.lang)
         # Register first, then read the log: nothing can fall between the two.
         subscriber = hub.new_subscriber(
             person_id=viewer.id if viewer else None,
             roles=frozenset(viewer.person.roles) if viewer else frozenset(),
             group=plan.group,
             operation_id=operation.id,
+            send=self.websocket.ws.send_text,  # type: ignore[attr-defined]
             on_overflow=self._schedule_cut_off,
         )
-        try:
-            last = (
-                await self._replay(operation, plan, after)
-                if plan.after is not None
-                else hub.last_seq
-            )
-            while True:
-                seq, frame, written_at = await subscriber.queue.get()
-                if seq <= last:
-                    continue  # already replayed, or a repeat
-                await self._send(frame)
-                METRICS.delivery_latency.observe(max(time.time() - written_at, 0.0))
-                last = seq
-        finally:
-            hub.remove(subscriber)
-            renderer.leave(plan.group)
+        self._live[operation.id] = (subscriber, plan.group)
+        last = await self._replay(operation, plan, after) if plan.after is not None else 0
+        # Without a cursor the stream starts now: whatever the hub saw last is history.
+        subscriber.go_live(last if plan.after is not None else hub.last_seq)
+
+    async def cleanup_operation(self, operation_id: str) -> None:
+        found = self._live.pop(operation_id, None)
+        if found is not None:
+            subscriber, group = found
+            self.context.runtime.hub.remove(subscriber)
+            self.renderer.leave(group)
+        await super().cleanup_operation(operation_id)
 
     async def _replay(self, operation: Operation[Context, None], plan: Plan, after: int) -> int:
         last = after
@@ -238,7 +241,8 @@ class NoticeSocket(BaseGraphQLTransportWSHandler[Context, None]):
                 payload = await render(
                     self.renderer.schema, plan, _fresh(self.context), LiveNotice(row, ())
                 )
-                await self._send(next_frame(operation.id, payload))
+                await self.websocket.ws.send_text(next_frame(operation.id, payload))  # type: ignore[attr-defined]
+                METRICS.notices_delivered.inc()
                 last = row.seq or last
             if len(rows) < REPLAY_PAGE:
                 return last
@@ -247,10 +251,6 @@ class NoticeSocket(BaseGraphQLTransportWSHandler[Context, None]):
     def renderer(self) -> GroupRenderer:
         renderer: GroupRenderer = self.view.renderer  # type: ignore[attr-defined]
         return renderer
-
-    async def _send(self, frame: str) -> None:
-        await self.websocket.ws.send_text(frame)  # type: ignore[attr-defined]
-        METRICS.notices_delivered.inc()
 
     def _schedule_cut_off(self) -> None:
         # Called from the hub's dispatch: closing awaits, so it happens in a task.

@@ -3,8 +3,8 @@ subscribers in its audience (DESIGN.md §4).
 
 Subscribers are grouped by how they render a notice (same GraphQL document,
 variables and language): the hub renders once per group and every subscriber of
-the group gets the same bytes. A subscriber whose bounded queue is full is cut
-off; it reconnects with its cursor and loses nothing.
+the group gets the same payload text (see server/live/subscriber.py for how it
+reaches each socket).
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from redis.exceptions import RedisError
 from server.db.queries import notices as sql
 from server.live import wire
 from server.live.metrics import METRICS
+from server.live.subscriber import Send, Subscriber
 from server.live.wire import LiveNotice
 
 log = logging.getLogger(__name__)
@@ -33,40 +34,6 @@ Renderer = Callable[[Hashable, LiveNotice], Awaitable[str]]
 
 RESYNC_BATCH = 500
 MAX_BACKOFF = 5.0
-
-
-@dataclass(eq=False)
-class Subscriber:
-    """One live `notices` subscription on one socket."""
-
-    person_id: int | None
-    roles: frozenset[str]
-    #: Subscribers with equal groups render a notice identically.
-    group: Hashable
-    operation_id: str
-    #: (cursor, `next` frame, when the notice was written, as epoch seconds)
-    queue: asyncio.Queue[tuple[int, str, float]]
-    #: Called once when the queue overflows (the socket is then closed).
-    on_overflow: Callable[[], None]
-    overflowed: bool = False
-
-    def wants(self, live: LiveNotice) -> bool:
-        notice = live.notice
-        return (
-            notice.everyone
-            or (self.person_id is not None and self.person_id in live.recipients)
-            or bool(self.roles.intersection(notice.roles))
-        )
-
-    def offer(self, seq: int, frame: str, written_at: float) -> None:
-        if self.overflowed:
-            return
-        try:
-            self.queue.put_nowait((seq, frame, written_at))
-        except asyncio.QueueFull:
-            self.overflowed = True
-            METRICS.slow_consumers_dropped.inc()
-            self.on_overflow()
 
 
 def next_frame(operation_id: str, payload: str) -> str:
@@ -103,15 +70,18 @@ class Hub:
         roles: frozenset[str],
         group: Hashable,
         operation_id: str,
+        send: Send,
         on_overflow: Callable[[], None],
     ) -> Subscriber:
+        """Register a subscriber; it buffers live notices until `go_live`."""
         subscriber = Subscriber(
             person_id=person_id,
             roles=roles,
             group=group,
             operation_id=operation_id,
-            queue=asyncio.Queue(self.queue_size),
+            send=send,
             on_overflow=on_overflow,
+            backlog_size=self.queue_size,
         )
         self._everyone.add(subscriber)
         if subscriber.person_id is not None:
@@ -122,6 +92,7 @@ class Hub:
         return subscriber
 
     def remove(self, subscriber: Subscriber) -> None:
+        subscriber.close()
         if subscriber not in self._everyone:
             return
         self._everyone.discard(subscriber)
@@ -216,8 +187,14 @@ class Hub:
         payloads = await asyncio.gather(*(self.renderer(g, live) for g in groups))
         written_at = live.notice.send_at.timestamp()
         for members, payload in zip(groups.values(), payloads, strict=True):
+            frames: dict[str, str] = {}  # most clients of a group use the same operation id
             for subscriber in members:
-                subscriber.offer(live.seq, next_frame(subscriber.operation_id, payload), written_at)
+                frame = frames.get(subscriber.operation_id)
+                if frame is None:
+                    frame = frames[subscriber.operation_id] = next_frame(
+                        subscriber.operation_id, payload
+                    )
+                subscriber.deliver(live.seq, frame, written_at)
 
     async def wait_for(self, notice_id: int, seconds: float) -> LiveNotice | None:
         """The notice once this process has seen it sequenced; None after `seconds`."""

@@ -1,0 +1,111 @@
+"""One live subscription's way out: frames go straight onto its socket, in cursor
+order, without a task per socket; a short bounded backlog covers the moments the
+socket pushes back (or while the subscription is still replaying the log). A
+subscriber whose backlog overflows is cut off: it reconnects with its cursor and
+loses nothing, and it never holds up the others."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import deque
+from collections.abc import Callable, Coroutine, Hashable
+from dataclasses import dataclass, field
+from typing import Any
+
+from server.live.eager import start_now
+from server.live.metrics import METRICS
+from server.live.wire import LiveNotice
+
+log = logging.getLogger(__name__)
+
+Send = Callable[[str], Coroutine[Any, Any, None]]
+
+
+@dataclass(eq=False)
+class Subscriber:
+    person_id: int | None
+    roles: frozenset[str]
+    #: Subscribers with equal groups render a notice identically.
+    group: Hashable
+    operation_id: str
+    send: Send
+    #: Called once when the backlog overflows (the socket is then closed).
+    on_overflow: Callable[[], None]
+    backlog_size: int
+    #: The last cursor sent; anything at or below it is a repeat.
+    last_seq: int = 0
+    #: True until the replay from the log is done: live frames wait in the backlog.
+    replaying: bool = True
+    overflowed: bool = False
+    closed: bool = False
+    _backlog: deque[tuple[int, str, float]] = field(default_factory=deque)
+    _sending: asyncio.Task[None] | None = None
+
+    def wants(self, live: LiveNotice) -> bool:
+        notice = live.notice
+        return (
+            notice.everyone
+            or (self.person_id is not None and self.person_id in live.recipients)
+            or bool(self.roles.intersection(notice.roles))
+        )
+
+    def deliver(self, seq: int, frame: str, written_at: float) -> None:
+        """Hand over one `next` frame (never waits)."""
+        if self.closed or self.overflowed or seq <= self.last_seq:
+            return
+        if self.replaying or self._sending is not None:
+            if len(self._backlog) >= self.backlog_size:
+                self._overflow()
+                return
+            self._backlog.append((seq, frame, written_at))
+            return
+        self._write(seq, frame, written_at)
+
+    def go_live(self, replayed_up_to: int) -> None:
+        """The replay sent everything up to this cursor: send what waited, then live."""
+        self.last_seq = max(self.last_seq, replayed_up_to)
+        self.replaying = False
+        self._drain()
+
+    def close(self) -> None:
+        self.closed = True
+        self._backlog.clear()
+        if self._sending is not None:
+            self._sending.cancel()
+
+    def _write(self, seq: int, frame: str, written_at: float) -> None:
+        self.last_seq = seq
+        try:
+            self._sending = start_now(self._send_one(frame, written_at))
+        except Exception:  # the socket is gone; its handler cleans up
+            log.debug("send failed", exc_info=True)
+            self.closed = True
+            return
+        if self._sending is not None:
+            self._sending.add_done_callback(self._sent)
+
+    async def _send_one(self, frame: str, written_at: float) -> None:
+        await self.send(frame)
+        METRICS.notices_delivered.inc()
+        METRICS.delivery_latency.observe(max(time.time() - written_at, 0.0))
+
+    def _sent(self, task: asyncio.Task[None]) -> None:
+        self._sending = None
+        if task.cancelled() or task.exception() is not None:
+            self.closed = True
+            return
+        self._drain()
+
+    def _drain(self) -> None:
+        while self._backlog and self._sending is None and not self.closed:
+            seq, frame, written_at = self._backlog.popleft()
+            if seq > self.last_seq:
+                self._write(seq, frame, written_at)
+
+    def _overflow(self) -> None:
+        self.overflowed = True
+        self._backlog.clear()
+        METRICS.slow_consumers_dropped.inc()
+        self.on_overflow()
