@@ -26,8 +26,6 @@ from graphql import (
     OperationType,
     VariableNode,
     get_operation_ast,
-    parse,
-    validate,
 )
 from graphql import execute as graphql_execute
 from graphql.execution.values import get_variable_values
@@ -38,6 +36,7 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
 
 from schema.context import Context
 from schema.errors import give_code
+from schema.execution import OperationRunner, Prepared
 from schema.response_cache import reads_viewer_fields
 from schema.types.enums import Lang
 from schema.types.notices import Notice
@@ -77,6 +76,16 @@ class GroupRenderer:
         self.schema = schema
         self.runtime = runtime
         self._groups: dict[Hashable, tuple[Plan, Viewer | None, Lang, int]] = {}
+        self._per_viewer: dict[tuple[str, str | None], bool] = {}
+
+    def per_viewer(self, query: str, operation_name: str | None, document: DocumentNode) -> bool:
+        """Whether this subscription's selection reads viewer-specific fields."""
+        key = (query, operation_name)
+        if key not in self._per_viewer:
+            if len(self._per_viewer) > 1024:
+                self._per_viewer.clear()
+            self._per_viewer[key] = reads_viewer_fields(self.schema, document, operation_name)
+        return self._per_viewer[key]
 
     def join(self, plan: Plan, viewer: Viewer | None, lang: Lang) -> None:
         found = self._groups.get(plan.group)
@@ -122,16 +131,14 @@ async def render(schema: GraphQLSchema, plan: Plan, context: Context, live: Live
 
 
 def plan_for(
-    schema: GraphQLSchema, operation: Operation[Context, None], context: Context
+    prepared: Prepared,
+    renderer: GroupRenderer,
+    operation: Operation[Context, None],
+    context: Context,
 ) -> Plan | list[GraphQLError]:
     """The plan of a `notices` subscription, or the errors that refuse it."""
-    try:
-        document = parse(operation.query)
-    except GraphQLError as error:
-        return [error]
-    errors = validate(schema, document)
-    if errors:
-        return errors
+    schema = renderer.schema
+    document = prepared.document
     definition = get_operation_ast(document, operation.operation_name)
     if definition is None:  # validation already refused this document
         return [GraphQLError("Unknown operation.")]
@@ -149,7 +156,7 @@ def plan_for(
         rendering_variables.pop(after_node.name.value, None)
     elif after_node is not None:
         after = getattr(after_node, "value", None)
-    per_viewer = reads_viewer_fields(schema, document, operation.operation_name)
+    per_viewer = renderer.per_viewer(operation.query, operation.operation_name, document)
     group = (
         operation.query,
         operation.operation_name,
@@ -158,14 +165,6 @@ def plan_for(
         context.viewer.id if per_viewer and context.viewer else None,
     )
     return Plan(document, operation.operation_name, raw_variables, after, group, per_viewer)
-
-
-def is_subscription(operation: Operation[Context, None]) -> bool:
-    try:
-        definition = get_operation_ast(parse(operation.query), operation.operation_name)
-    except GraphQLError:
-        return False
-    return definition is not None and definition.operation is OperationType.SUBSCRIPTION
 
 
 class NoticeSocket(BaseGraphQLTransportWSHandler[Context, None]):
@@ -185,11 +184,12 @@ class NoticeSocket(BaseGraphQLTransportWSHandler[Context, None]):
             METRICS.open_connections.dec()
 
     async def run_operation(self, operation: Operation[Context, None]) -> None:
-        if not is_subscription(operation):
+        prepared = self.runner.prepare(operation.query, operation.operation_name)
+        if isinstance(prepared, list) or prepared.operation is not OperationType.SUBSCRIPTION:
             self.context.renew_loaders()  # per operation, never per socket
             await super().run_operation(operation)
             return
-        plan = plan_for(self.renderer.schema, operation, self.context)
+        plan = plan_for(prepared, self.renderer, operation, self.context)
         if isinstance(plan, list):
             for error in plan:
                 give_code(error)
@@ -246,6 +246,11 @@ class NoticeSocket(BaseGraphQLTransportWSHandler[Context, None]):
                 last = row.seq or last
             if len(rows) < REPLAY_PAGE:
                 return last
+
+    @property
+    def runner(self) -> OperationRunner:
+        runner: OperationRunner = self.view.http.runner  # type: ignore[attr-defined]
+        return runner
 
     @property
     def renderer(self) -> GroupRenderer:
