@@ -33,7 +33,8 @@ class RequestLog:
             await send(message)
 
         try:
-            await self.app(scope, receive, send_with_id)
+            # A websocket's sends are the notices themselves: leave that path bare.
+            await self.app(scope, receive, send_with_id if scope["type"] == "http" else send)
         finally:
             if access_log.isEnabledFor(logging.INFO):
                 access_log.info(

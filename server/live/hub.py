@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass, field
@@ -186,6 +187,7 @@ class Hub:
             groups[subscriber.group].append(subscriber)
         payloads = await asyncio.gather(*(self.renderer(g, live) for g in groups))
         written_at = live.notice.send_at.timestamp()
+        sent = 0
         for members, payload in zip(groups.values(), payloads, strict=True):
             frames: dict[str, str] = {}  # most clients of a group use the same operation id
             for subscriber in members:
@@ -194,7 +196,11 @@ class Hub:
                     frame = frames[subscriber.operation_id] = next_frame(
                         subscriber.operation_id, payload
                     )
-                subscriber.deliver(live.seq, frame, written_at)
+                sent += subscriber.deliver(live.seq, frame, written_at)
+        # Counted once per broadcast: per-socket metric updates cost as much as the sends.
+        # The latency is the last socket's: the broadcast's own time to everyone here.
+        METRICS.notices_delivered.inc(sent)
+        METRICS.delivery_latency.observe(max(time.time() - written_at, 0.0))
 
     async def wait_for(self, notice_id: int, seconds: float) -> LiveNotice | None:
         """The notice once this process has seen it sequenced; None after `seconds`."""

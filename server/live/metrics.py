@@ -36,7 +36,9 @@ def _metrics() -> Metrics:
         ),
         delivery_latency=Histogram(
             "salon_notice_delivery_seconds",
-            "From the notice's commit (or due time) to its sending on a socket.",
+            "From the notice's commit (or due time) until this process handed it to the "
+            "last of its sockets in the audience (each socket that had to wait counts "
+            "on its own).",
             buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
             registry=registry,
         ),

@@ -51,17 +51,18 @@ class Subscriber:
             or bool(self.roles.intersection(notice.roles))
         )
 
-    def deliver(self, seq: int, frame: str, written_at: float) -> None:
-        """Hand over one `next` frame (never waits)."""
+    def deliver(self, seq: int, frame: str, written_at: float) -> bool:
+        """Hand over one `next` frame (never waits); True when it went to the socket
+        at once, False when it waits in the backlog (or is dropped)."""
         if self.closed or self.overflowed or seq <= self.last_seq:
-            return
+            return False
         if self.replaying or self._sending is not None:
             if len(self._backlog) >= self.backlog_size:
                 self._overflow()
-                return
+                return False
             self._backlog.append((seq, frame, written_at))
-            return
-        self._write(seq, frame, written_at)
+            return False
+        return self._write(seq, frame, written_at)
 
     def go_live(self, replayed_up_to: int) -> None:
         """The replay sent everything up to this cursor: send what waited, then live."""
@@ -75,37 +76,42 @@ class Subscriber:
         if self._sending is not None:
             self._sending.cancel()
 
-    def _write(self, seq: int, frame: str, written_at: float) -> None:
+    def _write(self, seq: int, frame: str, written_at: float) -> bool:
         self.last_seq = seq
         try:
-            self._sending = start_now(self._send_one(frame, written_at))
+            self._sending = start_now(self.send(frame))
         except Exception:  # the socket is gone; its handler cleans up
             log.debug("send failed", exc_info=True)
             self.closed = True
-            return
-        if self._sending is not None:
-            self._sending.add_done_callback(self._sent)
+            return False
+        if self._sending is None:
+            return True
+        self._sending.add_done_callback(lambda task: self._sent(task, written_at))
+        return False
 
-    async def _send_one(self, frame: str, written_at: float) -> None:
-        await self.send(frame)
-        METRICS.notices_delivered.inc()
-        METRICS.delivery_latency.observe(max(time.time() - written_at, 0.0))
-
-    def _sent(self, task: asyncio.Task[None]) -> None:
+    def _sent(self, task: asyncio.Task[None], written_at: float) -> None:
         self._sending = None
         if task.cancelled() or task.exception() is not None:
             self.closed = True
             return
+        _count_delivery(written_at)
         self._drain()
 
     def _drain(self) -> None:
         while self._backlog and self._sending is None and not self.closed:
             seq, frame, written_at = self._backlog.popleft()
-            if seq > self.last_seq:
-                self._write(seq, frame, written_at)
+            if seq > self.last_seq and self._write(seq, frame, written_at):
+                _count_delivery(written_at)
 
     def _overflow(self) -> None:
         self.overflowed = True
         self._backlog.clear()
         METRICS.slow_consumers_dropped.inc()
         self.on_overflow()
+
+
+def _count_delivery(written_at: float) -> None:
+    """Metrics of one frame sent outside a broadcast's own loop (the hub counts those
+    once per broadcast)."""
+    METRICS.notices_delivered.inc()
+    METRICS.delivery_latency.observe(max(time.time() - written_at, 0.0))
