@@ -87,13 +87,16 @@ class GroupRenderer:
             self._per_viewer[key] = reads_viewer_fields(self.schema, document, operation_name)
         return self._per_viewer[key]
 
-    def join(self, plan: Plan, viewer: Viewer | None, lang: Lang) -> None:
+    def join(self, plan: Plan, viewer: Viewer | None, lang: Lang) -> Hashable:
+        """Count a member in; return the group's one shared key (members keep that,
+        not equal copies of it)."""
         found = self._groups.get(plan.group)
         if found is None:
             # Without viewer-specific fields, who asks does not matter: render anonymously.
             self._groups[plan.group] = (plan, viewer if plan.per_viewer else None, lang, 1)
-        else:
-            self._groups[plan.group] = (*found[:3], found[3] + 1)
+            return plan.group
+        self._groups[plan.group] = (*found[:3], found[3] + 1)
+        return found[0].group
 
     def leave(self, group: Hashable) -> None:
         plan, viewer, lang, members = self._groups[group]
@@ -160,7 +163,8 @@ def plan_for(
     group = (
         operation.query,
         operation.operation_name,
-        orjson.dumps(rendering_variables, option=orjson.OPT_SORT_KEYS),
+        # decoded: orjson's bytes keep a 4 KB buffer, per subscriber otherwise
+        orjson.dumps(rendering_variables, option=orjson.OPT_SORT_KEYS).decode(),
         context.lang.value,
         context.viewer.id if per_viewer and context.viewer else None,
     )
@@ -208,17 +212,17 @@ class NoticeSocket(BaseGraphQLTransportWSHandler[Context, None]):
         hub: Hub = self.context.runtime.hub
         viewer = self.context.viewer
         after = notices_domain.parse_cursor(plan.after)  # BAD_USER_INPUT before anything else
-        self.renderer.join(plan, viewer, self.context.lang)
+        group = self.renderer.join(plan, viewer, self.context.lang)
         # Register first, then read the log: nothing can fall between the two.
         subscriber = hub.new_subscriber(
             person_id=viewer.id if viewer else None,
             roles=frozenset(viewer.person.roles) if viewer else frozenset(),
-            group=plan.group,
+            group=group,
             operation_id=operation.id,
             send=self.websocket.ws.send_text,  # type: ignore[attr-defined]
             on_overflow=self._schedule_cut_off,
         )
-        self._live[operation.id] = (subscriber, plan.group)
+        self._live[operation.id] = (subscriber, group)
         last = await self._replay(operation, plan, after) if plan.after is not None else 0
         # Without a cursor the stream starts now: whatever the hub saw last is history.
         subscriber.go_live(last if plan.after is not None else hub.last_seq)

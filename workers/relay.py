@@ -53,6 +53,8 @@ class Relay:
 
     async def run(self, stop: asyncio.Event) -> None:
         while not stop.is_set():
+            # Cleared before the round: a NOTIFY arriving during it wakes the next one.
+            self._wake.clear()
             try:
                 await self.round()
             except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, RedisError) as error:
@@ -61,7 +63,6 @@ class Relay:
             except Exception:
                 log.exception("relay round failed; retrying")
                 await self._drop_connection()
-            self._wake.clear()
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(self.poll_seconds):
                     await _first_of(self._wake.wait(), stop.wait())

@@ -59,6 +59,8 @@ class Hub:
     _everyone: set[Subscriber] = field(default_factory=set)
     _by_person: dict[int, set[Subscriber]] = field(default_factory=lambda: defaultdict(set))
     _by_role: dict[str, set[Subscriber]] = field(default_factory=lambda: defaultdict(set))
+    #: Everyone, grouped by rendering: a notice for everyone needs no regrouping.
+    _by_group: dict[Hashable, set[Subscriber]] = field(default_factory=lambda: defaultdict(set))
     _task: asyncio.Task[None] | None = None
     _waiting: dict[int, asyncio.Future[LiveNotice]] = field(default_factory=dict)
 
@@ -85,6 +87,7 @@ class Hub:
             backlog_size=self.queue_size,
         )
         self._everyone.add(subscriber)
+        self._by_group[subscriber.group].add(subscriber)
         if subscriber.person_id is not None:
             self._by_person[subscriber.person_id].add(subscriber)
         for role in subscriber.roles:
@@ -97,6 +100,10 @@ class Hub:
         if subscriber not in self._everyone:
             return
         self._everyone.discard(subscriber)
+        members = self._by_group[subscriber.group]
+        members.discard(subscriber)
+        if not members:
+            del self._by_group[subscriber.group]
         if subscriber.person_id is not None:
             people = self._by_person[subscriber.person_id]
             people.discard(subscriber)
@@ -106,15 +113,19 @@ class Hub:
             self._by_role[role].discard(subscriber)
         METRICS.active_subscriptions.dec()
 
-    def audience(self, live: LiveNotice) -> list[Subscriber]:
+    def audience(self, live: LiveNotice) -> dict[Hashable, list[Subscriber]]:
+        """The local subscribers a notice is for, by rendering group."""
         if live.notice.everyone:
-            return list(self._everyone)
+            return {group: list(members) for group, members in self._by_group.items()}
         found: set[Subscriber] = set()
         for role in live.notice.roles:
             found |= self._by_role.get(role, set())
         for person_id in live.recipients:
             found |= self._by_person.get(person_id, set())
-        return list(found)
+        groups: dict[Hashable, list[Subscriber]] = defaultdict(list)
+        for subscriber in found:
+            groups[subscriber.group].append(subscriber)
+        return groups
 
     # --- the Redis side ---------------------------------------------------------------
 
@@ -179,12 +190,9 @@ class Hub:
         waiting = self._waiting.pop(live.notice.id, None)
         if waiting is not None and not waiting.done():
             waiting.set_result(live)
-        targets = self.audience(live)
-        if not targets or self.renderer is None:
+        groups = self.audience(live)
+        if not groups or self.renderer is None:
             return
-        groups: dict[Hashable, list[Subscriber]] = defaultdict(list)
-        for subscriber in targets:
-            groups[subscriber.group].append(subscriber)
         payloads = await asyncio.gather(*(self.renderer(g, live) for g in groups))
         written_at = live.notice.send_at.timestamp()
         sent = 0

@@ -16,7 +16,6 @@ from typing import Any
 
 from server.live.eager import start_now
 from server.live.metrics import METRICS
-from server.live.wire import LiveNotice
 
 log = logging.getLogger(__name__)
 
@@ -42,14 +41,6 @@ class Subscriber:
     closed: bool = False
     _backlog: deque[tuple[int, str, float]] = field(default_factory=deque)
     _sending: asyncio.Task[None] | None = None
-
-    def wants(self, live: LiveNotice) -> bool:
-        notice = live.notice
-        return (
-            notice.everyone
-            or (self.person_id is not None and self.person_id in live.recipients)
-            or bool(self.roles.intersection(notice.roles))
-        )
 
     def deliver(self, seq: int, frame: str, written_at: float) -> bool:
         """Hand over one `next` frame (never waits); True when it went to the socket
