@@ -77,13 +77,7 @@ async def update_session(
             body_en=text.en,
             session_id=session_id,
         )
-        await notices.record(
-            conn,
-            draft,
-            recipients=await notices_sql.session_audience(conn, [session_id]),
-            now=now,
-            actor_id=actor.id,
-        )
+        await _tell_session_audience(conn, draft, actor, now)
         if before.capacity is not None and after.capacity is not None:
             await notices.seats_freed(
                 conn, session_id, after.title_fr, now, after.capacity - before.capacity
@@ -173,15 +167,17 @@ async def cancel_session(
             body_en=f"{wording.when(after.starts_at).en} — {reason}",
             session_id=session_id,
         )
-        await notices.record(
-            conn,
-            draft,
-            recipients=await notices_sql.session_audience(conn, [session_id]),
-            now=now,
-            actor_id=actor.id,
-        )
+        await _tell_session_audience(conn, draft, actor, now)
         await _audit(conn, actor, "session.cancel", session_id, now, {"reason": reason})
     return after
+
+
+async def _tell_session_audience(
+    conn: Any, draft: NoticeDraft, actor: Viewer, now: datetime
+) -> None:
+    """The session's speakers, bookmarkers and registrants, as they are now."""
+    audience = await notices_sql.session_audience(conn, [draft.session_id or ""])
+    await notices.record(conn, draft, recipients=audience, now=now, actor_id=actor.id)
 
 
 async def _audit(
