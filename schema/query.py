@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import strawberry
@@ -28,8 +29,13 @@ from server.domain import search as search_domain
 from server.domain.pagination import Page
 
 
-def _page_info(page: Page[Any]) -> PageInfo:
-    return PageInfo(has_next_page=page.has_next, end_cursor=page.end_cursor)
+def _connection(page: Page[Any], wrap: Callable[[Any], Any]) -> dict[str, Any]:
+    """The fields every connection type shares, from a domain page."""
+    return {
+        "nodes": [wrap(row) for row in page.items],
+        "page_info": PageInfo(has_next_page=page.has_next, end_cursor=page.end_cursor),
+        "total_count": page.total,
+    }
 
 
 def _session_query(f: SessionFilter | None) -> SessionQuery:
@@ -83,11 +89,7 @@ class Query:
             first=50 if first is None else first,
             after=after,
         )
-        return SessionConnection(
-            nodes=[Session.from_row(r) for r in page.items],
-            page_info=_page_info(page),
-            total_count=page.total,
-        )
+        return SessionConnection(**_connection(page, Session.from_row))
 
     @strawberry.field
     async def session(self, info: Info, id: strawberry.ID) -> Session | None:
@@ -104,11 +106,7 @@ class Query:
         page = await directory.speaker_page(
             info.context.db, search, first=50 if first is None else first, after=after
         )
-        return SpeakerConnection(
-            nodes=[Speaker.from_row(r) for r in page.items],
-            page_info=_page_info(page),
-            total_count=page.total,
-        )
+        return SpeakerConnection(**_connection(page, Speaker.from_row))
 
     @strawberry.field
     async def speaker(self, info: Info, id: strawberry.ID) -> Speaker | None:
@@ -133,11 +131,7 @@ class Query:
         page = await directory.exhibitor_page(
             info.context.db, query, first=50 if first is None else first, after=after
         )
-        return ExhibitorConnection(
-            nodes=[Exhibitor.from_row(r) for r in page.items],
-            page_info=_page_info(page),
-            total_count=page.total,
-        )
+        return ExhibitorConnection(**_connection(page, Exhibitor.from_row))
 
     @strawberry.field
     async def exhibitor(self, info: Info, id: strawberry.ID) -> Exhibitor | None:
