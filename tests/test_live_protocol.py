@@ -128,6 +128,7 @@ async def test_metrics_count_sockets_subscriptions_and_deliveries(
     text = (await http.get("/metrics")).text
     assert "salon_notice_delivery_seconds_bucket" in text
     assert "salon_slow_consumers_dropped_total" in text
+    assert "process_resident_memory_bytes" in text
 
 
 @pytest.fixture
