@@ -50,6 +50,7 @@ class Relay:
         self.channel = channel
         self._wake = asyncio.Event()
         self._conn: asyncpg.Connection[Any] | None = None
+        self._leading = False
 
     async def run(self, stop: asyncio.Event) -> None:
         while not stop.is_set():
@@ -69,9 +70,10 @@ class Relay:
         await self._drop_connection()
 
     async def _connection(self) -> asyncpg.Connection[Any]:
-        """The relay's own connection: it LISTENs, and holds the relay lock for a
-        round (a pooled connection would be reset, and could leak the lock)."""
+        """The relay's own connection: it LISTENs, and holds the relay lock (a pooled
+        connection would be reset, and could leak the lock)."""
         if self._conn is None or self._conn.is_closed():
+            self._leading = False
             self._conn = await asyncpg.connect(self.dsn)
             await self._conn.add_listener("salon_notice_written", lambda *_: self._wake.set())
         return self._conn
@@ -81,35 +83,40 @@ class Relay:
             with contextlib.suppress(Exception):
                 await self._conn.close()
         self._conn = None
+        self._leading = False
 
     async def round(self) -> int:
         """Sequence what is due, then publish what is unpublished; return how many
-        notices were published (0 when another relay holds the lock)."""
+        notices were published (0 while another relay leads)."""
         conn = await self._connection()
-        if not await conn.fetchval("SELECT pg_try_advisory_lock($1)", RELAY_LOCK):
-            return 0
-        try:
-            # Committed before anything is published: whoever receives a notice can
-            # read it back from PostgreSQL at once.
-            async with conn.transaction():
-                await sql.sequence_due(conn, self.clock.now())
-            return await self._publish(conn)
-        finally:
-            await conn.execute("SELECT pg_advisory_unlock($1)", RELAY_LOCK)
+        if not self._leading:
+            # The lock is kept for the connection's life: one relay leads, the others
+            # stand by and take over when its connection goes away.
+            self._leading = await conn.fetchval("SELECT pg_try_advisory_lock($1)", RELAY_LOCK)
+            if not self._leading:
+                return 0
+        # One statement, so committed on its own before anything is published: whoever
+        # receives a notice can read it back from PostgreSQL at once.
+        await sql.sequence_due(conn, self.clock.now())
+        return await self._publish(conn)
 
     async def _publish(self, conn: Executor) -> int:
         published = 0
-        while batch := await sql.unpublished(conn, BATCH):
-            recipients = await sql.recipients_of(conn, [n.id for n in batch])
-            async with self.redis.pipeline(transaction=False) as pipe:
-                for notice in batch:
-                    live = LiveNotice(notice, tuple(recipients.get(notice.id, ())))
-                    pipe.publish(self.channel, wire.encode(live))
-                await pipe.execute()
-            await sql.mark_published(conn, [n.id for n in batch], self.clock.now())
-            METRICS.notices_published.inc(len(batch))
-            published += len(batch)
-        return published
+        while True:
+            batch = await sql.unpublished(conn, BATCH)
+            targeted = [n.id for n in batch if not n.everyone]
+            recipients = await sql.recipients_of(conn, targeted) if targeted else {}
+            if batch:
+                async with self.redis.pipeline(transaction=False) as pipe:
+                    for notice in batch:
+                        live = LiveNotice(notice, tuple(recipients.get(notice.id, ())))
+                        pipe.publish(self.channel, wire.encode(live))
+                    await pipe.execute()
+                await sql.mark_published(conn, [n.id for n in batch], self.clock.now())
+                METRICS.notices_published.inc(len(batch))
+                published += len(batch)
+            if len(batch) < BATCH:
+                return published
 
 
 async def _first_of(*waits: Any) -> None:
