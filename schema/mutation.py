@@ -161,13 +161,21 @@ class Mutation:
                 user_ids=[_person_id(u) for u in audience.user_ids or []],
             ),
         )
+        hub = info.context.runtime.hub
         row = await announcements.broadcast(
-            info.context.db, actor, announcement, info.context.clock.now()
+            info.context.db,
+            actor,
+            announcement,
+            info.context.clock.now(),
+            on_written=hub.expect,
         )
+        live = None
         if row.send_at <= info.context.clock.now():
             # Due now: give the relay a moment, so the answer carries the real cursor.
-            live = await info.context.runtime.hub.wait_for(row.id, SEQUENCING_WAIT)
-            row = live.notice if live is not None else row
+            live = await hub.wait_for(row.id, SEQUENCING_WAIT)
+        else:
+            hub.forget(row.id)
+        row = live.notice if live is not None else row
         return Notice.from_row(row)
 
     @strawberry.mutation(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -44,10 +45,15 @@ def _text(value: str | None, limit: int, what: str, *, required: bool) -> str | 
 
 
 async def broadcast(
-    db: Pool, actor: Viewer, announcement: Announcement, now: datetime
+    db: Pool,
+    actor: Viewer,
+    announcement: Announcement,
+    now: datetime,
+    on_written: Callable[[int], None] | None = None,
 ) -> NoticeRow:
     """Write the announcement for its audience; with `send_at` in the future it is
-    held, and the relay sends it when due."""
+    held, and the relay sends it when due. `on_written` hears the notice's id before
+    the commit (so a waiter cannot miss it going by)."""
     title = _text(announcement.title, MAX_TITLE, "title", required=True)
     body = _text(announcement.body, MAX_BODY, "body", required=True)
     if announcement.priority not in ("NORMAL", "URGENT"):
@@ -84,10 +90,23 @@ async def broadcast(
                 "roles": audience.roles,
             },
         )
-        written = await notices_sql.notice_by_id(conn, notice_id)
-    if written is None:
-        raise LookupError("notice vanished inside its own transaction")
-    return written
+        if on_written is not None:
+            on_written(notice_id)
+    return NoticeRow(
+        id=notice_id,
+        seq=None,
+        kind=draft.kind,
+        priority=draft.priority,
+        title_fr=draft.title_fr,
+        title_en=draft.title_en,
+        body_fr=draft.body_fr,
+        body_en=draft.body_en,
+        session_id=None,
+        exhibitor_id=None,
+        everyone=draft.everyone,
+        roles=list(draft.roles),
+        send_at=send_at,
+    )
 
 
 async def withdraw(db: Pool, actor: Viewer, notice_id: int, now: datetime) -> None:

@@ -210,13 +210,23 @@ class Hub:
         METRICS.notices_delivered.inc(sent)
         METRICS.delivery_latency.observe(max(time.time() - written_at, 0.0))
 
+    def expect(self, notice_id: int) -> None:
+        """Get ready to hear of this notice (call it before its transaction commits)."""
+        self._waiting.setdefault(notice_id, asyncio.get_running_loop().create_future())
+
+    def forget(self, notice_id: int) -> None:
+        self._waiting.pop(notice_id, None)
+
     async def wait_for(self, notice_id: int, seconds: float) -> LiveNotice | None:
         """The notice once this process has seen it sequenced; None after `seconds`."""
-        future = self._waiting.setdefault(notice_id, asyncio.get_running_loop().create_future())
-        row = await sql.notice_by_id(self.pool, notice_id)
-        if row is not None and row.seq is not None and row.seq <= self.last_seq:
-            self._waiting.pop(notice_id, None)  # dispatched before we started waiting
-            return LiveNotice(row, ())
+        future = self._waiting.get(notice_id)
+        if future is None:  # not expected: it may already have gone by
+            self.expect(notice_id)
+            future = self._waiting[notice_id]
+            row = await sql.notice_by_id(self.pool, notice_id)
+            if row is not None and row.seq is not None and row.seq <= self.last_seq:
+                self.forget(notice_id)
+                return LiveNotice(row, ())
         try:
             return await asyncio.wait_for(asyncio.shield(future), seconds)
         except TimeoutError:
