@@ -19,15 +19,12 @@ from typing import Any
 import orjson
 from graphql import (
     DocumentNode,
-    ExecutionResult,
     FieldNode,
     GraphQLError,
-    GraphQLSchema,
     OperationType,
     VariableNode,
     get_operation_ast,
 )
-from graphql import execute as graphql_execute
 from graphql.execution.values import get_variable_values
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     BaseGraphQLTransportWSHandler,
@@ -72,8 +69,9 @@ class GroupRenderer:
     """Renders a notice for a group: executes the group's selection with the notice as
     root value, once, and encodes the payload once."""
 
-    def __init__(self, schema: GraphQLSchema, runtime: Runtime) -> None:
-        self.schema = schema
+    def __init__(self, runner: OperationRunner, runtime: Runtime) -> None:
+        self.runner = runner
+        self.schema = runner.schema
         self.runtime = runtime
         self._groups: dict[Hashable, tuple[Plan, Viewer | None, Lang, int]] = {}
         self._per_viewer: dict[tuple[str, str | None], bool] = {}
@@ -110,26 +108,20 @@ class GroupRenderer:
         context = Context(
             request=None, response=None, runtime=self.runtime, viewer=viewer, lang=lang
         )
-        return await render(self.schema, plan, context, live)
+        return await render(self.runner, plan, context, live)
 
 
-async def render(schema: GraphQLSchema, plan: Plan, context: Context, live: LiveNotice) -> str:
-    """The `payload` of a `next` message for this notice, as JSON text."""
-    result = graphql_execute(
-        schema,
-        plan.document,
-        root_value=Notice.from_row(live.notice),
-        context_value=context,
-        variable_values=plan.variables,
-        operation_name=plan.operation_name,
+async def render(runner: OperationRunner, plan: Plan, context: Context, live: LiveNotice) -> str:
+    """The `payload` of a `next` message for this notice, as JSON text: the
+    subscription's selection executed with the notice as its root value."""
+    prepared = Prepared(plan.document, OperationType.SUBSCRIPTION)
+    payload = await runner.execute(
+        prepared,
+        context,
+        plan.variables,
+        plan.operation_name,
+        root=Notice.from_row(live.notice),
     )
-    if not isinstance(result, ExecutionResult):
-        result = await result
-    payload: dict[str, Any] = {"data": result.data}
-    if result.errors:
-        for error in result.errors:
-            give_code(error)
-        payload["errors"] = [e.formatted for e in result.errors]
     return orjson.dumps(payload).decode()
 
 
@@ -242,9 +234,7 @@ class NoticeSocket(BaseGraphQLTransportWSHandler[Context, None]):
                 self.context.db, self.context.viewer, str(last), REPLAY_PAGE
             )
             for row in rows:
-                payload = await render(
-                    self.renderer.schema, plan, _fresh(self.context), LiveNotice(row, ())
-                )
+                payload = await render(self.runner, plan, _fresh(self.context), LiveNotice(row, ()))
                 await self.websocket.ws.send_text(next_frame(operation.id, payload))  # type: ignore[attr-defined]
                 METRICS.notices_delivered.inc()
                 last = row.seq or last

@@ -38,7 +38,7 @@ class SalonGraphQL(GraphQL[Context, None]):
         self.renderer: GroupRenderer | None = None
 
     def start_live(self, runtime: Runtime) -> GroupRenderer:
-        self.renderer = GroupRenderer(self.schema._schema, runtime)  # type: ignore[attr-defined]
+        self.renderer = GroupRenderer(self.http.runner, runtime)
         return self.renderer
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
