@@ -89,10 +89,9 @@ class Mutation:
     @strawberry.mutation
     async def cancel_registration(self, info: Info, session_id: strawberry.ID) -> bool:
         viewer = info.context.signed_in()
-        done = await plans.cancel_registration(
+        return await plans.cancel_registration(
             info.context.db, viewer.id, session_id, info.context.clock.now()
         )
-        return done.cancelled
 
     @strawberry.mutation
     async def follow_exhibitor(self, info: Info, exhibitor_id: strawberry.ID) -> Exhibitor:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeAlias
 
@@ -19,13 +18,6 @@ from server.domain import notices
 from server.domain.errors import DomainError, ErrorCode, not_found
 
 Pool: TypeAlias = "asyncpg.Pool[asyncpg.Record]"
-
-
-@dataclass(frozen=True, slots=True)
-class Cancellation:
-    cancelled: bool
-    #: Who got the freed seat, if anyone (they are to be told: WAITLIST_PROMOTED).
-    promoted_person_id: int | None
 
 
 async def check_session(db: Executor, session_id: str) -> SessionRow:
@@ -91,20 +83,15 @@ async def register(db: Pool, person_id: int, session_id: str, now: datetime) -> 
     return registration
 
 
-async def cancel_registration(
-    db: Pool, person_id: int, session_id: str, now: datetime
-) -> Cancellation:
-    """Free the seat (or the waitlist place); a freed seat goes to the first in line,
-    who is told in the same transaction (WAITLIST_PROMOTED)."""
+async def cancel_registration(db: Pool, person_id: int, session_id: str, now: datetime) -> bool:
+    """Free the seat (or the waitlist place); False when there was none. A freed seat
+    goes to the first in line, who is told in the same transaction (WAITLIST_PROMOTED)."""
     async with db.acquire() as conn, conn.transaction():
         seats = await sql.lock_seats(conn, session_id)
         if seats is None:
             raise not_found(f"There is no session {session_id!r}.")
         status = await sql.delete_registration(conn, person_id, session_id)
-        promoted: list[int] = []
         if status == "REGISTERED" and seats.status != "CANCELLED":
             session = await check_session(conn, session_id)
-            promoted = await notices.seats_freed(conn, session_id, session.title_fr, now, 1)
-    return Cancellation(
-        cancelled=status is not None, promoted_person_id=promoted[0] if promoted else None
-    )
+            await notices.seats_freed(conn, session_id, session.title_fr, now, 1)
+    return status is not None

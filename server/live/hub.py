@@ -218,15 +218,11 @@ class Hub:
         self._waiting.pop(notice_id, None)
 
     async def wait_for(self, notice_id: int, seconds: float) -> LiveNotice | None:
-        """The notice once this process has seen it sequenced; None after `seconds`."""
+        """The notice once this process has seen it sequenced; None after `seconds`.
+        `expect` it first, before its transaction commits, so it cannot go by unseen."""
         future = self._waiting.get(notice_id)
-        if future is None:  # not expected: it may already have gone by
-            self.expect(notice_id)
-            future = self._waiting[notice_id]
-            row = await sql.notice_by_id(self.pool, notice_id)
-            if row is not None and row.seq is not None and row.seq <= self.last_seq:
-                self.forget(notice_id)
-                return LiveNotice(row, ())
+        if future is None:
+            raise LookupError(f"notice {notice_id} was not expected")
         try:
             return await asyncio.wait_for(asyncio.shield(future), seconds)
         except TimeoutError:

@@ -202,11 +202,6 @@ async def demos_for_exhibitors(db: Executor, exhibitor_ids: Sequence[str]) -> li
     return [SessionRow(**r) for r in rows]
 
 
-async def all_sessions(db: Executor) -> list[SessionRow]:
-    rows = await db.fetch(f"SELECT {SESSION_COLUMNS} FROM session s ORDER BY s.starts_at, s.id")
-    return [SessionRow(**r) for r in rows]
-
-
 async def search_sessions(db: Executor, text: str, limit: int) -> list[SessionRow]:
     """Best matches first; cancelled sessions last."""
     rows = await db.fetch(
