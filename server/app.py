@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import logging
 from collections.abc import AsyncIterator
 
 from redis.asyncio import Redis
@@ -13,7 +14,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from starlette.routing import Route, WebSocketRoute
 
 from schema.app import graphql_view
-from server.clock import Clock, clock_from_setting
+from server.clock import Clock, clock_from_setting, zone_data_facts
 from server.db.pool import StatementCounter, create_pool
 from server.live import wire
 from server.live.hub import Hub
@@ -22,6 +23,8 @@ from server.routes import calendar_feed, healthz, metrics, readyz, venue_geojson
 from server.runtime import Runtime, mailer_from
 from server.services import ensure_database, locate_services
 from server.settings import Settings
+
+log = logging.getLogger("salon")
 
 
 def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> Starlette:
@@ -54,10 +57,11 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         )
         await runtime.hub.start()
         app.state.runtime = runtime
+        log.info("server started", extra=zone_data_facts(clock.now()))
         if settings.gc_tuning:
             # Start-up objects live as long as the process: keep them out of every
             # collection, and collect less often (thousands of objects per broadcast
-            # made the collector the tail of delivery latency; see ../shared/BENCH.md).
+            # made the collector the tail of delivery latency; see bench/README.md).
             gc.freeze()
             gc.set_threshold(50_000, 50, 1_000)
         try:

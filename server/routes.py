@@ -11,6 +11,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 
+from server.clock import TZDATA_VERSION
 from server.db.queries.agenda import agenda_version
 from server.domain.calendar import feed_for_token
 from server.domain.errors import DomainError
@@ -22,8 +23,9 @@ READINESS_TIMEOUT = 2.0
 
 
 async def healthz(_: Request) -> Response:
-    """The process is alive (says nothing of its dependencies)."""
-    return PlainTextResponse("ok")
+    """The process is alive (says nothing of its dependencies), and which zone data
+    turns its instants into fair time."""
+    return JSONResponse({"status": "ok", "tzdata": TZDATA_VERSION})
 
 
 async def readyz(request: Request) -> Response:

@@ -16,6 +16,7 @@ import pytest
 
 import schema
 from schema.app import schema as graphql_schema
+from server.clock import TZDATA_VERSION
 from server.db.migrate import available_migrations, migrate
 from server.settings import Settings, env_name
 from tests.conftest import LiveServer, start_server, stop_server
@@ -61,7 +62,8 @@ async def test_migrations_apply_once_and_rerun_as_no_op(db: asyncpg.Connection[A
 
 
 async def test_health_and_readiness(http: httpx.AsyncClient) -> None:
-    assert (await http.get("/healthz")).text == "ok"
+    health = await http.get("/healthz")
+    assert (health.status_code, health.json()) == (200, {"status": "ok", "tzdata": TZDATA_VERSION})
     ready = await http.get("/readyz")
     assert (ready.status_code, ready.json()) == (
         200,

@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from redis.asyncio import Redis
 
-from server.clock import Clock, clock_from_setting
+from server.clock import Clock, clock_from_setting, zone_data_facts
 from server.db.pool import create_pool
 from server.live import wire
 from server.services import ensure_database, locate_services
@@ -41,7 +41,7 @@ async def run_worker(settings: Settings, stop: asyncio.Event, clock: Clock | Non
         session_lead=timedelta(minutes=settings.reminder_minutes),
         demo_lead=timedelta(minutes=settings.demo_reminder_minutes),
     )
-    log.info("worker started")
+    log.info("worker started", extra=zone_data_facts(clock.now()))
     try:
         async with asyncio.TaskGroup() as jobs:
             jobs.create_task(relay.run(stop))

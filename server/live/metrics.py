@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, ProcessCollector
+from prometheus_client import (
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    Info,
+    ProcessCollector,
+)
+
+from server.clock import TZDATA_VERSION
 
 
 @dataclass(frozen=True)
@@ -22,6 +31,10 @@ def _metrics() -> Metrics:
     registry = CollectorRegistry()
     # RSS, CPU seconds, open files: memory per idle socket is RSS over open sockets.
     ProcessCollector(registry=registry)
+    # Which IANA release turns instants into fair time (salon_tzdata_info{version=…} 1).
+    Info("salon_tzdata", "The IANA time zone data release in use.", registry=registry).info(
+        {"version": TZDATA_VERSION}
+    )
     return Metrics(
         registry=registry,
         open_connections=Gauge(
