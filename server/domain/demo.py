@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import date
 from importlib import resources
 from importlib.abc import Traversable
 from typing import Any
 
 import asyncpg
 
+from server.clock import parse_instant, zone
 from server.db.queries import demo as sql
 from server.domain.people import NewPerson, add_person
 
@@ -29,6 +30,9 @@ def fair_rows(folder: Traversable) -> dict[str, list[tuple[object, ...]]]:
     event = _read(folder, "event.json")
     venue = _read(folder, "venue.json")
     sessions = _read(folder, "sessions.json")
+    # Fair times are written as the hall's clocks read them; the zone's current rules
+    # turn them into instants (an explicit offset is an instant already).
+    fair_zone = zone(event["timezone"])
     return {
         "event": [
             (
@@ -114,8 +118,8 @@ def fair_rows(folder: Traversable) -> dict[str, list[tuple[object, ...]]]:
                 s.get("title_en"),
                 s.get("abstract_fr"),
                 s.get("abstract_en"),
-                datetime.fromisoformat(s["starts_at"]),
-                datetime.fromisoformat(s["ends_at"]),
+                parse_instant(s["starts_at"], fair_zone),
+                parse_instant(s["ends_at"], fair_zone),
                 s.get("room"),
                 s.get("booth"),
                 s.get("exhibitor"),
