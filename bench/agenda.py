@@ -33,7 +33,7 @@ from bench import harness
 from bench.harness import BenchError, Endpoints, Load, Server, Workspace, by_ids
 from schema.context import lang_from_header
 from schema.types.enums import Lang, pick
-from server.clock import FAIR_TZ
+from server.clock import in_fair_time
 from server.db.queries import agenda as agenda_sql
 from server.db.queries import exhibitors as people_sql
 from server.db.queries import venue as venue_sql
@@ -106,7 +106,7 @@ async def read_agenda(db: Executor) -> AgendaRows:
 
 
 def _instant(value: datetime) -> str:
-    return value.astimezone(FAIR_TZ).isoformat()  # as the DateTime scalar serializes it
+    return in_fair_time(value).isoformat()  # as the DateTime scalar serializes it
 
 
 def _session_node(session: SessionRow, rows: AgendaRows, lang: Lang) -> dict[str, Any]:

@@ -42,7 +42,7 @@ def _session_query(f: SessionFilter | None) -> SessionQuery:
     if f is None:
         return SessionQuery()
     return SessionQuery(
-        day=f.day,
+        starts_within=agenda.day_span(f.day) if f.day is not None else None,
         track_ids=f.track_ids,
         kinds=[k.value for k in f.kinds] if f.kinds is not None else None,
         room_id=f.room_id,

@@ -7,22 +7,31 @@ from typing import Any, NewType
 
 import strawberry
 
-from server.clock import FAIR_TZ, parse_instant
+from server.clock import in_fair_time, parse_instant
+
+_EXAMPLE = "2026-12-03T09:30:00+00:00"
+
+#: The contract's words; a client shows the wall clock of the offset it is given.
+DATETIME_DESCRIPTION = (
+    "ISO-8601 instant. Out of Salon it always carries the UTC offset that the fair's "
+    "clocks (Africa/Casablanca) have at that instant by current IANA zone data, e.g. "
+    f"{_EXAMPLE} in December 2026: show the wall-clock time it reads, never a "
+    "conversion with the device's own zone data (which may be stale). In, any offset "
+    "is kept as that instant; a value without one is a time on the fair's clocks."
+)
 
 
 def _serialize_instant(value: datetime) -> str:
-    return value.astimezone(FAIR_TZ).isoformat()
+    return in_fair_time(value).isoformat()
 
 
 def _parse_instant(value: object) -> datetime:
     if not isinstance(value, str):
-        raise ValueError("DateTime must be an ISO-8601 string such as 2026-12-03T09:30:00+01:00.")
+        raise ValueError(f"DateTime must be an ISO-8601 string such as {_EXAMPLE}.")
     try:
         return parse_instant(value)
     except ValueError:
-        raise ValueError(
-            f"{value!r} is not an ISO-8601 instant such as 2026-12-03T09:30:00+01:00."
-        ) from None
+        raise ValueError(f"{value!r} is not an ISO-8601 instant such as {_EXAMPLE}.") from None
 
 
 def _parse_date(value: object) -> date:
@@ -42,7 +51,7 @@ GeoJSON = NewType("GeoJSON", dict[str, Any])
 SCALAR_MAP: dict[object, Any] = {
     datetime: strawberry.scalar(
         name="DateTime",
-        description="ISO-8601 instant with the event's UTC offset, e.g. 2026-12-03T09:30:00+01:00.",
+        description=DATETIME_DESCRIPTION,
         serialize=_serialize_instant,
         parse_value=_parse_instant,
     ),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
+from server import clock
 from server.db.queries import agenda as sql
 from server.db.queries.agenda import EventRow, SessionQuery, SessionRow
 from server.db.queries.common import Executor
@@ -38,6 +39,14 @@ async def get_event(db: Executor) -> Event:
     if row is None:
         raise DomainError(ErrorCode.NOT_FOUND, "No fair is loaded yet: run `salon demo`.")
     return Event(row)
+
+
+def day_span(day: date) -> tuple[datetime, datetime]:
+    """The instants of one day on the fair's clocks, for the `day` filter."""
+    try:
+        return clock.day_span(day)
+    except (OverflowError, ValueError):
+        raise bad_input(f"{day.isoformat()} is too far from the fair to filter by.") from None
 
 
 def check_search_text(text: str | None) -> str | None:

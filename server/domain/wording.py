@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from server.clock import FAIR_TZ
+from server.clock import in_fair_time
 
 _DAYS_FR = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
 _MONTHS_FR = [
@@ -31,11 +31,11 @@ class Text:
 
 
 def clock_time(instant: datetime) -> str:
-    return instant.astimezone(FAIR_TZ).strftime("%H:%M")
+    return in_fair_time(instant).strftime("%H:%M")
 
 
 def day(instant: datetime) -> Text:
-    local = instant.astimezone(FAIR_TZ)
+    local = in_fair_time(instant)
     return Text(
         fr=f"{_DAYS_FR[local.weekday()]} {local.day} {_MONTHS_FR[local.month - 1]}",
         en=local.strftime("%A %-d %B"),

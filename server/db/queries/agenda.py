@@ -61,8 +61,8 @@ SESSION_COLUMNS = """s.id, s.kind, s.track_id, s.title_fr, s.title_en, s.abstrac
 class SessionQuery:
     """The agenda filter, already validated. Every field narrows; None means any."""
 
-    day: date | None = None
-    timezone: str = "Africa/Casablanca"
+    #: [from, until): a fair day's instants (the day's bounds come from the clock).
+    starts_within: tuple[datetime, datetime] | None = None
     track_ids: Sequence[str] | None = None
     kinds: Sequence[str] | None = None
     room_id: str | None = None
@@ -140,8 +140,10 @@ def _session_conditions(query: SessionQuery) -> tuple[list[str], list[object]]:
         params.extend(values)
         conditions.append(template.format(*(f"${start + i}" for i in range(len(values)))))
 
-    if query.day is not None:
-        add("(s.starts_at AT TIME ZONE {}::text)::date = {}::date", query.timezone, query.day)
+    if query.starts_within is not None:
+        add(
+            "s.starts_at >= {}::timestamptz AND s.starts_at < {}::timestamptz", *query.starts_within
+        )
     if query.track_ids is not None:
         add("s.track_id = any({}::text[])", list(query.track_ids))
     if query.kinds is not None:
