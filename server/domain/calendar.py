@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from icalendar import Calendar, Event, vDuration
 
@@ -79,12 +79,12 @@ def render(
     calendar.add("method", "PUBLISH")
     calendar.add("name", "SISTEP INDUSTRIEL 2026" + (f" — {owner}" if owner else ""))
     calendar.add("x-wr-calname", "SISTEP INDUSTRIEL 2026")
+    # Names the fair's zone for display only: every time below is UTC (see _event).
     calendar.add("x-wr-timezone", FAIR_TZ.key)
     calendar.add("refresh-interval", vDuration(REFRESH_INTERVAL), parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", vDuration(REFRESH_INTERVAL))
     for session in sessions:
         calendar.add_component(_event(session, locations.get(session.id), now))
-    calendar.add_missing_timezones()
     return bytes(calendar.to_ical())
 
 
@@ -92,8 +92,11 @@ def _event(session: SessionRow, location: str | None, now: datetime | None) -> E
     event = Event()
     event.add("uid", f"{session.id}@{UID_DOMAIN}")
     event.add("summary", session.title_fr)
-    event.add("dtstart", session.starts_at.astimezone(FAIR_TZ))
-    event.add("dtend", session.ends_at.astimezone(FAIR_TZ))
+    # In UTC, not TZID=Africa/Casablanca: an app that trusts its own (possibly stale)
+    # rules for a known TZID over our VTIMEZONE would place the event an hour off;
+    # a UTC instant leaves every app nothing to interpret.
+    event.add("dtstart", session.starts_at.astimezone(UTC))
+    event.add("dtend", session.ends_at.astimezone(UTC))
     # Calendar apps replace an event when its SEQUENCE grows: the session's version.
     event.add("sequence", session.version)
     event.add("last-modified", session.updated_at)
