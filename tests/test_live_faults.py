@@ -9,10 +9,8 @@ import os
 import re
 import secrets
 import signal
-import socket
-import sys
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -33,21 +31,14 @@ from server.services import (
 from server.settings import Settings
 from tests.conftest import People, start_server, stop_server
 from tests.live_client import NOTICES, LiveClient, live_client
+from tests.processes import Process, finish, free_port, spawn, wait_ready
 from workers.main import run_worker
 
-ROOT = Path(__file__).resolve().parent.parent
 REDIS_SERVER = "/usr/bin/redis-server"
 
 BROADCAST = """mutation($input: AnnouncementInput!) { broadcastAnnouncement(input: $input) {
   id kind priority title body session { id } exhibitor { id } } }"""
 BOOKMARK = "mutation($id: ID!) { bookmarkSession(sessionId: $id) { id } }"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-    return port
 
 
 class OwnRedis:
@@ -254,61 +245,6 @@ async def test_redis_restart_loses_no_notice_and_repeats_none(
 
 
 # --- two server processes -------------------------------------------------------------
-
-
-@dataclass
-class Process:
-    name: str
-    process: asyncio.subprocess.Process
-    log: Path
-
-    def output(self) -> str:
-        return self.log.read_text(errors="replace")[-4000:]
-
-
-async def spawn(name: str, args: list[str], env: dict[str, str], folder: Path) -> Process:
-    log = folder / f"{name}.log"
-    with log.open("wb") as sink:
-        process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-c",
-            "from server.cli import main; main()",
-            *args,
-            cwd=ROOT,
-            env=env,
-            stdout=sink,
-            stderr=asyncio.subprocess.STDOUT,
-        )
-    return Process(name, process, log)
-
-
-async def finish(running: Process) -> int:
-    """SIGTERM, then SIGKILL after 10 s; returns the exit status."""
-    process = running.process
-    if process.returncode is None:
-        process.terminate()
-        try:
-            await asyncio.wait_for(process.wait(), 10)
-        except TimeoutError:
-            process.kill()
-            await asyncio.wait_for(process.wait(), 10)
-    assert process.returncode is not None
-    return process.returncode
-
-
-async def wait_ready(running: Process, url: str) -> None:
-    """Polls /readyz (nothing else says when uvicorn listens): 200 within 20 s."""
-    async with httpx.AsyncClient(timeout=2) as client:
-        for _ in range(200):
-            assert running.process.returncode is None, running.output()
-            try:
-                response = await client.get(f"{url}/readyz")
-                if response.status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            await asyncio.sleep(0.1)
-    raise AssertionError(f"{running.name} not ready: {running.output()}")
 
 
 async def test_notices_reach_subscribers_of_every_server_process(
