@@ -63,7 +63,6 @@ async def test_unfiltered_agenda_equals_the_database_in_time_order(
     assert [s["id"] for s in sessions] == await db_ids(db, "true")
     starts = [datetime.fromisoformat(s["startsAt"]) for s in sessions]
     assert starts == sorted(starts)
-    assert all(s["startsAt"].endswith("+01:00") for s in sessions)  # fair time
 
 
 @pytest.mark.parametrize(
@@ -71,18 +70,19 @@ async def test_unfiltered_agenda_equals_the_database_in_time_order(
     [
         (
             {"day": "2026-12-04"},
-            "(starts_at AT TIME ZONE 'Africa/Casablanca')::date = '2026-12-04'",
+            # Midnight to midnight on the fair's clocks: UTC+00 since 2026-09-20.
+            "starts_at >= '2026-12-04T00:00Z' AND starts_at < '2026-12-05T00:00Z'",
         ),
         ({"kinds": ["DEMO"]}, "kind = 'DEMO'"),
         ({"kinds": ["KEYNOTE", "PANEL"]}, "kind IN ('KEYNOTE', 'PANEL')"),
         (
-            {"happeningAt": "2026-12-03T10:15:00+01:00"},
-            "starts_at <= '2026-12-03T10:15+01' AND ends_at > '2026-12-03T10:15+01'",
+            {"happeningAt": "2026-12-03T11:15:00+01:00"},  # any offset names an instant
+            "starts_at <= '2026-12-03T10:15Z' AND ends_at > '2026-12-03T10:15Z'",
         ),
         ({"startsAfter": "2026-12-06T12:00:00+01:00"}, "starts_at >= '2026-12-06T12:00+01'"),
         (
             {"day": "2026-12-05", "kinds": ["WORKSHOP"]},
-            "(starts_at AT TIME ZONE 'Africa/Casablanca')::date = '2026-12-05'"
+            "starts_at >= '2026-12-05T00:00Z' AND starts_at < '2026-12-06T00:00Z'"
             " AND kind = 'WORKSHOP'",
         ),
     ],

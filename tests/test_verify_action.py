@@ -59,7 +59,7 @@ async def test_state_before_plus_notices_equals_state_after(
 
         async with live_client(live.ws_url, person.token) as ws:
             await ws.subscribe()
-            later = "2026-12-06T17:00:00+01:00"  # after the last talk: the room is free
+            later = "2026-12-06T17:00:00+00:00"  # after the last talk: the room is free
             await gql_http.data(
                 """mutation($id: ID!, $at: DateTime!) { updateSession(id: $id,
                      input: {startsAt: $at, note: "Créneau avancé"}) { id } }""",
