@@ -21,6 +21,7 @@ from server.domain import announcements, changes, people, plans
 from server.domain.announcements import Announcement, Demo
 from server.domain.changes import SessionChange
 from server.domain.errors import DomainError, ErrorCode
+from server.domain.ids import parse_bigint_id
 from server.domain.notices import Audience
 
 #: How long broadcastAnnouncement waits for the relay to give the notice its cursor.
@@ -182,14 +183,17 @@ class Mutation:
     )
     async def withdraw_announcement(self, info: Info, id: strawberry.ID) -> bool:
         actor = info.context.with_role("ORGANISER")
-        if not id.startswith(PENDING_PREFIX) or not id[len(PENDING_PREFIX) :].isdigit():
+        held = (
+            parse_bigint_id(id.removeprefix(PENDING_PREFIX))
+            if id.startswith(PENDING_PREFIX)
+            else None
+        )
+        if held is None:
             raise DomainError(
                 ErrorCode.CONFLICT,
                 "Only an announcement not sent yet (its id starts with pending-) can be withdrawn.",
             )
-        await announcements.withdraw(
-            info.context.db, actor, int(id[len(PENDING_PREFIX) :]), info.context.clock.now()
-        )
+        await announcements.withdraw(info.context.db, actor, held, info.context.clock.now())
         return True
 
     @strawberry.mutation(
@@ -211,6 +215,7 @@ class Mutation:
 
 
 def _person_id(value: str) -> int:
-    if not value.isdigit():
+    person_id = parse_bigint_id(value)
+    if person_id is None:
         raise DomainError(ErrorCode.NOT_FOUND, f"Nobody has the id {value!r}.")
-    return int(value)
+    return person_id

@@ -14,6 +14,7 @@ from server.db.queries import plans as plans_sql
 from server.db.queries.common import Executor
 from server.db.queries.notices import NoticeDraft, NoticeRow
 from server.domain.errors import bad_input, not_found
+from server.domain.ids import parse_bigint_id
 from server.domain.pagination import check_first
 
 MAX_NOTICES_PAGE = 200
@@ -117,9 +118,10 @@ def parse_cursor(after: str | None) -> int:
     """A notice cursor is the decimal number the notice's id carries; 0: from the start."""
     if after is None or after == "":
         return 0
-    if not after.isdigit() or len(after) > 18:
+    cursor = parse_bigint_id(after)
+    if cursor is None:
         raise bad_input("`after` must be the id of a notice you received.")
-    return int(after)
+    return cursor
 
 
 async def notices_for(
