@@ -19,6 +19,7 @@ from graphql import (
     ExecutionResult,
     GraphQLError,
     GraphQLSchema,
+    OperationDefinitionNode,
     OperationType,
     get_operation_ast,
     parse,
@@ -28,14 +29,21 @@ from graphql import (
 from graphql import execute as graphql_execute
 
 from schema.errors import give_code
-from schema.limits import limit_rules
+from schema.limits import CostLimit, limit_rules, variables_refusal
 from server.settings import Settings
+
+#: Documents up to this size are remembered parsed and validated; larger ones (rare,
+#: and a way to fill memory) are prepared each time and never kept as a cache key.
+CACHEABLE_DOCUMENT_BYTES = 8_192
 
 
 @dataclass(frozen=True, slots=True)
 class Prepared:
     document: DocumentNode
     operation: OperationType
+    #: Set when only the request's variables (a `first: $n`) tell whether the cost is
+    #: within the limit: this operation is costed again with them before it runs.
+    costed_per_request: OperationDefinitionNode | None = None
 
 
 class OperationRunner:
@@ -46,10 +54,22 @@ class OperationRunner:
             *limit_rules(settings),
         )
         self._max_tokens = settings.max_query_tokens
-        self.prepare = lru_cache(maxsize=1024)(self._prepare)
+        self._max_bytes = settings.max_query_bytes
+        self._cost = CostLimit(schema, settings.max_query_cost)
+        self._prepared = lru_cache(maxsize=1024)(self._prepare)
+
+    def prepare(self, query: str, operation_name: str | None) -> Prepared | list[GraphQLError]:
+        """The parsed, valid document and its operation type, or the errors refusing it."""
+        size = len(query.encode("utf-8", "surrogatepass"))
+        if size > self._max_bytes:
+            return _coded(
+                [GraphQLError(f"The document is {size} bytes; at most {self._max_bytes} are read.")]
+            )
+        if size > CACHEABLE_DOCUMENT_BYTES:
+            return self._prepare(query, operation_name)
+        return self._prepared(query, operation_name)
 
     def _prepare(self, query: str, operation_name: str | None) -> Prepared | list[GraphQLError]:
-        """The parsed, valid document and its operation type, or the errors refusing it."""
         try:
             document = parse(query, max_tokens=self._max_tokens)
         except GraphQLError as error:
@@ -68,7 +88,12 @@ class OperationRunner:
                     )
                 ]
             )
-        return Prepared(document, operation.operation)
+        too_costly = self._cost.refusal(document, operation)
+        if too_costly is None:
+            return Prepared(document, operation.operation)
+        if self._cost.depends_on_variables(document, operation):
+            return Prepared(document, operation.operation, costed_per_request=operation)
+        return _coded([too_costly])
 
     async def execute(
         self,
@@ -79,6 +104,13 @@ class OperationRunner:
         root: Any = None,
     ) -> dict[str, Any]:
         """The response body: `data`, and `errors` when there are any."""
+        refused = variables_refusal(variables)
+        if refused is None and prepared.costed_per_request is not None:
+            refused = self._cost.refusal(
+                prepared.document, prepared.costed_per_request, variables or {}
+            )
+        if refused is not None:
+            return errors_body(_coded([refused]))
         result = graphql_execute(
             self.schema,
             prepared.document,

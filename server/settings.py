@@ -38,6 +38,14 @@ class Settings:
     max_query_depth: int = 10
     max_query_tokens: int = 2_000
     max_query_aliases: int = 30
+    #: Most a document may cost (fields, lists multiplied by their page sizes; schema/cost.py).
+    max_query_cost: int = 100_000
+    #: Largest GraphQL document accepted, in bytes (before it is even parsed).
+    max_query_bytes: int = 32_768
+    #: Largest HTTP request body accepted, in bytes (413 beyond, before reading it whole).
+    max_body_bytes: int = 262_144
+    #: Bytes the response cache may hold per process (bodies and keys together).
+    response_cache_bytes: int = 64 * 1024 * 1024
     #: Base URL clients reach this server at (used in calendar feed URLs).
     public_url: str = "http://127.0.0.1:8000"
     #: Days a bearer token stays valid.

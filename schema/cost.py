@@ -1,0 +1,184 @@
+"""What a GraphQL operation can cost, computed from the document before it runs.
+
+Every field counts 1; a list multiplies what is selected under it by how many items
+it can hold: its `first` argument when it has one (the largest page when `first` is a
+variable, its default when absent), or the documented maximum below. Nested lists
+multiply. A 77-byte query nesting sessions → speakers → sessions … is refused here
+instead of producing megabytes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLField,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLSchema,
+    GraphQLType,
+    InlineFragmentNode,
+    IntValueNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    VariableNode,
+    get_named_type,
+)
+from graphql.type.definition import GraphQLInterfaceType, GraphQLObjectType
+
+from server.domain.pagination import MAX_PAGE_SIZE
+
+#: How many items a list field without `first` holds at most (by the fair's data model;
+#: an estimate for cost only). Lists of scalars (days, sectors, roles) count as one field.
+LIST_SIZES: Mapping[tuple[str, str], int] = {
+    ("Event", "tracks"): 20,
+    ("Exhibitor", "booths"): 5,
+    ("Exhibitor", "demos"): 10,
+    ("Hall", "booths"): 100,
+    ("Hall", "rooms"): 20,
+    ("Venue", "halls"): 10,
+    ("Venue", "pointsOfInterest"): 50,
+    ("Me", "followedExhibitors"): 150,
+    ("Schedule", "sessions"): 100,
+    ("Schedule", "conflicts"): 100,
+    ("Session", "speakers"): 10,
+    ("Speaker", "sessions"): 20,
+    ("Route", "path"): 300,
+}
+DEFAULT_LIST_SIZE = 50
+
+
+class OperationCost:
+    """Computes costs against one schema; fragment costs are remembered per call."""
+
+    def __init__(self, schema: GraphQLSchema) -> None:
+        self.schema = schema
+
+    def of(
+        self,
+        document: DocumentNode,
+        operation: OperationDefinitionNode,
+        variables: Mapping[str, object] | None = None,
+    ) -> int:
+        """The cost of `operation` (the document must already be valid). Without
+        `variables`, a `first` given by a variable counts as the largest page: an upper
+        bound that holds for any variables."""
+        fragments = {
+            d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+        }
+        pages = None if variables is None else _variable_pages(operation, variables)
+        root = self.schema.get_root_type(operation.operation)
+        walk = _Walk(self.schema, fragments, pages)
+        return walk.selections(operation.selection_set, root, False)
+
+
+def _variable_pages(
+    operation: OperationDefinitionNode, variables: Mapping[str, object]
+) -> dict[str, int]:
+    """Each Int variable's value as a page size (its default when not given)."""
+    pages = {}
+    for definition in operation.variable_definitions or ():
+        name = definition.variable.name.value
+        value = variables.get(name)
+        if value is None and isinstance(definition.default_value, IntValueNode):
+            value = int(definition.default_value.value)
+        if isinstance(value, int) and not isinstance(value, bool):
+            pages[name] = max(0, min(value, MAX_PAGE_SIZE))
+    return pages
+
+
+_Composite = GraphQLObjectType | GraphQLInterfaceType
+
+
+class _Walk:
+    def __init__(
+        self,
+        schema: GraphQLSchema,
+        fragments: Mapping[str, FragmentDefinitionNode],
+        pages: Mapping[str, int] | None,
+    ) -> None:
+        self.schema = schema
+        self.fragments = fragments
+        self.pages = pages
+        self.fragment_costs: dict[tuple[str, bool], int] = {}
+
+    def selections(
+        self, selection_set: SelectionSetNode, parent: GraphQLType | None, paged: bool
+    ) -> int:
+        """`paged`: the field above already multiplied by its page size, so the lists
+        directly in this object are that page (a connection's `nodes`)."""
+        total = 0
+        for selection in selection_set.selections:
+            if isinstance(selection, FieldNode):
+                total += self.field(selection, parent, paged)
+            elif isinstance(selection, InlineFragmentNode):
+                condition = (
+                    self.schema.get_type(selection.type_condition.name.value)
+                    if selection.type_condition
+                    else parent
+                )
+                total += self.selections(selection.selection_set, condition or parent, paged)
+            elif isinstance(selection, FragmentSpreadNode):
+                total += self.fragment(selection.name.value, paged)
+        return total
+
+    def fragment(self, name: str, paged: bool) -> int:
+        key = (name, paged)
+        if key not in self.fragment_costs:
+            fragment = self.fragments[name]
+            condition = self.schema.get_type(fragment.type_condition.name.value)
+            self.fragment_costs[key] = self.selections(fragment.selection_set, condition, paged)
+        return self.fragment_costs[key]
+
+    def field(self, node: FieldNode, parent: GraphQLType | None, paged: bool) -> int:
+        if not isinstance(parent, _Composite):
+            return 1  # __typename on a union, and the like
+        definition = parent.fields.get(node.name.value)
+        if definition is None or node.selection_set is None:
+            return 1  # a scalar, a list of scalars, or an introspection field
+        page = _page_size(node, definition, self.pages)
+        returns_list = isinstance(_nullable(definition.type), GraphQLList)
+        if page is not None:
+            multiplier, children_paged = page, not returns_list
+        elif returns_list:
+            multiplier = (
+                1 if paged else LIST_SIZES.get((parent.name, node.name.value), DEFAULT_LIST_SIZE)
+            )
+            children_paged = False
+        else:
+            multiplier, children_paged = 1, False
+        child_type = get_named_type(definition.type)
+        children = self.selections(node.selection_set, child_type, children_paged)
+        return multiplier * (1 + children)
+
+
+def _nullable(type_: GraphQLType) -> GraphQLType:
+    return type_.of_type if isinstance(type_, GraphQLNonNull) else type_
+
+
+def _page_size(
+    node: FieldNode, definition: GraphQLField, pages: Mapping[str, int] | None
+) -> int | None:
+    """The `first` this field is asked for: the literal, the variable's value (the
+    largest page when unknown), the argument's default when absent; None when the
+    field has no `first`."""
+    argument = definition.args.get("first")
+    if argument is None:
+        return None
+    for given in node.arguments or ():
+        if given.name.value == "first":
+            if isinstance(given.value, IntValueNode):
+                return max(0, min(int(given.value.value), MAX_PAGE_SIZE))
+            if isinstance(given.value, VariableNode) and pages is not None:
+                return pages.get(given.value.name.value, _default_page(definition))
+            return MAX_PAGE_SIZE
+    return _default_page(definition)
+
+
+def _default_page(definition: GraphQLField) -> int:
+    default = definition.args["first"].default_value
+    return default if isinstance(default, int) else MAX_PAGE_SIZE
