@@ -20,6 +20,7 @@ from schema.context import Context, lang_from_header
 from schema.execution import OperationRunner, Prepared, errors_body
 from schema.response_cache import (
     GZIP_MIN_BYTES,
+    MAX_KEY_BYTES,
     CachedResponse,
     CacheKey,
     ResponseCache,
@@ -77,7 +78,10 @@ class HttpGraphQL:
                     ],
                 }
             )
-        data = await request_data(request)
+        try:
+            data = await request_data(request)
+        except Malformed as malformed:
+            return json_response(refusal_body(str(malformed)), status_code=400)
         if data is None:
             return await self.fallback(request)
         query, operation_name, _ = data
@@ -140,6 +144,9 @@ class HttpGraphQL:
         query, operation_name, variables = data
         if not self.cache.enabled or prepared.operation is not OperationType.QUERY:
             return None
+        variables_key = orjson.dumps(variables, option=orjson.OPT_SORT_KEYS)
+        if len(query) + len(variables_key) > MAX_KEY_BYTES:
+            return None
         scope = self.cache.scope(query, operation_name)
         if scope is None:
             return None
@@ -149,51 +156,70 @@ class HttpGraphQL:
             version=await agenda_version(runtime_of(request).pool),
             query=query,
             operation_name=operation_name,
-            variables=orjson.dumps(variables, option=orjson.OPT_SORT_KEYS),
+            variables=variables_key,
             lang=lang_from_header(request.headers.get("accept-language")).value,
             viewer=viewer.id if personal and viewer else None,
             plan_version=viewer.person.plan_version if personal and viewer else 0,
         )
 
 
+class Malformed(Exception):
+    """The request is not a GraphQL request at all: 400, with a GraphQL-shaped error."""
+
+
+def _json(raw: bytes | str, what: str) -> object:
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        raise Malformed(f"{what} is not valid JSON in UTF-8 (at most 1024 levels deep).") from None
+
+
 async def request_data(request: Request) -> RequestData | None:
-    """(query, operationName, variables) of a plain single-operation request."""
+    """(query, operationName, variables) of a plain single-operation request; None
+    for what Strawberry's view serves (the GraphiQL page, multipart uploads)."""
     if request.method == "GET":
         params = request.query_params
-        raw_variables = params.get("variables")
-        try:
-            variables = orjson.loads(raw_variables) if raw_variables else None
-        except orjson.JSONDecodeError:
+        if "query" not in params:
             return None
+        raw_variables = params.get("variables")
         data: object = {
             "query": params.get("query"),
             "operationName": params.get("operationName"),
-            "variables": variables,
+            "variables": _json(raw_variables, "`variables`") if raw_variables else None,
         }
-    elif request.method == "POST" and "application/json" in request.headers.get("content-type", ""):
-        try:
-            data = orjson.loads(await request.body())
-        except orjson.JSONDecodeError:
-            return None
     else:
-        return None
+        content_type = request.headers.get("content-type", "")
+        if content_type.startswith("multipart/form-data"):
+            return None
+        if "application/json" not in content_type:
+            raise Malformed("Send GraphQL as JSON, with Content-Type: application/json.")
+        data = _json(await request.body(), "The body")
     if not isinstance(data, dict):
-        return None  # batches and oddities take Strawberry's path
+        raise Malformed('The body must be one JSON object: {"query": "…", "variables": {…}}.')
     query, operation_name, variables = (
         data.get("query"),
         data.get("operationName"),
         data.get("variables"),
     )
-    if not isinstance(query, str) or not isinstance(operation_name, str | None):
-        return None
+    if not isinstance(query, str):
+        raise Malformed("`query` must be a string holding the GraphQL document.")
+    if not isinstance(operation_name, str | None):
+        raise Malformed("`operationName` must be a string or null.")
     if not isinstance(variables, dict | None):
-        return None
+        raise Malformed("`variables` must be a JSON object or null.")
     return query, operation_name, variables
 
 
-def json_response(body: dict[str, Any]) -> Response:
+def refusal_body(message: str) -> dict[str, Any]:
+    return {
+        "data": None,
+        "errors": [{"message": message, "extensions": {"code": "BAD_USER_INPUT"}}],
+    }
+
+
+def json_response(body: dict[str, Any], status_code: int = 200) -> Response:
     """GraphQL-over-HTTP with application/json: status 200, errors in the body."""
-    return Response(orjson.dumps(body), media_type="application/json")
+    return Response(orjson.dumps(body), status_code=status_code, media_type="application/json")
 
 
 def cached_response(request: Request, entry: CachedResponse) -> Response:

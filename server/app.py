@@ -14,6 +14,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from starlette.routing import Route, WebSocketRoute
 
 from schema.app import graphql_view
+from server.body_limit import BodyLimit
 from server.clock import Clock, clock_from_setting, zone_data_facts
 from server.db.pool import StatementCounter, create_pool
 from server.live import wire
@@ -84,6 +85,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         ],
         middleware=[
             Middleware(RequestLog),
+            Middleware(BodyLimit, max_bytes=settings.max_body_bytes),
             Middleware(GZipMiddleware, minimum_size=500),
         ],
         lifespan=lifespan,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -19,6 +20,7 @@ from server.domain.errors import not_found
 #: Calendar apps poll this often (RFC 7986 REFRESH-INTERVAL).
 REFRESH_INTERVAL = timedelta(minutes=15)
 UID_DOMAIN = "sistep2026.salon.example"
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,128}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,7 +32,8 @@ class Feed:
 async def feed_for_token(db: Executor, token: str, now: datetime) -> Feed:
     """The schedule of the person whose calendar token this is; NOT_FOUND otherwise
     (an unknown or revoked token looks the same as one that never existed)."""
-    person = await person_by_calendar_token(db, token)
+    # Anything but a token's own alphabet (a NUL byte, say) is not a token.
+    person = await person_by_calendar_token(db, token) if _TOKEN.fullmatch(token) else None
     if person is None:
         raise not_found("This calendar link is not valid (any more).")
     sessions = await plans_sql.schedule_sessions(db, person.id)
