@@ -54,7 +54,9 @@ def graphql_view(settings: Settings) -> SalonGraphQL:
     return SalonGraphQL(
         built,
         graphql_ide="graphiql" if settings.graphiql else None,
-        cache=ResponseCache(built._schema, settings.response_cache_size),
+        cache=ResponseCache(
+            built._schema, settings.response_cache_size, settings.response_cache_bytes
+        ),
         runner=OperationRunner(built._schema, settings),
         subscription_protocols=[GRAPHQL_TRANSPORT_WS_PROTOCOL],
         connection_init_wait_timeout=timedelta(seconds=settings.connection_init_timeout),

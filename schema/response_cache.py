@@ -55,6 +55,9 @@ class Scope(Enum):
 
 #: Smaller bodies are not worth compressing.
 GZIP_MIN_BYTES = 500
+#: A request whose document and variables together are larger is never cached: a key
+#: is kept as long as its entry, and big keys are a way to fill memory.
+MAX_KEY_BYTES = 8_192
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +70,10 @@ class CacheKey:
     #: For Scope.VIEWER: whose response, at which plan version (None, 0 otherwise).
     viewer: int | None = None
     plan_version: int = 0
+
+    @property
+    def size(self) -> int:
+        return len(self.query) + len(self.variables) + 200  # and the object itself
 
 
 @dataclass(slots=True)
@@ -124,17 +131,30 @@ def reads_viewer_fields(
     return bool(selected(schema, document, operation_name, VIEWER_FIELDS))
 
 
+def _entry_size(key: CacheKey, body: bytes) -> int:
+    # The gzipped copy is made on first demand and is never larger than the body.
+    return key.size + 2 * len(body)
+
+
 class ResponseCache:
-    def __init__(self, schema: GraphQLSchema, max_entries: int) -> None:
+    """Bounded by entries and by bytes; one response may take at most an eighth."""
+
+    def __init__(self, schema: GraphQLSchema, max_entries: int, max_bytes: int) -> None:
         self._schema = schema
         self._max_entries = max_entries
+        self._max_bytes = max_bytes
+        self._bytes = 0
         self._entries: OrderedDict[CacheKey, CachedResponse] = OrderedDict()
         self._newest_version = 0
         self.scope = lru_cache(maxsize=1024)(self._scope)
 
     @property
     def enabled(self) -> bool:
-        return self._max_entries > 0
+        return self._max_entries > 0 and self._max_bytes > 0
+
+    @property
+    def size_in_bytes(self) -> int:
+        return self._bytes
 
     def _scope(self, query: str, operation_name: str | None) -> Scope | None:
         """Who may share this operation's response; None: it is never cached."""
@@ -165,17 +185,26 @@ class ResponseCache:
             # The agenda moved on: entries of older versions can never be served again.
             self._newest_version = key.version
             for old in [k for k in self._entries if k.version < key.version]:
-                del self._entries[old]
+                self._remove(old)
         digest = hashlib.blake2b(body, digest_size=12).hexdigest()
         entry = CachedResponse(body=body, etag=f'"{key.version}-{digest}"')
-        if key.version == self._newest_version:
+        size = _entry_size(key, body)
+        if key.version == self._newest_version and size <= self._max_bytes // 8:
+            if key in self._entries:
+                self._remove(key)
             self._entries[key] = entry
-            while len(self._entries) > self._max_entries:
-                self._entries.popitem(last=False)
+            self._bytes += size
+            while len(self._entries) > self._max_entries or self._bytes > self._max_bytes:
+                self._remove(next(iter(self._entries)))
         return entry
+
+    def _remove(self, key: CacheKey) -> None:
+        entry = self._entries.pop(key)
+        self._bytes -= _entry_size(key, entry.body)
 
     def __len__(self) -> int:
         return len(self._entries)
 
     def clear(self) -> None:
         self._entries.clear()
+        self._bytes = 0

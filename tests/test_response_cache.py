@@ -8,7 +8,8 @@ from typing import Any
 import asyncpg
 import httpx
 
-from schema.response_cache import ResponseCache, Scope
+from schema.app import schema as app_schema
+from schema.response_cache import CacheKey, ResponseCache, Scope
 from tests.conftest import GraphQLClient, LiveServer, People, Person
 
 AGENDA = "{ sessions(first: 200) { nodes { id title version room { name } } } }"
@@ -205,3 +206,18 @@ def test_volatile_fields_are_never_cached(live: LiveServer) -> None:
     assert cache.scope("{ event { id } }", None) is Scope.EVERYONE
     assert cache.scope("{ me { id } notices { id } }", None) is None
     assert cache.scope("{ sessions { nodes { seatsLeft } } }", None) is None
+
+
+def test_the_cache_is_bounded_by_bytes_and_keeps_no_outsized_response() -> None:
+    cache = ResponseCache(app_schema._schema, max_entries=1_000, max_bytes=20_000)
+    keys = [
+        CacheKey(version=1, query=f"{{ q{i} }}", operation_name=None, variables=b"{}", lang="fr")
+        for i in range(30)
+    ]
+    for key in keys:
+        cache.put(key, b"x" * 1_000)
+    assert cache.size_in_bytes <= 20_000
+    assert (cache.get(keys[0]), cache.get(keys[-1]) is not None) == (None, True)  # oldest out
+    big = CacheKey(version=1, query="{ big }", operation_name=None, variables=b"{}", lang="fr")
+    cache.put(big, b"x" * 5_000)  # more than an eighth of the budget: served, not kept
+    assert cache.get(big) is None
