@@ -27,9 +27,22 @@ from server.domain.errors import DomainError, ErrorCode, bad_input
 log = logging.getLogger(__name__)
 
 CODE_LIFETIME = timedelta(minutes=10)
-WRONG_CODES = FailureLimit("sign-in-code", attempts=5, lock_seconds=15 * 60)
+#: Guesses compared with one code; then the code is dead (the address is never locked).
+CODE_GUESSES = 5
 CODE_REQUESTS = FailureLimit("code-requests", attempts=5, lock_seconds=15 * 60)
 WRONG_BADGES = FailureLimit("badge", attempts=10, lock_seconds=15 * 60)
+
+NO_LIVE_CODE = (
+    "No code is waiting for this address: it was used, it expired, a newer one was sent,"
+    f" or it had {CODE_GUESSES} wrong tries. Ask for a new one."
+)
+
+
+def wrong_code(tries_left: int) -> str:
+    if tries_left <= 0:
+        return "That code is wrong, and that was its last try: ask for a new one."
+    return f"That code is wrong; {tries_left} more {'try' if tries_left == 1 else 'tries'}."
+
 
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
 _CODE = re.compile(r"^\d{6}$")
@@ -90,15 +103,14 @@ async def sign_in(auth: Auth, email: str, code: str, now: datetime) -> SignedIn:
     code = code.strip()
     if not _CODE.match(code):
         raise bad_input("The code is the 6 digits from the e-mail.")
-    locked = await auth.limiter.seconds_locked(WRONG_CODES, email)
-    if locked:
-        raise _rate_limited(locked, "Too many wrong codes for this address.")
+    guess = await sql.guess_sign_in_code(
+        auth.pool, email, hash_sign_in_code(email, code), now, CODE_GUESSES
+    )
+    if guess is None:
+        raise DomainError(ErrorCode.UNAUTHENTICATED, NO_LIVE_CODE)
+    if not guess.matched:
+        raise DomainError(ErrorCode.UNAUTHENTICATED, wrong_code(CODE_GUESSES - guess.attempts))
     async with auth.pool.acquire() as conn, conn.transaction():
-        if not await sql.use_sign_in_code(conn, email, hash_sign_in_code(email, code), now):
-            await auth.limiter.record_failure(WRONG_CODES, email)
-            raise DomainError(
-                ErrorCode.UNAUTHENTICATED, "That code is wrong or has expired; ask for a new one."
-            )
         person = await sql.person_by_email(conn, email)
         if person is None:
             person_id = await sql.upsert_person(
@@ -111,11 +123,7 @@ async def sign_in(auth: Auth, email: str, code: str, now: datetime) -> SignedIn:
                 calendar_token=new_calendar_token(),
             )
             await sql.add_roles(conn, person_id, ["ATTENDEE"])
-        signed_in = await _issue_token(
-            conn, email_or_id=email, now=now, lifetime=auth.token_lifetime
-        )
-    await auth.limiter.reset(WRONG_CODES, email)
-    return signed_in
+        return await _issue_token(conn, email_or_id=email, now=now, lifetime=auth.token_lifetime)
 
 
 async def sign_in_with_badge(auth: Auth, badge_code: str, client: str, now: datetime) -> SignedIn:
