@@ -52,7 +52,11 @@ class Mutation:
     @strawberry.mutation
     async def sign_in_with_badge(self, info: Info, badge_code: str) -> AuthPayload:
         done = await signin.sign_in_with_badge(
-            info.context.runtime.auth, badge_code, _client_address(info), info.context.clock.now()
+            info.context.runtime.auth,
+            signin.SignInLimits.from_settings(info.context.settings),
+            badge_code,
+            _client_address(info),
+            info.context.clock.now(),
         )
         return AuthPayload(token=done.token, me=Me.from_row(done.person))
 

@@ -71,6 +71,9 @@ class Settings:
     graphiql: bool = True
     #: Count SQL statements per process (used by the N+1 tests).
     count_statements: bool = False
+    #: Wrong badge codes one client address may try per 15 minutes (a venue's Wi-Fi is one
+    #: address for thousands of phones: keep it generous).
+    wrong_badges_per_client: int = 100
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:

@@ -6,18 +6,85 @@ Every burst is fired at once (asyncio.gather) at the real app served over HTTP.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import secrets
+import threading
 from collections import Counter
+from collections.abc import AsyncIterator
+from dataclasses import replace
 from typing import Any
 
 import asyncpg
+import httpx
+import pytest
 
 from server.auth.signin import CODE_GUESSES, NO_LIVE_CODE, wrong_code
-from tests.conftest import GraphQLClient, Mailbox
+from server.settings import Settings
+from tests.conftest import GraphQLClient, LiveServer, Mailbox, start_server, stop_server
 
 REQUEST = "mutation($e: String!) { requestSignInCode(email: $e) }"
 SIGN_IN = """mutation($e: String!, $c: String!) {
   signIn(email: $e, code: $c) { token me { email } } }"""
+BADGE = "mutation($b: String!) { signInWithBadge(badgeCode: $b) { token me { name } } }"
+
+NO_BADGE = ("UNAUTHENTICATED", "No badge has that code.")
+BADGES_LIMITED = (
+    "RATE_LIMITED",
+    "Too many wrong badge codes from your network. Try again in 15 minutes.",
+)
+MAILBOX_LIMITED = (
+    "RATE_LIMITED",
+    "Too many codes were asked for this address. Try again in 15 minutes.",
+)
+
+
+class CountingMailbox(Mailbox):
+    """conftest's real SMTP server, also counting the mails each address got.
+
+    A mail is counted before the server answers 250 to the app, and the app answers
+    requestSignInCode only after that: once the responses are in, so are the counts.
+    """
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        super().__init__(loop)
+        self._lock = threading.Lock()
+        self._received: Counter[str] = Counter()
+
+    async def handle_DATA(self, server: object, session: object, envelope: Any) -> str:
+        with self._lock:
+            self._received.update(envelope.rcpt_tos)
+        return await super().handle_DATA(server, session, envelope)
+
+    def received(self) -> Counter[str]:
+        with self._lock:
+            return Counter(self._received)
+
+
+@pytest.fixture(scope="module")
+async def box() -> AsyncIterator[CountingMailbox]:
+    mailbox = CountingMailbox(asyncio.get_running_loop())
+    mailbox.controller.start()
+    yield mailbox
+    mailbox.controller.stop()
+
+
+@contextlib.asynccontextmanager
+async def served(
+    settings: Settings, box: CountingMailbox, **changes: Any
+) -> AsyncIterator[tuple[LiveServer, GraphQLClient]]:
+    """A server of its own: fresh Redis counters, mailing to `box`, with `changes`."""
+    own = replace(
+        settings,
+        smtp_port=box.port,
+        redis_namespace=f"{settings.redis_namespace}-{secrets.token_hex(3)}",
+        **changes,
+    )
+    live, server, task = await start_server(own)
+    try:
+        async with httpx.AsyncClient(base_url=live.url, timeout=30) as http:
+            yield live, GraphQLClient(http)
+    finally:
+        await stop_server(server, task)
 
 
 def new_email() -> str:
@@ -25,11 +92,16 @@ def new_email() -> str:
 
 
 def outcome(body: dict[str, Any]) -> tuple[str, str]:
-    """("OK", email) for a sign-in, else (extensions.code, message) of its one error."""
+    """(extensions.code, message) of the one error, or ("OK", what was signed in as)."""
     if body.get("errors"):
         [error] = body["errors"]
         return error["extensions"]["code"], error["message"]
-    return "OK", body["data"]["signIn"]["me"]["email"]
+    data = body["data"]
+    if "signIn" in data:
+        return "OK", data["signIn"]["me"]["email"]
+    if "signInWithBadge" in data:
+        return "OK", data["signInWithBadge"]["me"]["name"]
+    return "OK", str(data["requestSignInCode"])
 
 
 def wrong_codes(right: str, count: int) -> list[str]:
@@ -103,3 +175,54 @@ async def test_the_right_code_in_a_burst_of_wrong_ones_counts_as_one_of_the_five
         expected = {("UNAUTHENTICATED", wrong_code(left)): 1 for left in range(CODE_GUESSES)}
     expected[("UNAUTHENTICATED", NO_LIVE_CODE)] = 60 - len(expected)
     assert Counter(outcome(b) for b in bodies) == Counter(expected)
+
+
+# --- 2. the same race in badge sign-in and in requestSignInCode -----------------------------
+
+
+async def test_sixty_concurrent_wrong_badges_check_no_more_than_the_quota(
+    settings: Settings, box: CountingMailbox, db: asyncpg.Connection[Any]
+) -> None:
+    badge = await db.fetchval(
+        "SELECT badge_code FROM person WHERE badge_code LIKE 'SIS26-%' LIMIT 1"
+    )
+    async with served(settings, box, wrong_badges_per_client=10) as (_, gql):
+        bodies = await asyncio.gather(
+            *(gql(BADGE, {"b": f"SIS26-NOPE-{n:04d}"}) for n in range(60))
+        )
+        assert Counter(outcome(b) for b in bodies) == Counter({NO_BADGE: 10, BADGES_LIMITED: 50})
+        # refused before it is looked up: even a right badge, from this address, for now
+        assert outcome(await gql(BADGE, {"b": badge})) == BADGES_LIMITED
+
+
+async def test_right_badges_do_not_use_up_the_quota(
+    settings: Settings, box: CountingMailbox, db: asyncpg.Connection[Any]
+) -> None:
+    rows = await db.fetch(
+        "SELECT badge_code, name FROM person WHERE badge_code LIKE 'SIS26-%' ORDER BY id LIMIT 4"
+    )
+    async with served(settings, box, wrong_badges_per_client=3) as (_, gql):
+        assert [
+            outcome(await gql(BADGE, {"b": b})) for b in ("SIS26-NOPE-0001", "SIS26-NOPE-0002")
+        ] == [
+            NO_BADGE,
+            NO_BADGE,
+        ]
+        signed = [outcome(await gql(BADGE, {"b": r["badge_code"]})) for r in rows]
+        assert signed == [("OK", r["name"]) for r in rows]
+        assert [
+            outcome(await gql(BADGE, {"b": b})) for b in ("SIS26-NOPE-0003", "SIS26-NOPE-0004")
+        ] == [
+            NO_BADGE,
+            BADGES_LIMITED,
+        ]
+
+
+async def test_thirty_concurrent_code_requests_mail_no_more_than_the_mailbox_quota(
+    settings: Settings, box: CountingMailbox
+) -> None:
+    email = new_email()
+    async with served(settings, box) as (_, gql):
+        bodies = await asyncio.gather(*(gql(REQUEST, {"e": email}) for _ in range(30)))
+    assert Counter(outcome(b) for b in bodies) == Counter({("OK", "True"): 5, MAILBOX_LIMITED: 25})
+    assert box.received()[email] == 5

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 import asyncpg
 
 from server.auth.mailer import Mailer
-from server.auth.rate_limit import FailureLimit, Limiter
+from server.auth.rate_limit import Limiter, Quota, Refused
 from server.auth.tokens import (
     hash_secret,
     hash_sign_in_code,
@@ -23,14 +23,16 @@ from server.db.queries import accounts as sql
 from server.db.queries.accounts import PersonRow
 from server.db.queries.common import Executor
 from server.domain.errors import DomainError, ErrorCode, bad_input
+from server.settings import Settings
 
 log = logging.getLogger(__name__)
 
 CODE_LIFETIME = timedelta(minutes=10)
 #: Guesses compared with one code; then the code is dead (the address is never locked).
 CODE_GUESSES = 5
-CODE_REQUESTS = FailureLimit("code-requests", attempts=5, lock_seconds=15 * 60)
-WRONG_BADGES = FailureLimit("badge", attempts=10, lock_seconds=15 * 60)
+#: The window of the per-address and per-mailbox quotas.
+WINDOW_SECONDS = 15 * 60
+CODE_REQUESTS = Quota("code-requests", 5, WINDOW_SECONDS)
 
 NO_LIVE_CODE = (
     "No code is waiting for this address: it was used, it expired, a newer one was sent,"
@@ -55,6 +57,19 @@ class SignedIn:
 
 
 @dataclass(frozen=True, slots=True)
+class SignInLimits:
+    """The quotas of sign-in, from the settings."""
+
+    wrong_badges: Quota
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> SignInLimits:
+        return cls(
+            wrong_badges=Quota("badge", settings.wrong_badges_per_client, WINDOW_SECONDS),
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class Auth:
     """What sign-in needs from the process."""
 
@@ -71,18 +86,16 @@ def check_email(email: str) -> str:
     return normalised
 
 
-def _rate_limited(seconds: int, what: str) -> DomainError:
-    minutes = max(1, round(seconds / 60))
-    return DomainError(ErrorCode.RATE_LIMITED, f"{what} Try again in {minutes} minutes.")
+def _rate_limited(refused: Refused, what: str) -> DomainError:
+    return DomainError(ErrorCode.RATE_LIMITED, f"{what} {refused.retry_after_text}")
 
 
 async def request_sign_in_code(auth: Auth, email: str, now: datetime) -> None:
     """Mail a 6-digit code. Says nothing of whether the address is known."""
     email = check_email(email)
-    locked = await auth.limiter.seconds_locked(CODE_REQUESTS, email)
-    if locked:
-        raise _rate_limited(locked, "Too many codes were asked for this address.")
-    await auth.limiter.record_failure(CODE_REQUESTS, email)  # counts requests, not failures
+    refused = await auth.limiter.take((CODE_REQUESTS, email))  # counted before mailing
+    if refused is not None:
+        raise _rate_limited(refused, "Too many codes were asked for this address.")
     code = new_sign_in_code()
     await sql.insert_sign_in_code(
         auth.pool, email, hash_sign_in_code(email, code), now, now + CODE_LIFETIME
@@ -126,22 +139,29 @@ async def sign_in(auth: Auth, email: str, code: str, now: datetime) -> SignedIn:
         return await _issue_token(conn, email_or_id=email, now=now, lifetime=auth.token_lifetime)
 
 
-async def sign_in_with_badge(auth: Auth, badge_code: str, client: str, now: datetime) -> SignedIn:
-    """`client` (the caller's address) is what wrong guesses are counted against."""
+async def sign_in_with_badge(
+    auth: Auth, limits: SignInLimits, badge_code: str, client: str, now: datetime
+) -> SignedIn:
+    """`client` (the caller's address) is what guesses are counted against.
+
+    Each guess is counted before the badge is looked up, so a burst gets no more than
+    the quota compared; a right badge gives its hit back (only wrong ones use it up).
+    """
     badge_code = badge_code.strip()
     if not badge_code or len(badge_code) > 64:
         raise bad_input("Type the code printed under the QR code of your badge.")
-    locked = await auth.limiter.seconds_locked(WRONG_BADGES, client)
-    if locked:
-        raise _rate_limited(locked, "Too many wrong badge codes.")
+    refused = await auth.limiter.take((limits.wrong_badges, client))
+    if refused is not None:
+        raise _rate_limited(refused, "Too many wrong badge codes from your network.")
     async with auth.pool.acquire() as conn, conn.transaction():
         person = await sql.person_by_badge(conn, badge_code)
         if person is None:
-            await auth.limiter.record_failure(WRONG_BADGES, client)
             raise DomainError(ErrorCode.UNAUTHENTICATED, "No badge has that code.")
-        return await _issue_token(
+        signed_in = await _issue_token(
             conn, email_or_id=person.id, now=now, lifetime=auth.token_lifetime
         )
+    await auth.limiter.give_back(limits.wrong_badges, client)
+    return signed_in
 
 
 async def issue_token(
