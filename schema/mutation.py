@@ -38,7 +38,11 @@ class Mutation:
     @strawberry.mutation
     async def request_sign_in_code(self, info: Info, email: str) -> bool:
         await signin.request_sign_in_code(
-            info.context.runtime.auth, email, info.context.clock.now()
+            info.context.runtime.auth,
+            signin.SignInLimits.from_settings(info.context.settings),
+            email,
+            _client_address(info),
+            info.context.clock.now(),
         )
         return True
 

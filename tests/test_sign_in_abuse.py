@@ -226,3 +226,68 @@ async def test_thirty_concurrent_code_requests_mail_no_more_than_the_mailbox_quo
         bodies = await asyncio.gather(*(gql(REQUEST, {"e": email}) for _ in range(30)))
     assert Counter(outcome(b) for b in bodies) == Counter({("OK", "True"): 5, MAILBOX_LIMITED: 25})
     assert box.received()[email] == 5
+
+
+# --- 3. caps on sign-in mails: per mailbox, per client address, overall ---------------------
+
+CLIENT_LIMITED = (
+    "RATE_LIMITED",
+    "Too many codes were asked from your network. Try again in 15 minutes.",
+)
+OVERALL_LIMITED = (
+    "RATE_LIMITED",
+    "Too many sign-in codes are being sent right now. Try again in 1 minute.",
+)
+
+
+async def test_sixty_tagged_variants_of_one_mailbox_get_no_more_than_its_quota(
+    settings: Settings, box: CountingMailbox
+) -> None:
+    local = f"bombed-{secrets.token_hex(4)}"
+    variants = [f"{local}+{n}@Mail.Example" for n in range(59)] + [f"{local.upper()}@mail.example"]
+    async with served(settings, box) as (_, gql):
+        bodies = await asyncio.gather(*(gql(REQUEST, {"e": email}) for email in variants))
+    assert Counter(outcome(b) for b in bodies) == Counter({("OK", "True"): 5, MAILBOX_LIMITED: 55})
+    received = box.received()
+    assert sum(received[v.lower()] for v in variants) == 5
+
+
+async def test_one_client_mails_no_more_than_its_quota_of_mailboxes(
+    settings: Settings, box: CountingMailbox
+) -> None:
+    mailboxes = [new_email() for _ in range(30)]
+    async with served(settings, box, sign_in_mails_per_client=12) as (_, gql):
+        bodies = await asyncio.gather(*(gql(REQUEST, {"e": email}) for email in mailboxes))
+    assert Counter(outcome(b) for b in bodies) == Counter({("OK", "True"): 12, CLIENT_LIMITED: 18})
+    received = box.received()
+    assert sum(received[m] for m in mailboxes) == 12
+
+
+async def test_no_more_than_the_overall_quota_of_mails_goes_out_per_minute(
+    settings: Settings, box: CountingMailbox
+) -> None:
+    mailboxes = [new_email() for _ in range(20)]
+    async with served(settings, box, sign_in_mails_per_minute=8) as (_, gql):
+        bodies = await asyncio.gather(*(gql(REQUEST, {"e": email}) for email in mailboxes))
+    assert Counter(outcome(b) for b in bodies) == Counter({("OK", "True"): 8, OVERALL_LIMITED: 12})
+    received = box.received()
+    assert sum(received[m] for m in mailboxes) == 8
+
+
+async def test_known_and_unknown_addresses_get_the_same_answers_limited_or_not(
+    settings: Settings, box: CountingMailbox, db: asyncpg.Connection[Any]
+) -> None:
+    known = await db.fetchval(
+        "SELECT email FROM person WHERE email IS NOT NULL ORDER BY id LIMIT 1"
+    )
+    unknown = new_email()
+    assert await db.fetchval("SELECT count(*) FROM person WHERE email = $1", unknown) == 0
+    async with served(settings, box) as (_, gql):
+        answers = {
+            email: [await gql(REQUEST, {"e": email}) for _ in range(7)]
+            for email in (known, unknown)
+        }
+    assert answers[known] == answers[unknown]
+    assert [outcome(b) for b in answers[known]] == [("OK", "True")] * 5 + [MAILBOX_LIMITED] * 2
+    received = box.received()
+    assert (received[known], received[unknown]) == (5, 5)

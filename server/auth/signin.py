@@ -32,7 +32,6 @@ CODE_LIFETIME = timedelta(minutes=10)
 CODE_GUESSES = 5
 #: The window of the per-address and per-mailbox quotas.
 WINDOW_SECONDS = 15 * 60
-CODE_REQUESTS = Quota("code-requests", 5, WINDOW_SECONDS)
 
 NO_LIVE_CODE = (
     "No code is waiting for this address: it was used, it expired, a newer one was sent,"
@@ -61,11 +60,21 @@ class SignInLimits:
     """The quotas of sign-in, from the settings."""
 
     wrong_badges: Quota
+    mails_per_mailbox: Quota
+    mails_per_client: Quota
+    mails_overall: Quota
 
     @classmethod
     def from_settings(cls, settings: Settings) -> SignInLimits:
         return cls(
             wrong_badges=Quota("badge", settings.wrong_badges_per_client, WINDOW_SECONDS),
+            mails_per_mailbox=Quota(
+                "mail-mailbox", settings.sign_in_mails_per_mailbox, WINDOW_SECONDS
+            ),
+            mails_per_client=Quota(
+                "mail-client", settings.sign_in_mails_per_client, WINDOW_SECONDS
+            ),
+            mails_overall=Quota("mail-all", settings.sign_in_mails_per_minute, 60),
         )
 
 
@@ -86,16 +95,36 @@ def check_email(email: str) -> str:
     return normalised
 
 
+def mailbox_of(email: str) -> str:
+    """The mailbox a (checked) address delivers to: `local+tag@domain` is `local@domain`."""
+    local, _, domain = email.rpartition("@")
+    return f"{local.split('+', 1)[0] or local}@{domain}"
+
+
 def _rate_limited(refused: Refused, what: str) -> DomainError:
     return DomainError(ErrorCode.RATE_LIMITED, f"{what} {refused.retry_after_text}")
 
 
-async def request_sign_in_code(auth: Auth, email: str, now: datetime) -> None:
-    """Mail a 6-digit code. Says nothing of whether the address is known."""
+async def request_sign_in_code(
+    auth: Auth, limits: SignInLimits, email: str, client: str, now: datetime
+) -> None:
+    """Mail a 6-digit code, within the quotas of the mailbox, the client and overall.
+
+    Known and unknown addresses take the same path and get the same answer, limited
+    or not: nothing here says whether someone has the address.
+    """
     email = check_email(email)
-    refused = await auth.limiter.take((CODE_REQUESTS, email))  # counted before mailing
+    refused = await auth.limiter.take(  # counted before mailing, all three or none
+        (limits.mails_per_mailbox, mailbox_of(email)),
+        (limits.mails_per_client, client),
+        (limits.mails_overall, "all"),
+    )
     if refused is not None:
-        raise _rate_limited(refused, "Too many codes were asked for this address.")
+        if refused.quota == limits.mails_per_mailbox:
+            raise _rate_limited(refused, "Too many codes were asked for this address.")
+        if refused.quota == limits.mails_per_client:
+            raise _rate_limited(refused, "Too many codes were asked from your network.")
+        raise _rate_limited(refused, "Too many sign-in codes are being sent right now.")
     code = new_sign_in_code()
     await sql.insert_sign_in_code(
         auth.pool, email, hash_sign_in_code(email, code), now, now + CODE_LIFETIME
