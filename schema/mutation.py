@@ -17,6 +17,7 @@ from schema.types.notices import (
     SessionChangeInput,
 )
 from server.auth import signin
+from server.client_address import client_address
 from server.domain import announcements, changes, people, plans
 from server.domain.announcements import Announcement, Demo
 from server.domain.changes import SessionChange
@@ -28,9 +29,7 @@ SEQUENCING_WAIT = 2.0
 
 
 def _client_address(info: Info) -> str:
-    request = info.context.request
-    client = request.client if request is not None else None
-    return client.host if client is not None else "unknown"
+    return client_address(info.context.request)
 
 
 @strawberry.type

@@ -80,6 +80,9 @@ class Settings:
     sign_in_mails_per_client: int = 500
     #: Sign-in codes mailed per minute overall (keeps the mail server and its reputation).
     sign_in_mails_per_minute: int = 300
+    #: Comma-separated IPs or CIDR networks of reverse proxies whose X-Forwarded-For and
+    #: X-Forwarded-Proto are believed; empty: proxy headers are ignored.
+    trusted_proxies: str = ""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:

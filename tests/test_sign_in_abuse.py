@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import secrets
 import threading
 from collections import Counter
 from collections.abc import AsyncIterator
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import asyncpg
@@ -19,8 +21,11 @@ import httpx
 import pytest
 
 from server.auth.signin import CODE_GUESSES, NO_LIVE_CODE, wrong_code
+from server.client_address import uvicorn_proxy_options
+from server.services import ServiceUrls
 from server.settings import Settings
 from tests.conftest import GraphQLClient, LiveServer, Mailbox, start_server, stop_server
+from tests.processes import finish, free_port, spawn, wait_ready
 
 REQUEST = "mutation($e: String!) { requestSignInCode(email: $e) }"
 SIGN_IN = """mutation($e: String!, $c: String!) {
@@ -291,3 +296,109 @@ async def test_known_and_unknown_addresses_get_the_same_answers_limited_or_not(
     assert [outcome(b) for b in answers[known]] == [("OK", "True")] * 5 + [MAILBOX_LIMITED] * 2
     received = box.received()
     assert (received[known], received[unknown]) == (5, 5)
+
+
+# --- 5. the client address: proxy headers only from trusted proxies -----------------------
+
+
+def forged(address: str) -> dict[str, str]:
+    return {"X-Forwarded-For": address}
+
+
+async def wrong_badge(gql: GraphQLClient, n: int, **headers: str) -> tuple[str, str]:
+    return outcome(await gql(BADGE, {"b": f"SIS26-NOPE-{n:04d}"}, **headers))
+
+
+async def test_by_default_forged_forwarded_for_headers_do_not_change_the_client(
+    settings: Settings, box: CountingMailbox
+) -> None:
+    async with served(settings, box, wrong_badges_per_client=3) as (_, gql):
+        tries = [await wrong_badge(gql, n, **forged(f"203.0.113.{n}")) for n in range(6)]
+        assert tries == [NO_BADGE] * 3 + [BADGES_LIMITED] * 3
+        # all of them were counted against the real peer, 127.0.0.1
+        assert await wrong_badge(gql, 7) == BADGES_LIMITED
+
+
+async def test_a_trusted_proxy_s_forwarded_for_is_the_client(
+    settings: Settings, box: CountingMailbox
+) -> None:
+    changes = {"wrong_badges_per_client": 3, "trusted_proxies": "10.9.8.7, 127.0.0.1"}
+    async with served(settings, box, **changes) as (_, gql):
+        assert [await wrong_badge(gql, n, **forged("203.0.113.7")) for n in range(4)] == [
+            NO_BADGE,
+            NO_BADGE,
+            NO_BADGE,
+            BADGES_LIMITED,
+        ]
+        # the client's own X-Forwarded-For entries, left of what the proxy appended, are
+        # not believed: the address is the last one the proxies did not add themselves
+        chain = forged("198.51.100.1, 203.0.113.7, 10.9.8.7")
+        assert await wrong_badge(gql, 5, **chain) == BADGES_LIMITED
+        # other clients behind the proxy, and the proxy itself, are not limited
+        assert await wrong_badge(gql, 6, **forged("203.0.113.8")) == NO_BADGE
+        assert await wrong_badge(gql, 7) == NO_BADGE
+
+
+async def test_ipv6_clients_are_counted_by_their_slash_64(
+    settings: Settings, box: CountingMailbox
+) -> None:
+    changes = {"wrong_badges_per_client": 3, "trusted_proxies": "127.0.0.0/8"}
+    async with served(settings, box, **changes) as (_, gql):
+        hosts = ["2001:db8:0:1::1", "2001:db8:0:1::2", "2001:db8:0:1:ab::3", "2001:db8:0:1::4"]
+        tries = [await wrong_badge(gql, n, **forged(h)) for n, h in enumerate(hosts)]
+        assert tries == [NO_BADGE, NO_BADGE, NO_BADGE, BADGES_LIMITED]
+        assert await wrong_badge(gql, 5, **forged("2001:db8:0:2::1")) == NO_BADGE
+
+
+def test_the_uvicorn_options_come_from_the_setting() -> None:
+    assert uvicorn_proxy_options(Settings()) == {"proxy_headers": False}
+    assert uvicorn_proxy_options(
+        Settings(trusted_proxies=" 10.0.0.1, 10.1.2.3/8 ,2001:DB8::1,, fd00::/8")
+    ) == {
+        "proxy_headers": True,
+        "forwarded_allow_ips": ["10.0.0.1", "10.0.0.0/8", "2001:db8::1", "fd00::/8"],
+    }
+    for bad in ("10.0.0.1,proxy.local", "*"):
+        with pytest.raises(ValueError, match="SALON_TRUSTED_PROXIES") as refused:
+            uvicorn_proxy_options(Settings(trusted_proxies=bad))
+        entry = bad.rpartition(",")[2]
+        assert str(refused.value) == (
+            f"SALON_TRUSTED_PROXIES: {entry!r} is not an IP address or network"
+        )
+
+
+async def test_salon_serve_ignores_forwarded_for_by_default(
+    database_url: str, service_urls: ServiceUrls, tmp_path: Path
+) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SALON_")}
+    env |= {
+        "DATABASE_URL": database_url,
+        "REDIS_URL": service_urls.redis_url,
+        "SALON_REDIS_NAMESPACE": f"salon-xff-{secrets.token_hex(3)}",
+        "SALON_WRONG_BADGES_PER_CLIENT": "1",
+        "SALON_LOG_LEVEL": "WARNING",
+    }
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    server = await spawn(
+        "serve", ["serve", "--host", "127.0.0.1", "--port", str(port)], env, tmp_path
+    )
+    try:
+        await wait_ready(server, url)
+        async with httpx.AsyncClient(base_url=url, timeout=10) as http:
+            gql = GraphQLClient(http)
+            tries = [await wrong_badge(gql, n, **forged(f"203.0.113.{n}")) for n in range(2)]
+    finally:
+        await finish(server)
+    assert tries == [NO_BADGE, BADGES_LIMITED]
+
+
+async def test_salon_serve_refuses_a_malformed_trusted_proxies_setting(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SALON_")}
+    env["SALON_TRUSTED_PROXIES"] = "10.0.0.0/8,proxy.local"
+    server = await spawn("serve", ["serve", "--port", str(free_port())], env, tmp_path)
+    async with asyncio.timeout(20):
+        assert await server.process.wait() == 1
+    assert server.output().splitlines()[-1] == (
+        "salon: SALON_TRUSTED_PROXIES: 'proxy.local' is not an IP address or network"
+    )
