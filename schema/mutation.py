@@ -17,6 +17,7 @@ from schema.types.notices import (
     SessionChangeInput,
 )
 from server.auth import signin
+from server.client_address import client_address
 from server.domain import announcements, changes, people, plans
 from server.domain.announcements import Announcement, Demo
 from server.domain.changes import SessionChange
@@ -29,9 +30,7 @@ SEQUENCING_WAIT = 2.0
 
 
 def _client_address(info: Info) -> str:
-    request = info.context.request
-    client = request.client if request is not None else None
-    return client.host if client is not None else "unknown"
+    return client_address(info.context.request)
 
 
 @strawberry.type
@@ -39,7 +38,11 @@ class Mutation:
     @strawberry.mutation
     async def request_sign_in_code(self, info: Info, email: str) -> bool:
         await signin.request_sign_in_code(
-            info.context.runtime.auth, email, info.context.clock.now()
+            info.context.runtime.auth,
+            signin.SignInLimits.from_settings(info.context.settings),
+            email,
+            _client_address(info),
+            info.context.clock.now(),
         )
         return True
 
@@ -53,7 +56,11 @@ class Mutation:
     @strawberry.mutation
     async def sign_in_with_badge(self, info: Info, badge_code: str) -> AuthPayload:
         done = await signin.sign_in_with_badge(
-            info.context.runtime.auth, badge_code, _client_address(info), info.context.clock.now()
+            info.context.runtime.auth,
+            signin.SignInLimits.from_settings(info.context.settings),
+            badge_code,
+            _client_address(info),
+            info.context.clock.now(),
         )
         return AuthPayload(token=done.token, me=Me.from_row(done.person))
 

@@ -16,6 +16,7 @@ import asyncpg
 
 from server.auth.signin import check_email, issue_token
 from server.auth.viewer import ROLES
+from server.client_address import uvicorn_proxy_options
 from server.clock import clock_from_setting, parse_instant
 from server.db.migrate import migrate
 from server.db.pool import connect
@@ -112,6 +113,10 @@ def _serve(settings: Settings, args: argparse.Namespace) -> None:
     if args.now:
         parse_instant(args.now)  # fail here, not inside the server, on a bad value
         os.environ[env_name("now")] = args.now
+    try:
+        proxy_options = uvicorn_proxy_options(settings)  # X-Forwarded-For only from these
+    except ValueError as bad:  # fail here, not on the first request, on a bad value
+        raise SystemExit(f"salon: {bad}") from None
     print(f"Salon serving on http://{args.host}:{args.port}/graphql (GraphiQL in a browser)")
     uvicorn.run(
         "server.app:create_app",
@@ -125,6 +130,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> None:
         ws_ping_interval=settings.ws_ping_seconds,  # dead phones are noticed, then dropped
         ws_ping_timeout=settings.ws_ping_seconds,
         lifespan="on",
+        **proxy_options,
     )
 
 

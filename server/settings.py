@@ -79,6 +79,18 @@ class Settings:
     graphiql: bool = True
     #: Count SQL statements per process (used by the N+1 tests).
     count_statements: bool = False
+    #: Wrong badge codes one client address may try per 15 minutes (a venue's Wi-Fi is one
+    #: address for thousands of phones: keep it generous).
+    wrong_badges_per_client: int = 100
+    #: Sign-in codes mailed to one mailbox (lowercased, without its +tag) per 15 minutes.
+    sign_in_mails_per_mailbox: int = 5
+    #: Sign-in codes one client address may have mailed per 15 minutes (generous: see above).
+    sign_in_mails_per_client: int = 500
+    #: Sign-in codes mailed per minute overall (keeps the mail server and its reputation).
+    sign_in_mails_per_minute: int = 300
+    #: Comma-separated IPs or CIDR networks of reverse proxies whose X-Forwarded-For and
+    #: X-Forwarded-Proto are believed; empty: proxy headers are ignored.
+    trusted_proxies: str = ""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:

@@ -23,6 +23,7 @@ from starlette.applications import Starlette
 
 from server.app import create_app
 from server.auth.signin import issue_token
+from server.client_address import uvicorn_proxy_options
 from server.clock import Clock
 from server.db.migrate import migrate
 from server.db.pool import connect
@@ -139,6 +140,7 @@ async def start_server(settings: Settings) -> tuple[LiveServer, uvicorn.Server, 
         access_log=False,
         lifespan="on",
         ws_per_message_deflate=False,
+        **uvicorn_proxy_options(settings),  # the same proxy-header trust as `salon serve`
     )
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())

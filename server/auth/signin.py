@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 import asyncpg
 
 from server.auth.mailer import Mailer
-from server.auth.rate_limit import FailureLimit, Limiter
+from server.auth.rate_limit import Limiter, Quota, Refused
 from server.auth.tokens import (
     hash_secret,
     hash_sign_in_code,
@@ -23,13 +23,27 @@ from server.db.queries import accounts as sql
 from server.db.queries.accounts import PersonRow
 from server.db.queries.common import Executor
 from server.domain.errors import DomainError, ErrorCode, bad_input
+from server.settings import Settings
 
 log = logging.getLogger(__name__)
 
 CODE_LIFETIME = timedelta(minutes=10)
-WRONG_CODES = FailureLimit("sign-in-code", attempts=5, lock_seconds=15 * 60)
-CODE_REQUESTS = FailureLimit("code-requests", attempts=5, lock_seconds=15 * 60)
-WRONG_BADGES = FailureLimit("badge", attempts=10, lock_seconds=15 * 60)
+#: Guesses compared with one code; then the code is dead (the address is never locked).
+CODE_GUESSES = 5
+#: The window of the per-address and per-mailbox quotas.
+WINDOW_SECONDS = 15 * 60
+
+NO_LIVE_CODE = (
+    "No code is waiting for this address: it was used, it expired, a newer one was sent,"
+    f" or it had {CODE_GUESSES} wrong tries. Ask for a new one."
+)
+
+
+def wrong_code(tries_left: int) -> str:
+    if tries_left <= 0:
+        return "That code is wrong, and that was its last try: ask for a new one."
+    return f"That code is wrong; {tries_left} more {'try' if tries_left == 1 else 'tries'}."
+
 
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
 _CODE = re.compile(r"^\d{6}$")
@@ -39,6 +53,29 @@ _CODE = re.compile(r"^\d{6}$")
 class SignedIn:
     token: str
     person: PersonRow
+
+
+@dataclass(frozen=True, slots=True)
+class SignInLimits:
+    """The quotas of sign-in, from the settings."""
+
+    wrong_badges: Quota
+    mails_per_mailbox: Quota
+    mails_per_client: Quota
+    mails_overall: Quota
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> SignInLimits:
+        return cls(
+            wrong_badges=Quota("badge", settings.wrong_badges_per_client, WINDOW_SECONDS),
+            mails_per_mailbox=Quota(
+                "mail-mailbox", settings.sign_in_mails_per_mailbox, WINDOW_SECONDS
+            ),
+            mails_per_client=Quota(
+                "mail-client", settings.sign_in_mails_per_client, WINDOW_SECONDS
+            ),
+            mails_overall=Quota("mail-all", settings.sign_in_mails_per_minute, 60),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,18 +95,36 @@ def check_email(email: str) -> str:
     return normalised
 
 
-def _rate_limited(seconds: int, what: str) -> DomainError:
-    minutes = max(1, round(seconds / 60))
-    return DomainError(ErrorCode.RATE_LIMITED, f"{what} Try again in {minutes} minutes.")
+def mailbox_of(email: str) -> str:
+    """The mailbox a (checked) address delivers to: `local+tag@domain` is `local@domain`."""
+    local, _, domain = email.rpartition("@")
+    return f"{local.split('+', 1)[0] or local}@{domain}"
 
 
-async def request_sign_in_code(auth: Auth, email: str, now: datetime) -> None:
-    """Mail a 6-digit code. Says nothing of whether the address is known."""
+def _rate_limited(refused: Refused, what: str) -> DomainError:
+    return DomainError(ErrorCode.RATE_LIMITED, f"{what} {refused.retry_after_text}")
+
+
+async def request_sign_in_code(
+    auth: Auth, limits: SignInLimits, email: str, client: str, now: datetime
+) -> None:
+    """Mail a 6-digit code, within the quotas of the mailbox, the client and overall.
+
+    Known and unknown addresses take the same path and get the same answer, limited
+    or not: nothing here says whether someone has the address.
+    """
     email = check_email(email)
-    locked = await auth.limiter.seconds_locked(CODE_REQUESTS, email)
-    if locked:
-        raise _rate_limited(locked, "Too many codes were asked for this address.")
-    await auth.limiter.record_failure(CODE_REQUESTS, email)  # counts requests, not failures
+    refused = await auth.limiter.take(  # counted before mailing, all three or none
+        (limits.mails_per_mailbox, mailbox_of(email)),
+        (limits.mails_per_client, client),
+        (limits.mails_overall, "all"),
+    )
+    if refused is not None:
+        if refused.quota == limits.mails_per_mailbox:
+            raise _rate_limited(refused, "Too many codes were asked for this address.")
+        if refused.quota == limits.mails_per_client:
+            raise _rate_limited(refused, "Too many codes were asked from your network.")
+        raise _rate_limited(refused, "Too many sign-in codes are being sent right now.")
     code = new_sign_in_code()
     await sql.insert_sign_in_code(
         auth.pool, email, hash_sign_in_code(email, code), now, now + CODE_LIFETIME
@@ -90,15 +145,14 @@ async def sign_in(auth: Auth, email: str, code: str, now: datetime) -> SignedIn:
     code = code.strip()
     if not _CODE.match(code):
         raise bad_input("The code is the 6 digits from the e-mail.")
-    locked = await auth.limiter.seconds_locked(WRONG_CODES, email)
-    if locked:
-        raise _rate_limited(locked, "Too many wrong codes for this address.")
+    guess = await sql.guess_sign_in_code(
+        auth.pool, email, hash_sign_in_code(email, code), now, CODE_GUESSES
+    )
+    if guess is None:
+        raise DomainError(ErrorCode.UNAUTHENTICATED, NO_LIVE_CODE)
+    if not guess.matched:
+        raise DomainError(ErrorCode.UNAUTHENTICATED, wrong_code(CODE_GUESSES - guess.attempts))
     async with auth.pool.acquire() as conn, conn.transaction():
-        if not await sql.use_sign_in_code(conn, email, hash_sign_in_code(email, code), now):
-            await auth.limiter.record_failure(WRONG_CODES, email)
-            raise DomainError(
-                ErrorCode.UNAUTHENTICATED, "That code is wrong or has expired; ask for a new one."
-            )
         person = await sql.person_by_email(conn, email)
         if person is None:
             person_id = await sql.upsert_person(
@@ -111,29 +165,32 @@ async def sign_in(auth: Auth, email: str, code: str, now: datetime) -> SignedIn:
                 calendar_token=new_calendar_token(),
             )
             await sql.add_roles(conn, person_id, ["ATTENDEE"])
-        signed_in = await _issue_token(
-            conn, email_or_id=email, now=now, lifetime=auth.token_lifetime
-        )
-    await auth.limiter.reset(WRONG_CODES, email)
-    return signed_in
+        return await _issue_token(conn, email_or_id=email, now=now, lifetime=auth.token_lifetime)
 
 
-async def sign_in_with_badge(auth: Auth, badge_code: str, client: str, now: datetime) -> SignedIn:
-    """`client` (the caller's address) is what wrong guesses are counted against."""
+async def sign_in_with_badge(
+    auth: Auth, limits: SignInLimits, badge_code: str, client: str, now: datetime
+) -> SignedIn:
+    """`client` (the caller's address) is what guesses are counted against.
+
+    Each guess is counted before the badge is looked up, so a burst gets no more than
+    the quota compared; a right badge gives its hit back (only wrong ones use it up).
+    """
     badge_code = badge_code.strip()
     if not badge_code or len(badge_code) > 64:
         raise bad_input("Type the code printed under the QR code of your badge.")
-    locked = await auth.limiter.seconds_locked(WRONG_BADGES, client)
-    if locked:
-        raise _rate_limited(locked, "Too many wrong badge codes.")
+    refused = await auth.limiter.take((limits.wrong_badges, client))
+    if refused is not None:
+        raise _rate_limited(refused, "Too many wrong badge codes from your network.")
     async with auth.pool.acquire() as conn, conn.transaction():
         person = await sql.person_by_badge(conn, badge_code)
         if person is None:
-            await auth.limiter.record_failure(WRONG_BADGES, client)
             raise DomainError(ErrorCode.UNAUTHENTICATED, "No badge has that code.")
-        return await _issue_token(
+        signed_in = await _issue_token(
             conn, email_or_id=person.id, now=now, lifetime=auth.token_lifetime
         )
+    await auth.limiter.give_back(limits.wrong_badges, client)
+    return signed_in
 
 
 async def issue_token(

@@ -117,20 +117,40 @@ async def insert_sign_in_code(
     )
 
 
-async def use_sign_in_code(db: Executor, email: str, code_hash: bytes, now: datetime) -> bool:
-    """Spend a live code; False when there is none (wrong, expired or used)."""
-    used = await db.fetchval(
-        """UPDATE sign_in_code SET used_at = $3
-            WHERE id = (SELECT id FROM sign_in_code
-                         WHERE email = $1 AND code_hash = $2 AND used_at IS NULL
-                           AND expires_at > $3
-                         ORDER BY id DESC LIMIT 1 FOR UPDATE SKIP LOCKED)
-           RETURNING id""",
+@dataclass(frozen=True, slots=True)
+class CodeGuess:
+    """One guess compared with a sign-in code."""
+
+    matched: bool
+    #: Guesses compared with this code so far, this one included.
+    attempts: int
+
+
+async def guess_sign_in_code(
+    db: Executor, email: str, code_hash: bytes, now: datetime, max_attempts: int
+) -> CodeGuess | None:
+    """Compare one guess with the newest code of `email` and count it, in one statement.
+
+    None when nothing was compared: no code, or the newest one is used, expired or has
+    had `max_attempts` guesses (older codes are superseded by a newer one). Concurrent
+    guesses queue on the row's lock and PostgreSQL re-checks `used_at` and `attempts`
+    on the row version each one finds, so no more than `max_attempts` are ever compared.
+    Run it on the pool, outside any transaction, so that a wrong guess stays counted.
+    """
+    row = await db.fetchrow(
+        """UPDATE sign_in_code
+              SET attempts = attempts + 1,
+                  used_at = CASE WHEN code_hash = $2 THEN $3::timestamptz END
+            WHERE id = (SELECT id FROM sign_in_code WHERE email = $1
+                         ORDER BY id DESC LIMIT 1)
+              AND used_at IS NULL AND expires_at > $3 AND attempts < $4
+        RETURNING used_at IS NOT NULL AS matched, attempts""",
         email,
         code_hash,
         now,
+        max_attempts,
     )
-    return used is not None
+    return CodeGuess(matched=row["matched"], attempts=row["attempts"]) if row else None
 
 
 async def insert_token(
