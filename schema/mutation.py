@@ -49,7 +49,12 @@ class Mutation:
     @strawberry.mutation
     async def sign_in(self, info: Info, email: str, code: str) -> AuthPayload:
         done = await signin.sign_in(
-            info.context.runtime.auth, email, code, info.context.clock.now()
+            info.context.runtime.auth,
+            signin.SignInLimits.from_settings(info.context.settings),
+            email,
+            code,
+            _client_address(info),
+            info.context.clock.now(),
         )
         return AuthPayload(token=done.token, me=Me.from_row(done.person))
 

@@ -82,6 +82,9 @@ class Settings:
     #: Wrong badge codes one client address may try per 15 minutes (a venue's Wi-Fi is one
     #: address for thousands of phones: keep it generous).
     wrong_badges_per_client: int = 100
+    #: Sign-in code guesses one client address may make per 15 minutes, over all
+    #: addresses (each code also dies after five): bounds guessing across many mailboxes.
+    code_guesses_per_client: int = 200
     #: Sign-in codes mailed to one mailbox (lowercased, without its +tag) per 15 minutes.
     sign_in_mails_per_mailbox: int = 5
     #: Sign-in codes one client address may have mailed per 15 minutes (generous: see above).

@@ -402,3 +402,20 @@ async def test_salon_serve_refuses_a_malformed_trusted_proxies_setting(tmp_path:
     assert server.output().splitlines()[-1] == (
         "salon: SALON_TRUSTED_PROXIES: 'proxy.local' is not an IP address or network"
     )
+
+
+async def test_one_client_guesses_codes_of_many_mailboxes_no_more_than_its_quota(
+    settings: Settings, box: CountingMailbox, db: asyncpg.Connection[Any]
+) -> None:
+    async with served(settings, box, code_guesses_per_client=12) as (_, gql):
+        targets = [new_email() for _ in range(4)]
+        codes = {email: await ask_code(gql, box, email) for email in targets}
+        guesses = [(email, wrong) for email in targets for wrong in wrong_codes(codes[email], 5)]
+        bodies = await asyncio.gather(*(gql(SIGN_IN, {"e": e, "c": c}) for e, c in guesses))
+        refused = [outcome(b)[0] for b in bodies].count("RATE_LIMITED")
+        compared = sum([a for email in targets for a, _ in await attempts_on_codes(db, email)])
+        assert (refused, compared) == (20 - 12, 12)
+        # Limited before the guess: even a right code from this address waits.
+        fifth = new_email()
+        code = await ask_code(gql, box, fifth)
+        assert outcome(await gql(SIGN_IN, {"e": fifth, "c": code}))[0] == "RATE_LIMITED"

@@ -60,6 +60,7 @@ class SignInLimits:
     """The quotas of sign-in, from the settings."""
 
     wrong_badges: Quota
+    code_guesses: Quota
     mails_per_mailbox: Quota
     mails_per_client: Quota
     mails_overall: Quota
@@ -68,6 +69,7 @@ class SignInLimits:
     def from_settings(cls, settings: Settings) -> SignInLimits:
         return cls(
             wrong_badges=Quota("badge", settings.wrong_badges_per_client, WINDOW_SECONDS),
+            code_guesses=Quota("code-client", settings.code_guesses_per_client, WINDOW_SECONDS),
             mails_per_mailbox=Quota(
                 "mail-mailbox", settings.sign_in_mails_per_mailbox, WINDOW_SECONDS
             ),
@@ -140,11 +142,19 @@ async def request_sign_in_code(
         log.exception("could not send the sign-in code", extra={"to": email})
 
 
-async def sign_in(auth: Auth, email: str, code: str, now: datetime) -> SignedIn:
+async def sign_in(
+    auth: Auth, limits: SignInLimits, email: str, code: str, client: str, now: datetime
+) -> SignedIn:
+    """Each code takes five guesses; `client` (the caller's address) is also counted,
+    before the guess, so that guessing across many mailboxes is bounded too. A right
+    code gives its count back."""
     email = check_email(email)
     code = code.strip()
     if not _CODE.match(code):
         raise bad_input("The code is the 6 digits from the e-mail.")
+    refused = await auth.limiter.take((limits.code_guesses, client))
+    if refused is not None:
+        raise _rate_limited(refused, "Too many sign-in code guesses from your network.")
     guess = await sql.guess_sign_in_code(
         auth.pool, email, hash_sign_in_code(email, code), now, CODE_GUESSES
     )
@@ -152,6 +162,7 @@ async def sign_in(auth: Auth, email: str, code: str, now: datetime) -> SignedIn:
         raise DomainError(ErrorCode.UNAUTHENTICATED, NO_LIVE_CODE)
     if not guess.matched:
         raise DomainError(ErrorCode.UNAUTHENTICATED, wrong_code(CODE_GUESSES - guess.attempts))
+    await auth.limiter.give_back(limits.code_guesses, client)
     async with auth.pool.acquire() as conn, conn.transaction():
         person = await sql.person_by_email(conn, email)
         if person is None:
