@@ -1,10 +1,10 @@
-"""Instants far off are refused at the door; a refused mutation changes nothing, and
-nothing stored can break a read."""
+"""Instants far off are refused at the door; anything scheduled stays near the fair; a
+refused mutation changes nothing, and nothing stored can break a read."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import asyncpg
@@ -24,6 +24,16 @@ FAR_OFF = [
     "1999-12-31T23:59:59Z",
     "2101-01-01T00:00Z",
 ]
+#: Accepted as instants, but outside the fair's days give or take seven days (the
+#: fair's days are 3–6 December 2026: 26 November 00:00 to 14 December 00:00, UTC+00,
+#: both included).
+BEYOND_THE_FAIR = [
+    "2026-11-25T23:59Z",
+    "2026-12-14T00:00:01Z",
+    "2027-06-01T10:00Z",
+    "2099-12-31T10:00Z",
+]
+
 #: "Now", for these tests: the day before the fair opens.
 NOW = datetime(2026, 12, 2, 9, tzinfo=UTC)
 
@@ -32,6 +42,7 @@ UPDATE = """mutation($id: ID!, $input: SessionChangeInput!) {
 DEMO = """mutation($input: DemoInput!) { scheduleDemo(input: $input) { id startsAt endsAt } }"""
 BROADCAST = """mutation($input: AnnouncementInput!) {
   broadcastAnnouncement(input: $input) { id createdAt } }"""
+WITHDRAW = "mutation($id: ID!) { withdrawAnnouncement(id: $id) }"
 SESSIONS = """query($filter: SessionFilter) { sessions(filter: $filter, first: 200) {
   totalCount nodes { id startsAt endsAt } } }"""
 EXHIBITOR_DEMOS = """query($id: ID!) { exhibitor(id: $id) { demos { id startsAt endsAt } } }"""
@@ -173,6 +184,148 @@ async def test_the_ends_of_the_range_are_accepted(gql_http: GraphQLClient) -> No
         )
     ]
     assert found == [everything, everything, 0]
+
+
+# --- anything scheduled stays near the fair -----------------------------------------------
+
+
+@pytest.mark.usefixtures("now")
+@pytest.mark.parametrize("instant", BEYOND_THE_FAIR)
+async def test_nothing_is_scheduled_far_from_the_fair(
+    gql_http: GraphQLClient,
+    db: asyncpg.Connection[Any],
+    organiser: Person,
+    talk: dict[str, Any],
+    staff: tuple[Person, str],
+    instant: str,
+) -> None:
+    person, exhibitor_id = staff
+    before = await counts(db)
+    late = datetime.fromisoformat(instant)
+    demo = {
+        "exhibitorId": exhibitor_id,
+        "title": "Démo",
+        "startsAt": (late - timedelta(minutes=20)).isoformat(),
+        "endsAt": instant,
+    }
+    attempts: list[tuple[str, dict[str, Any], Person]] = [
+        (UPDATE, {"id": talk["id"], "input": {"startsAt": instant}}, organiser),
+        (UPDATE, {"id": talk["id"], "input": {"endsAt": instant}}, organiser),
+        (DEMO, {"input": demo}, person),
+        (
+            DEMO,
+            {
+                "input": {
+                    **demo,
+                    "startsAt": instant,
+                    "endsAt": (late + timedelta(minutes=20)).isoformat(),
+                }
+            },
+            person,
+        ),
+        (
+            BROADCAST,
+            {
+                "input": {
+                    "title": "x",
+                    "body": "y",
+                    "sendAt": instant,
+                    "audience": {"everyone": True},
+                }
+            },
+            organiser,
+        ),
+    ]
+    for query, variables, as_ in attempts:
+        assert await gql_http.error_codes(query, variables, as_) == ["BAD_USER_INPUT"], variables
+    assert await counts(db) == before
+    assert await session_row(db, talk["id"]) == talk
+
+
+@pytest.mark.usefixtures("now")
+async def test_the_refusal_says_when_things_may_be_scheduled(
+    gql_http: GraphQLClient, organiser: Person, talk: dict[str, Any]
+) -> None:
+    body = await gql_http(
+        UPDATE, {"id": talk["id"], "input": {"startsAt": "2027-06-01T11:00+01:00"}}, as_=organiser
+    )
+    assert body["errors"] == [
+        {
+            "message": "startsAt 2027-06-01T10:00:00+00:00 is too far from the fair: anything "
+            "scheduled falls between 2026-11-26T00:00:00+00:00 and 2026-12-14T00:00:00+00:00 "
+            "(the fair's days, give or take 7 days).",
+            "locations": [{"line": 2, "column": 3}],
+            "path": ["updateSession"],
+            "extensions": {"code": "BAD_USER_INPUT"},
+        }
+    ]
+
+
+@pytest.mark.usefixtures("now")
+async def test_moving_only_the_start_may_not_push_the_end_past_the_window(
+    gql_http: GraphQLClient, db: asyncpg.Connection[Any], organiser: Person, talk: dict[str, Any]
+) -> None:
+    # 45 minutes long: starting at 23:30 on the last day of the margin ends after it.
+    before = await counts(db)
+    variables = {"id": talk["id"], "input": {"startsAt": "2026-12-13T23:30Z"}}
+    assert await gql_http.error_codes(UPDATE, variables, organiser) == ["BAD_USER_INPUT"]
+    assert (await counts(db), await session_row(db, talk["id"])) == (before, talk)
+
+
+@pytest.mark.usefixtures("now")
+async def test_the_edges_of_the_window_are_accepted(
+    gql_http: GraphQLClient, db: asyncpg.Connection[Any], organiser: Person, talk: dict[str, Any]
+) -> None:
+    moved = await gql_http.data(
+        UPDATE,
+        {
+            "id": talk["id"],
+            "input": {"startsAt": "2026-12-13T23:00Z", "endsAt": "2026-12-14T00:00Z"},
+        },
+        as_=organiser,
+    )
+    assert moved["updateSession"] == {
+        "id": talk["id"],
+        "version": 2,
+        "startsAt": "2026-12-13T23:00:00+00:00",
+        "endsAt": "2026-12-14T00:00:00+00:00",
+        "title": "Bornes",
+    }
+    held = await gql_http.data(
+        BROADCAST,
+        {
+            "input": {
+                "title": "Démontage",
+                "body": "Les halls ferment.",
+                "sendAt": "2026-12-13T23:59:59+00:00",
+                "audience": {"roles": ["EXHIBITOR"]},
+            }
+        },
+        as_=organiser,
+    )
+    assert held["broadcastAnnouncement"]["createdAt"] == "2026-12-13T23:59:59+00:00"
+    withdrawn = await gql_http.data(
+        WITHDRAW, {"id": held["broadcastAnnouncement"]["id"]}, as_=organiser
+    )
+    assert withdrawn == {"withdrawAnnouncement": True}
+
+
+@pytest.mark.usefixtures("now")
+async def test_send_at_in_the_past_is_refused_beyond_a_few_minutes(
+    gql_http: GraphQLClient, db: asyncpg.Connection[Any], organiser: Person, people: People
+) -> None:
+    person = await people.make()
+    announcement = {"title": "x", "body": "y", "audience": {"userIds": [str(person.id)]}}
+    before = await counts(db)
+    stale = (NOW - timedelta(minutes=6)).isoformat()
+    assert await gql_http.error_codes(
+        BROADCAST, {"input": {**announcement, "sendAt": stale}}, organiser
+    ) == ["BAD_USER_INPUT"]
+    assert await counts(db) == before
+    # A minute late (a phone's clock, a slow form) is "now": sent at once.
+    late = (NOW - timedelta(minutes=1)).isoformat()
+    sent = await gql_http.data(BROADCAST, {"input": {**announcement, "sendAt": late}}, organiser)
+    assert sent["broadcastAnnouncement"]["createdAt"] == NOW.isoformat()
 
 
 # --- nothing stored can break a read -------------------------------------------------------
