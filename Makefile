@@ -14,10 +14,11 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## Load SISTEP INDUSTRIEL 2026 and serve it on http://127.0.0.1:8000/graphql, with the
-## worker (relay and reminders) beside the server; Ctrl-C stops both.
+## Load SISTEP INDUSTRIEL 2026 into an empty database (never over what is there) and serve
+## it on http://127.0.0.1:8000/graphql, with the worker (relay and reminders) beside the
+## server; Ctrl-C stops both.
 run: install
-	$(BIN)/salon demo
+	$(BIN)/salon demo --if-empty
 	$(BIN)/salon worker & worker=$$!; trap "kill $$worker" EXIT INT TERM; $(BIN)/salon serve
 
 ## Lint, type-check, then the whole suite against real PostgreSQL and Redis

@@ -7,7 +7,8 @@ from typing import Any, NewType
 
 import strawberry
 
-from server.clock import in_fair_time, parse_instant
+from server.clock import in_fair_time
+from server.domain.instants import EARLIEST, LATEST, OutOfRange, accepted_instant
 
 _EXAMPLE = "2026-12-03T09:30:00+00:00"
 
@@ -17,7 +18,8 @@ DATETIME_DESCRIPTION = (
     "clocks (Africa/Casablanca) have at that instant by current IANA zone data, e.g. "
     f"{_EXAMPLE} in December 2026: show the wall-clock time it reads, never a "
     "conversion with the device's own zone data (which may be stale). In, any offset "
-    "is kept as that instant; a value without one is a time on the fair's clocks."
+    "is kept as that instant; a value without one is a time on the fair's clocks. "
+    f"Accepted from {EARLIEST.isoformat()} to {LATEST.isoformat()}."
 )
 
 
@@ -29,7 +31,9 @@ def _parse_instant(value: object) -> datetime:
     if not isinstance(value, str):
         raise ValueError(f"DateTime must be an ISO-8601 string such as {_EXAMPLE}.")
     try:
-        return parse_instant(value)
+        return accepted_instant(value)
+    except OutOfRange:
+        raise
     except ValueError:
         raise ValueError(f"{value!r} is not an ISO-8601 instant such as {_EXAMPLE}.") from None
 

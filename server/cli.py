@@ -49,14 +49,18 @@ async def _migrate(settings: Settings) -> None:
     log.info("migrations applied: %s", ", ".join(names) or "none (up to date)")
 
 
-async def _demo(settings: Settings) -> None:
+async def _demo(settings: Settings, if_empty: bool) -> None:
     conn = await _connect(settings)
     try:
         await migrate(conn)
-        counts = await load_fair(conn)
+        inserted = await load_fair(conn, only_if_empty=if_empty)
     finally:
         await conn.close()
-    log.info("demo fair SISTEP INDUSTRIEL 2026 loaded", extra={"rows": counts})
+    if inserted is None:
+        log.info("the database holds a fair already: demo not loaded (--if-empty)")
+    else:
+        # Only what was missing; rows that exist are never written over.
+        log.info("demo fair SISTEP INDUSTRIEL 2026 seeded", extra={"inserted": inserted})
     print(_demo_sign_in_help())
 
 
@@ -155,7 +159,15 @@ def main(argv: Sequence[str] | None = None) -> None:
     watcher.add_argument("--lang", default="fr", choices=["fr", "en"])
     watcher.add_argument("--url", default=f"ws://{settings.host}:{settings.port}/graphql")
     commands.add_parser("migrate", help="apply pending database migrations")
-    commands.add_parser("demo", help="migrate, then load (or refresh) SISTEP INDUSTRIEL 2026")
+    demo = commands.add_parser(
+        "demo",
+        help="migrate, then add what is missing of SISTEP INDUSTRIEL 2026 (never overwrites)",
+    )
+    demo.add_argument(
+        "--if-empty",
+        action="store_true",
+        help="load nothing when the database holds a fair already (what `make run` does)",
+    )
     user = commands.add_parser("user", help="manage people").add_subparsers(
         dest="user_command", required=True
     )
@@ -188,7 +200,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         elif args.command == "migrate":
             asyncio.run(_migrate(settings))
         elif args.command == "demo":
-            asyncio.run(_demo(settings))
+            asyncio.run(_demo(settings, args.if_empty))
         elif args.command == "user":
             asyncio.run(_user_add(settings, args))
         elif args.command == "token":

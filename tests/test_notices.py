@@ -399,3 +399,24 @@ async def test_exhibitor_staff_schedule_their_own_demos_and_followers_hear_of_it
         finally:
             await db.execute("DELETE FROM notice WHERE session_id = $1", created["id"])
             await db.execute("DELETE FROM session WHERE id = $1", created["id"])
+
+
+async def audit_count(db: asyncpg.Connection[Any]) -> int:
+    count: int = await db.fetchval("SELECT count(*) FROM audit_log")
+    return count
+
+
+@pytest.mark.parametrize(
+    "send_at",
+    ["9999-12-31T23:59Z", "9999-12-31T23:59-05:00", "2027-06-01T10:00Z", "2026-01-01T10:00Z"],
+)
+async def test_a_refused_send_at_writes_no_announcement(
+    gql_http: GraphQLClient, db: asyncpg.Connection[Any], organiser: Person, send_at: str
+) -> None:
+    # Far off, a year from the fair, or months in the past: checked before the write.
+    before = (await notice_count(db), await audit_count(db))
+    announcement = {"title": "x", "body": "y", "sendAt": send_at, "audience": {"everyone": True}}
+    assert await gql_http.error_codes(BROADCAST, {"input": announcement}, as_=organiser) == [
+        "BAD_USER_INPUT"
+    ]
+    assert (await notice_count(db), await audit_count(db)) == before

@@ -13,7 +13,7 @@ from server.db.queries import session_changes as sql
 from server.db.queries import venue as venue_sql
 from server.db.queries.agenda import SessionRow
 from server.db.queries.notices import NoticeDraft, NoticeRow
-from server.domain import notices, wording
+from server.domain import instants, notices, wording
 from server.domain.errors import DomainError, ErrorCode, bad_input, not_found
 from server.domain.notices import Audience
 from server.domain.plans import Pool
@@ -44,6 +44,37 @@ def _text(value: str | None, limit: int, what: str, *, required: bool) -> str | 
     return cleaned
 
 
+@dataclass(frozen=True, slots=True)
+class CheckedAnnouncement:
+    """An announcement whose texts are trimmed and whose sending time is set."""
+
+    title: str
+    body: str
+    title_en: str | None
+    body_en: str | None
+    priority: str
+    audience: Audience
+    send_at: datetime
+
+
+def check_announcement(announcement: Announcement, now: datetime) -> CheckedAnnouncement:
+    """BAD_USER_INPUT for a missing or long text, an unknown priority, a `send_at` in the
+    past; `send_at` becomes now unless the announcement is held."""
+    title = _text(announcement.title, MAX_TITLE, "title", required=True) or ""
+    body = _text(announcement.body, MAX_BODY, "body", required=True) or ""
+    if announcement.priority not in ("NORMAL", "URGENT"):
+        raise bad_input("Priority is NORMAL or URGENT.")
+    return CheckedAnnouncement(
+        title=title,
+        body=body,
+        title_en=_text(announcement.title_en, MAX_TITLE, "title", required=False),
+        body_en=_text(announcement.body_en, MAX_BODY, "body", required=False),
+        priority=announcement.priority,
+        audience=announcement.audience,
+        send_at=instants.check_send_at(announcement.send_at, now),
+    )
+
+
 async def broadcast(
     db: Pool,
     actor: Viewer,
@@ -54,25 +85,23 @@ async def broadcast(
     """Write the announcement for its audience; with `send_at` in the future it is
     held, and the relay sends it when due. `on_written` hears the notice's id before
     the commit (so a waiter cannot miss it going by)."""
-    title = _text(announcement.title, MAX_TITLE, "title", required=True)
-    body = _text(announcement.body, MAX_BODY, "body", required=True)
-    if announcement.priority not in ("NORMAL", "URGENT"):
-        raise bad_input("Priority is NORMAL or URGENT.")
+    checked = check_announcement(announcement, now)
     async with db.acquire() as conn, conn.transaction():
-        audience = await notices.resolve(conn, announcement.audience)
+        # Every check before the first write, in the transaction that writes.
+        if checked.send_at > now:  # held: it must fall near the fair
+            (await instants.fair_window(conn)).check(checked.send_at, "sendAt")
+        audience = await notices.resolve(conn, checked.audience)
         draft = NoticeDraft(
             kind="ANNOUNCEMENT",
-            priority=announcement.priority,
-            title_fr=title or "",
-            body_fr=body or "",
-            title_en=_text(announcement.title_en, MAX_TITLE, "title", required=False),
-            body_en=_text(announcement.body_en, MAX_BODY, "body", required=False),
+            priority=checked.priority,
+            title_fr=checked.title,
+            body_fr=checked.body,
+            title_en=checked.title_en,
+            body_en=checked.body_en,
             everyone=audience.everyone,
             roles=audience.roles,
         )
-        send_at = (
-            announcement.send_at if announcement.send_at and announcement.send_at > now else now
-        )
+        send_at = checked.send_at
         notice_id = await notices.record(
             conn, draft, recipients=audience.recipients, now=now, send_at=send_at, actor_id=actor.id
         )
@@ -83,7 +112,7 @@ async def broadcast(
             action="announcement.broadcast",
             subject=str(notice_id),
             details={
-                "title": title,
+                "title": checked.title,
                 "send_at": send_at.isoformat(),
                 "recipients": len(audience.recipients),
                 "everyone": audience.everyone,
@@ -152,6 +181,9 @@ async def schedule_demo(db: Pool, viewer: Viewer | None, demo: Demo, now: dateti
     if demo.starts_at <= now:
         raise bad_input("A demo is scheduled in the future.")
     async with db.acquire() as conn, conn.transaction():
+        window = await instants.fair_window(conn)
+        window.check(demo.starts_at, "startsAt")
+        window.check(demo.ends_at, "endsAt")
         exhibitors = await directory_sql.exhibitors_by_ids(conn, [demo.exhibitor_id])
         if not exhibitors:
             raise not_found(f"There is no exhibitor {demo.exhibitor_id!r}.")

@@ -15,7 +15,7 @@ from server.db.queries import venue as venue_sql
 from server.db.queries.agenda import SessionRow
 from server.db.queries.notices import NoticeDraft
 from server.db.queries.session_changes import SessionPatch
-from server.domain import notices, wording
+from server.domain import instants, notices, wording
 from server.domain.errors import DomainError, ErrorCode, bad_input, not_found
 from server.domain.plans import Pool
 from server.domain.wording import Text
@@ -97,11 +97,18 @@ async def _patch(conn: Any, before: SessionRow, change: SessionChange) -> Sessio
     """Check the change against the fair as it is; CONFLICT when it cannot fit."""
     starts = change.starts_at or before.starts_at
     # Moving only the start keeps the length of the session.
-    ends = change.ends_at or (
-        before.ends_at + (starts - before.starts_at) if change.starts_at else before.ends_at
-    )
+    try:
+        ends = change.ends_at or (
+            before.ends_at + (starts - before.starts_at) if change.starts_at else before.ends_at
+        )
+    except OverflowError:
+        raise bad_input("Moved there, the session would end out of any calendar.") from None
     if ends <= starts:
         raise bad_input("A session ends after it starts.")
+    if change.starts_at is not None or change.ends_at is not None:
+        window = await instants.fair_window(conn)
+        window.check(starts, "startsAt")
+        window.check(ends, "endsAt")
     room_id = change.room_id or before.room_id
     if change.room_id is not None and not await venue_sql.rooms_by_ids(conn, [change.room_id]):
         raise not_found(f"There is no room {change.room_id!r}.")

@@ -1,4 +1,14 @@
-"""Load a fair from its JSON data files (see server/demo/sistep2026/FORMAT.md)."""
+"""Seed a fair from its JSON data files (see server/demo/sistep2026/FORMAT.md).
+
+Seeding writes only what is missing: a row whose id exists is left exactly as it is,
+whoever wrote it, so that loading again never undoes an organiser's change (it did: a
+session they had moved and renamed went back to the file's time and title, silently).
+The price: an edit to the data files reaches a database only where the row is missing.
+Why not "overwrite what seeding wrote itself and nobody changed since": telling that
+apart needs a record of what was seeded in every row of 13 tables (a migration and a
+hash per row) and still guesses about changes made outside the app; inserting only
+what is missing needs no guess.
+"""
 
 from __future__ import annotations
 
@@ -10,9 +20,11 @@ from typing import Any
 
 import asyncpg
 
+from server.auth.tokens import new_calendar_token
 from server.clock import parse_instant, zone
+from server.db.queries import accounts as accounts_sql
 from server.db.queries import demo as sql
-from server.domain.people import NewPerson, add_person
+from server.domain.people import NewPerson, check_new_person
 
 DEMO_FAIR = "sistep2026"
 
@@ -151,15 +163,43 @@ def demo_people(fair: str = DEMO_FAIR) -> list[NewPerson]:
     ]
 
 
-async def load_fair(conn: asyncpg.Connection[Any], fair: str = DEMO_FAIR) -> dict[str, int]:
-    """Load (or reload) a fair and its demo accounts in one transaction; return the
-    row count per table."""
+async def load_fair(
+    conn: asyncpg.Connection[Any], fair: str = DEMO_FAIR, *, only_if_empty: bool = False
+) -> dict[str, int] | None:
+    """Insert the fair's rows and demo accounts that do not exist yet, in one
+    transaction; return how many were inserted per table (all zero when nothing was
+    missing). With `only_if_empty`, do nothing (and return None) when the database
+    holds a fair already."""
     folder = resources.files("server.demo") / fair
     rows = fair_rows(folder)
     people = demo_people(fair)
     async with conn.transaction():
-        for table in sql.TABLES:
-            await sql.upsert(conn, table, rows[table])
+        if only_if_empty and await sql.holds_a_fair(conn):
+            return None
+        inserted = {
+            table: await sql.insert_missing(conn, table, rows[table]) for table in sql.TABLES
+        }
+        inserted["person"] = 0
         for person in people:
-            await add_person(conn, person)
-    return {table: len(table_rows) for table, table_rows in rows.items()} | {"person": len(people)}
+            if await _add_if_new(conn, person):
+                inserted["person"] += 1
+    return inserted
+
+
+async def _add_if_new(conn: asyncpg.Connection[Any], person: NewPerson) -> bool:
+    """Create a demo account unless its address is taken; an existing account (which
+    its owner or an operator may have changed) is left alone."""
+    person = await check_new_person(conn, person)
+    person_id = await sql.insert_person_if_new(
+        conn,
+        email=person.email,
+        name=person.name,
+        badge_code=person.badge_code,
+        speaker_id=person.speaker_id,
+        exhibitor_id=person.exhibitor_id,
+        calendar_token=new_calendar_token(),
+    )
+    if person_id is None:
+        return False
+    await accounts_sql.add_roles(conn, person_id, person.roles)
+    return True

@@ -1,4 +1,5 @@
-"""SQL that loads a whole fair from its data files (upserts, keyed by the files' ids)."""
+"""SQL that seeds a whole fair from its data files: rows that are missing, keyed by the
+files' ids; a row that exists is never written over (an organiser may have changed it)."""
 
 from __future__ import annotations
 
@@ -59,22 +60,48 @@ TABLES: dict[str, tuple[tuple[str, ...], str]] = {
 }
 
 
-async def upsert(
+async def insert_missing(
     conn: asyncpg.Connection[Any], table: str, rows: Sequence[Sequence[object]]
-) -> None:
-    """Insert or update `rows`; a row that already holds these values is left untouched
-    (so reloading the same files changes nothing, not even `updated_at`)."""
+) -> int:
+    """Insert the rows whose key is not in `table` yet; leave every existing row as it
+    is. Return how many were inserted."""
     columns, key = TABLES[table]
-    keys = {k.strip() for k in key.split(",")}
-    updates = [c for c in columns if c not in keys]
     placeholders = ", ".join(f"${i}" for i in range(1, len(columns) + 1))
-    on_conflict = "DO NOTHING"
-    if updates:
-        assignments = ", ".join(f"{c} = excluded.{c}" for c in updates)
-        changed = " OR ".join(f"{table}.{c} IS DISTINCT FROM excluded.{c}" for c in updates)
-        on_conflict = f"DO UPDATE SET {assignments} WHERE {changed}"
-    await conn.executemany(
+    inserted = await conn.fetchmany(
         f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders}) "
-        f"ON CONFLICT ({key}) {on_conflict}",
+        f"ON CONFLICT ({key}) DO NOTHING RETURNING true",
         rows,
     )
+    return len(inserted)
+
+
+async def insert_person_if_new(
+    conn: asyncpg.Connection[Any],
+    *,
+    email: str,
+    name: str | None,
+    badge_code: str | None,
+    speaker_id: str | None,
+    exhibitor_id: str | None,
+    calendar_token: str,
+) -> int | None:
+    """Create the person unless someone has that address; the new id, or None."""
+    person_id: int | None = await conn.fetchval(
+        """INSERT INTO person (email, name, badge_code, speaker_id, exhibitor_id, calendar_token)
+           VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (email) DO NOTHING RETURNING id""",
+        email,
+        name,
+        badge_code,
+        speaker_id,
+        exhibitor_id,
+        calendar_token,
+    )
+    return person_id
+
+
+async def holds_a_fair(conn: asyncpg.Connection[Any]) -> bool:
+    """Whether a fair (an event, or any session) is in the database already."""
+    found: bool = await conn.fetchval(
+        "SELECT EXISTS (SELECT 1 FROM event) OR EXISTS (SELECT 1 FROM session)"
+    )
+    return found
