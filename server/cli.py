@@ -17,12 +17,13 @@ import asyncpg
 from server.auth.signin import check_email, issue_token
 from server.auth.viewer import ROLES
 from server.client_address import uvicorn_proxy_options
-from server.clock import clock_from_setting, parse_instant
+from server.clock import clock_from_setting
 from server.db.migrate import migrate
 from server.db.pool import connect
 from server.db.queries.accounts import person_by_email
 from server.domain.demo import demo_people, load_fair
 from server.domain.errors import DomainError, ErrorCode
+from server.domain.instants import accepted_instant
 from server.domain.people import NewPerson, add_person
 from server.logs import configure_logging
 from server.services import ensure_database, locate_services
@@ -115,7 +116,6 @@ def _serve(settings: Settings, args: argparse.Namespace) -> None:
     import uvicorn
 
     if args.now:
-        parse_instant(args.now)  # fail here, not inside the server, on a bad value
         os.environ[env_name("now")] = args.now
     try:
         proxy_options = uvicorn_proxy_options(settings)  # X-Forwarded-For only from these
@@ -182,13 +182,17 @@ def main(argv: Sequence[str] | None = None) -> None:
     token_command = commands.add_parser("token", help="print a new bearer token for a person")
     token_command.add_argument("email")
     args = parser.parse_args(argv)
+    if getattr(args, "now", None):
+        try:  # fail here, not inside the server or the worker, on a bad value
+            accepted_instant(args.now)
+        except ValueError as bad:
+            parser.error(f"--now {args.now}: {bad}")
 
     try:
         if args.command == "serve":
             _serve(settings, args)
         elif args.command == "worker":
             if args.now:
-                parse_instant(args.now)
                 settings = replace(settings, now=args.now)
             run_worker(settings)
         elif args.command == "watch":

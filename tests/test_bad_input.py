@@ -4,12 +4,15 @@ characters, ids that only look like numbers. Never a 500, never INTERNAL_SERVER_
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from typing import Any
 
 import asyncpg
 import httpx
 import pytest
 
+from server.domain.pagination import encode_cursor
 from tests.conftest import GraphQLClient, LiveServer, People, Person
 from tests.live_client import live_client
 
@@ -167,3 +170,33 @@ async def test_withdrawing_a_lookalike_pending_id_is_a_clear_conflict(
 def test_the_lookalikes_really_fool_isdigit() -> None:
     # Why str.isdigit() is not a parser: these pass it, and int() then fails or lies.
     assert ["²".isdigit(), "٣".isdigit(), json.loads('"\\u0663"') == "٣"] == [True, True, True]
+
+
+@pytest.mark.parametrize("key", ["0001-01-01T00:00+05:00", "9999-12-31T23:59-05:00", "x"])
+async def test_a_forged_session_cursor_is_bad_user_input(gql_http: GraphQLClient, key: str) -> None:
+    forged = encode_cursor(key, "ses-001")
+    assert await gql_http.error_codes(
+        "query($a: String) { sessions(after: $a) { totalCount } }", {"a": forged}
+    ) == ["BAD_USER_INPUT"]
+
+
+@pytest.mark.parametrize("command", ["serve", "worker"])
+def test_a_far_off_now_stops_the_command_with_a_clear_message(command: str) -> None:
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from server.cli import main; main()",
+            command,
+            "--now",
+            "9999-12-31T23:59-05:00",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert (done.returncode, done.stderr.splitlines()[-1].startswith("salon: error: --now")) == (
+        2,
+        True,
+    )

@@ -10,6 +10,7 @@ from server.db.queries import agenda as sql
 from server.db.queries.agenda import EventRow, SessionQuery, SessionRow
 from server.db.queries.common import Executor
 from server.domain.errors import DomainError, ErrorCode, bad_input
+from server.domain.instants import accepted_instant
 from server.domain.pagination import (
     Page,
     check_first,
@@ -74,7 +75,7 @@ async def session_page(
     start: tuple[datetime, str] | None = None
     if keyset is not None:
         try:
-            start = (datetime.fromisoformat(keyset[0]), keyset[1])
+            start = (accepted_instant(keyset[0]), keyset[1])
         except ValueError:
             raise bad_input("`after` is not a cursor of the session list.") from None
     rows, total = await sql.session_page(db, query, limit=first + 1, after=start)
