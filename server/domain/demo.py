@@ -20,11 +20,9 @@ from typing import Any
 
 import asyncpg
 
-from server.auth.tokens import new_calendar_token
 from server.clock import parse_instant, zone
-from server.db.queries import accounts as accounts_sql
 from server.db.queries import demo as sql
-from server.domain.people import NewPerson, check_new_person
+from server.domain.people import NewPerson, add_person_if_new
 
 DEMO_FAIR = "sistep2026"
 
@@ -181,25 +179,6 @@ async def load_fair(
         }
         inserted["person"] = 0
         for person in people:
-            if await _add_if_new(conn, person):
+            if await add_person_if_new(conn, person) is not None:
                 inserted["person"] += 1
     return inserted
-
-
-async def _add_if_new(conn: asyncpg.Connection[Any], person: NewPerson) -> bool:
-    """Create a demo account unless its address is taken; an existing account (which
-    its owner or an operator may have changed) is left alone."""
-    person = await check_new_person(conn, person)
-    person_id = await sql.insert_person_if_new(
-        conn,
-        email=person.email,
-        name=person.name,
-        badge_code=person.badge_code,
-        speaker_id=person.speaker_id,
-        exhibitor_id=person.exhibitor_id,
-        calendar_token=new_calendar_token(),
-    )
-    if person_id is None:
-        return False
-    await accounts_sql.add_roles(conn, person_id, person.roles)
-    return True

@@ -59,6 +59,25 @@ async def add_person(db: Executor, person: NewPerson) -> int:
     return person_id
 
 
+async def add_person_if_new(db: Executor, person: NewPerson) -> int | None:
+    """Create the person unless someone has that address (an existing account, which
+    its owner or an operator may have changed, is left alone); the new id, or None.
+    Run it inside a transaction: it writes two tables."""
+    person = await check_new_person(db, person)
+    person_id = await sql.insert_person_if_new(
+        db,
+        email=person.email,
+        name=person.name,
+        badge_code=person.badge_code,
+        speaker_id=person.speaker_id,
+        exhibitor_id=person.exhibitor_id,
+        calendar_token=new_calendar_token(),
+    )
+    if person_id is not None:
+        await sql.add_roles(db, person_id, person.roles)
+    return person_id
+
+
 async def renew_calendar_token(db: Executor, person_id: int) -> str:
     """A new secret calendar URL; the old one stops working at once."""
     token = new_calendar_token()

@@ -91,6 +91,30 @@ async def upsert_person(
     return person_id
 
 
+async def insert_person_if_new(
+    db: Executor,
+    *,
+    email: str,
+    name: str | None,
+    badge_code: str | None,
+    speaker_id: str | None,
+    exhibitor_id: str | None,
+    calendar_token: str,
+) -> int | None:
+    """Create the person unless someone has that address; the new id, or None."""
+    person_id: int | None = await db.fetchval(
+        """INSERT INTO person (email, name, badge_code, speaker_id, exhibitor_id, calendar_token)
+           VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (email) DO NOTHING RETURNING id""",
+        email,
+        name,
+        badge_code,
+        speaker_id,
+        exhibitor_id,
+        calendar_token,
+    )
+    return person_id
+
+
 async def add_roles(db: Executor, person_id: int, roles: Sequence[str]) -> None:
     await db.execute(
         """INSERT INTO person_role (person_id, role) SELECT $1, unnest($2::text[])

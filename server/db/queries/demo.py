@@ -75,30 +75,6 @@ async def insert_missing(
     return len(inserted)
 
 
-async def insert_person_if_new(
-    conn: asyncpg.Connection[Any],
-    *,
-    email: str,
-    name: str | None,
-    badge_code: str | None,
-    speaker_id: str | None,
-    exhibitor_id: str | None,
-    calendar_token: str,
-) -> int | None:
-    """Create the person unless someone has that address; the new id, or None."""
-    person_id: int | None = await conn.fetchval(
-        """INSERT INTO person (email, name, badge_code, speaker_id, exhibitor_id, calendar_token)
-           VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (email) DO NOTHING RETURNING id""",
-        email,
-        name,
-        badge_code,
-        speaker_id,
-        exhibitor_id,
-        calendar_token,
-    )
-    return person_id
-
-
 async def holds_a_fair(conn: asyncpg.Connection[Any]) -> bool:
     """Whether a fair (an event, or any session) is in the database already."""
     found: bool = await conn.fetchval(
