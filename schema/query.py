@@ -21,6 +21,7 @@ from schema.types.directory import (
 )
 from schema.types.notices import Notice
 from schema.types.venue import Route, Venue
+from schema.visibility import PUBLIC, VIEWER, VOLATILE
 from server.db.queries.agenda import SessionQuery
 from server.db.queries.exhibitors import ExhibitorQuery
 from server.domain import agenda, directory, routing
@@ -71,11 +72,11 @@ async def _search(info: Info, text: str, first: int | None = 10) -> SearchResult
 
 @strawberry.type
 class Query:
-    @strawberry.field
+    @strawberry.field(metadata=PUBLIC)
     async def event(self, info: Info) -> Event:
         return Event.from_model(await agenda.get_event(info.context.db))
 
-    @strawberry.field
+    @strawberry.field(metadata=PUBLIC)
     async def sessions(
         self,
         info: Info,
@@ -91,11 +92,11 @@ class Query:
         )
         return SessionConnection(**_connection(page, Session.from_row))
 
-    @strawberry.field
+    @strawberry.field(metadata=PUBLIC)
     async def session(self, info: Info, id: strawberry.ID) -> Session | None:
         return await load_one(info.context.loaders.session, id, Session.from_row)
 
-    @strawberry.field
+    @strawberry.field(metadata=PUBLIC)
     async def speakers(
         self,
         info: Info,
@@ -108,11 +109,11 @@ class Query:
         )
         return SpeakerConnection(**_connection(page, Speaker.from_row))
 
-    @strawberry.field
+    @strawberry.field(metadata=PUBLIC)
     async def speaker(self, info: Info, id: strawberry.ID) -> Speaker | None:
         return await load_one(info.context.loaders.speaker, id, Speaker.from_row)
 
-    @strawberry.field
+    @strawberry.field(metadata=PUBLIC)
     async def exhibitors(
         self,
         info: Info,
@@ -133,23 +134,24 @@ class Query:
         )
         return ExhibitorConnection(**_connection(page, Exhibitor.from_row))
 
-    @strawberry.field
+    @strawberry.field(metadata=PUBLIC)
     async def exhibitor(self, info: Info, id: strawberry.ID) -> Exhibitor | None:
         return await load_one(info.context.loaders.exhibitor, id, Exhibitor.from_row)
 
-    @strawberry.field
+    @strawberry.field(metadata=PUBLIC)
     async def venue(self, info: Info) -> Venue:
         event = await agenda.get_event(info.context.db)
         return Venue(name=event.row.venue_name, address=event.row.address)
 
-    @strawberry.field(description="The signed-in person; null when anonymous.")
+    @strawberry.field(description="The signed-in person; null when anonymous.", metadata=VIEWER)
     async def me(self, info: Info) -> Me | None:
         viewer = info.context.viewer
         return None if viewer is None else Me.from_row(viewer.person)
 
     @strawberry.field(
         description="The viewer's notices after a cursor, oldest first (anonymous: public "
-        "notices only)."
+        "notices only).",
+        metadata=VOLATILE,
     )
     async def notices(
         self, info: Info, after: strawberry.ID | None = None, first: int | None = 50
@@ -163,9 +165,11 @@ class Query:
         resolver=_route,
         description="Walking route between two places of the map (booth, room or point of "
         "interest).",
+        metadata=PUBLIC,
     )
     search: SearchResult = strawberry.field(
         resolver=_search,
         description="Sessions, exhibitors and speakers matching free text, accents and small "
         "typos forgiven.",
+        metadata=PUBLIC,
     )

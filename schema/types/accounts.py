@@ -9,6 +9,7 @@ from schema.loaders import load_one
 from schema.types.agenda import Session
 from schema.types.directory import Exhibitor, Speaker
 from schema.types.enums import ConflictKind, RegistrationStatus, Role
+from schema.visibility import VIEWER
 from server.db.queries import plans as plans_sql
 from server.db.queries.accounts import PersonRow
 from server.db.queries.plans import RegistrationRow
@@ -18,25 +19,26 @@ from server.domain.plans import check_session
 
 @strawberry.type
 class ScheduleConflict:
-    first: Session
-    second: Session
-    kind: ConflictKind
+    first: Session = strawberry.field(metadata=VIEWER)
+    second: Session = strawberry.field(metadata=VIEWER)
+    kind: ConflictKind = strawberry.field(metadata=VIEWER)
     walking_minutes: float | None = strawberry.field(
-        description="For TOO_FAR_TO_WALK: minutes of walking between the two places."
+        description="For TOO_FAR_TO_WALK: minutes of walking between the two places.",
+        metadata=VIEWER,
     )
 
 
 @strawberry.type
 class Schedule:
-    sessions: list[Session]
-    conflicts: list[ScheduleConflict]
+    sessions: list[Session] = strawberry.field(metadata=VIEWER)
+    conflicts: list[ScheduleConflict] = strawberry.field(metadata=VIEWER)
 
 
 @strawberry.type
 class Registration:
-    session: Session
-    status: RegistrationStatus
-    waitlist_position: int | None
+    session: Session = strawberry.field(metadata=VIEWER)
+    status: RegistrationStatus = strawberry.field(metadata=VIEWER)
+    waitlist_position: int | None = strawberry.field(metadata=VIEWER)
 
     @classmethod
     def from_row(cls, session: Session, row: RegistrationRow) -> Registration:
@@ -49,10 +51,10 @@ class Registration:
 
 @strawberry.type
 class Me:
-    id: strawberry.ID
-    name: str | None
-    email: str | None
-    roles: list[Role]
+    id: strawberry.ID = strawberry.field(metadata=VIEWER)
+    name: str | None = strawberry.field(metadata=VIEWER)
+    email: str | None = strawberry.field(metadata=VIEWER)
+    roles: list[Role] = strawberry.field(metadata=VIEWER)
     person: strawberry.Private[PersonRow]
 
     @classmethod
@@ -65,7 +67,7 @@ class Me:
             person=row,
         )
 
-    @strawberry.field
+    @strawberry.field(metadata=VIEWER)
     async def schedule(self, info: Info) -> Schedule:
         found = await schedule_domain.schedule(
             info.context.db, info.context.runtime.walkways, self.person.id
@@ -84,24 +86,25 @@ class Me:
         )
 
     @strawberry.field(
-        description="A secret iCalendar feed URL of the personal schedule (webcal-subscribable)."
+        description="A secret iCalendar feed URL of the personal schedule (webcal-subscribable).",
+        metadata=VIEWER,
     )
     def calendar_url(self, info: Info) -> str:
         return calendar_url(info.context.settings.public_url, self.person.calendar_token)
 
-    @strawberry.field
+    @strawberry.field(metadata=VIEWER)
     async def followed_exhibitors(self, info: Info) -> list[Exhibitor]:
         ids = await plans_sql.followed_exhibitor_ids(info.context.db, self.person.id)
         rows = await info.context.loaders.exhibitor.load_many(ids)
         return [Exhibitor.from_row(r) for r in rows if r is not None]
 
-    @strawberry.field(description="Set when the person is a speaker: their talks.")
+    @strawberry.field(description="Set when the person is a speaker: their talks.", metadata=VIEWER)
     async def speaker(self, info: Info) -> Speaker | None:
         return await load_one(
             info.context.loaders.speaker, self.person.speaker_id, Speaker.from_row
         )
 
-    @strawberry.field(description="Set when the person is exhibitor staff.")
+    @strawberry.field(description="Set when the person is exhibitor staff.", metadata=VIEWER)
     async def exhibitor(self, info: Info) -> Exhibitor | None:
         return await load_one(
             info.context.loaders.exhibitor, self.person.exhibitor_id, Exhibitor.from_row
@@ -110,8 +113,8 @@ class Me:
 
 @strawberry.type
 class AuthPayload:
-    token: str
-    me: Me
+    token: str = strawberry.field(metadata=VIEWER)
+    me: Me = strawberry.field(metadata=VIEWER)
 
 
 def calendar_url(public_url: str, token: str) -> str:

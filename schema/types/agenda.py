@@ -17,6 +17,7 @@ from schema.types.enums import (
     pick,
     pick_optional,
 )
+from schema.visibility import PUBLIC, VIEWER, VOLATILE
 from server.db.queries import agenda as agenda_sql
 from server.db.queries.agenda import SessionRow, TrackRow
 from server.domain.agenda import Event as EventModel
@@ -28,29 +29,29 @@ if TYPE_CHECKING:
 
 @strawberry.type
 class Track:
-    id: strawberry.ID
-    color: str | None
+    id: strawberry.ID = strawberry.field(metadata=PUBLIC)
+    color: str | None = strawberry.field(metadata=PUBLIC)
     row: strawberry.Private[TrackRow]
 
     @classmethod
     def from_row(cls, row: TrackRow) -> Track:
         return cls(id=strawberry.ID(row.id), color=row.color, row=row)
 
-    @strawberry.field
+    @strawberry.field(metadata=PUBLIC)
     def name(self, info: Info, lang: Lang | None = None) -> str:
         return pick(info.context.text_lang(lang), self.row.name_fr, self.row.name_en)
 
 
 @strawberry.type
 class Event:
-    id: strawberry.ID
-    edition: int | None
-    starts_on: date
-    ends_on: date
-    timezone: str
-    venue_name: str
-    city: str
-    days: list[date]
+    id: strawberry.ID = strawberry.field(metadata=PUBLIC)
+    edition: int | None = strawberry.field(metadata=PUBLIC)
+    starts_on: date = strawberry.field(metadata=PUBLIC)
+    ends_on: date = strawberry.field(metadata=PUBLIC)
+    timezone: str = strawberry.field(metadata=PUBLIC)
+    venue_name: str = strawberry.field(metadata=PUBLIC)
+    city: str = strawberry.field(metadata=PUBLIC)
+    days: list[date] = strawberry.field(metadata=PUBLIC)
     model: strawberry.Private[EventModel]
 
     @classmethod
@@ -68,27 +69,28 @@ class Event:
             model=model,
         )
 
-    @strawberry.field
+    @strawberry.field(metadata=PUBLIC)
     def name(self, info: Info, lang: Lang | None = None) -> str:
         return pick(info.context.text_lang(lang), self.model.row.name_fr, self.model.row.name_en)
 
-    @strawberry.field
+    @strawberry.field(metadata=PUBLIC)
     async def tracks(self, info: Info) -> list[Track]:
         return [Track.from_row(t) for t in await agenda_sql.tracks(info.context.db)]
 
 
 @strawberry.type
 class Session:
-    id: strawberry.ID
-    kind: SessionKind
-    starts_at: datetime
-    ends_at: datetime
-    status: SessionStatus
-    capacity: int | None
+    id: strawberry.ID = strawberry.field(metadata=PUBLIC)
+    kind: SessionKind = strawberry.field(metadata=PUBLIC)
+    starts_at: datetime = strawberry.field(metadata=PUBLIC)
+    ends_at: datetime = strawberry.field(metadata=PUBLIC)
+    status: SessionStatus = strawberry.field(metadata=PUBLIC)
+    capacity: int | None = strawberry.field(metadata=PUBLIC)
     version: int = strawberry.field(
-        description="Increases by one at every change an attendee would care about."
+        description="Increases by one at every change an attendee would care about.",
+        metadata=PUBLIC,
     )
-    updated_at: datetime
+    updated_at: datetime = strawberry.field(metadata=PUBLIC)
     row: strawberry.Private[SessionRow]
 
     @classmethod
@@ -105,21 +107,21 @@ class Session:
             row=row,
         )
 
-    @strawberry.field
+    @strawberry.field(metadata=PUBLIC)
     def title(self, info: Info, lang: Lang | None = None) -> str:
         return pick(info.context.text_lang(lang), self.row.title_fr, self.row.title_en)
 
-    @strawberry.field
+    @strawberry.field(metadata=PUBLIC)
     def abstract(self, info: Info, lang: Lang | None = None) -> str | None:
         return pick_optional(
             info.context.text_lang(lang), self.row.abstract_fr, self.row.abstract_en
         )
 
-    @strawberry.field
+    @strawberry.field(metadata=PUBLIC)
     async def track(self, info: Info) -> Track | None:
         return await load_one(info.context.loaders.track, self.row.track_id, Track.from_row)
 
-    @strawberry.field
+    @strawberry.field(metadata=PUBLIC)
     async def room(
         self, info: Info
     ) -> Annotated[Room, strawberry.lazy("schema.types.venue")] | None:
@@ -127,7 +129,7 @@ class Session:
 
         return await load_one(info.context.loaders.room, self.row.room_id, Room.from_row)
 
-    @strawberry.field
+    @strawberry.field(metadata=PUBLIC)
     async def booth(
         self, info: Info
     ) -> Annotated[Booth, strawberry.lazy("schema.types.venue")] | None:
@@ -135,7 +137,7 @@ class Session:
 
         return await load_one(info.context.loaders.booth, self.row.booth_id, Booth.from_row)
 
-    @strawberry.field
+    @strawberry.field(metadata=PUBLIC)
     async def speakers(
         self, info: Info
     ) -> list[Annotated[Speaker, strawberry.lazy("schema.types.directory")]]:
@@ -146,7 +148,7 @@ class Session:
         rows = await loaders.speaker.load_many(ids)
         return [Speaker.from_row(r) for r in rows if r is not None]
 
-    @strawberry.field
+    @strawberry.field(metadata=PUBLIC)
     async def exhibitor(
         self, info: Info
     ) -> Annotated[Exhibitor, strawberry.lazy("schema.types.directory")] | None:
@@ -156,19 +158,19 @@ class Session:
             info.context.loaders.exhibitor, self.row.exhibitor_id, Exhibitor.from_row
         )
 
-    @strawberry.field
+    @strawberry.field(metadata=VOLATILE)
     async def seats_left(self, info: Info) -> int | None:
         if self.row.capacity is None:
             return None
         registered = await info.context.loaders.registered_count.load(self.row.id)
         return max(self.row.capacity - registered, 0)
 
-    @strawberry.field
+    @strawberry.field(metadata=VIEWER)
     async def viewer_has_bookmarked(self, info: Info) -> bool:
         loader = info.context.loaders.viewer_bookmarked
         return False if loader is None else await loader.load(self.row.id)
 
-    @strawberry.field
+    @strawberry.field(metadata=VIEWER)
     async def viewer_registration(self, info: Info) -> RegistrationStatus | None:
         loader = info.context.loaders.viewer_registration
         found = None if loader is None else await loader.load(self.row.id)
@@ -177,15 +179,15 @@ class Session:
 
 @strawberry.type
 class PageInfo:
-    has_next_page: bool
-    end_cursor: str | None
+    has_next_page: bool = strawberry.field(metadata=PUBLIC)
+    end_cursor: str | None = strawberry.field(metadata=PUBLIC)
 
 
 @strawberry.type
 class SessionConnection:
-    nodes: list[Session]
-    page_info: PageInfo
-    total_count: int
+    nodes: list[Session] = strawberry.field(metadata=PUBLIC)
+    page_info: PageInfo = strawberry.field(metadata=PUBLIC)
+    total_count: int = strawberry.field(metadata=PUBLIC)
 
 
 @strawberry.input

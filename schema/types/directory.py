@@ -9,6 +9,7 @@ import strawberry
 from schema.context import Info
 from schema.types.agenda import PageInfo, Session
 from schema.types.enums import Lang, pick_optional
+from schema.visibility import PUBLIC, VIEWER
 from server.db.queries.exhibitors import ExhibitorRow, SpeakerRow
 
 if TYPE_CHECKING:
@@ -17,10 +18,10 @@ if TYPE_CHECKING:
 
 @strawberry.type
 class Speaker:
-    id: strawberry.ID
-    name: str
-    organisation: str | None
-    job_title: str | None
+    id: strawberry.ID = strawberry.field(metadata=PUBLIC)
+    name: str = strawberry.field(metadata=PUBLIC)
+    organisation: str | None = strawberry.field(metadata=PUBLIC)
+    job_title: str | None = strawberry.field(metadata=PUBLIC)
     row: strawberry.Private[SpeakerRow]
 
     @classmethod
@@ -33,11 +34,11 @@ class Speaker:
             row=row,
         )
 
-    @strawberry.field
+    @strawberry.field(metadata=PUBLIC)
     def bio(self, info: Info, lang: Lang | None = None) -> str | None:
         return pick_optional(info.context.text_lang(lang), self.row.bio_fr, self.row.bio_en)
 
-    @strawberry.field
+    @strawberry.field(metadata=PUBLIC)
     async def sessions(self, info: Info) -> list[Session]:
         rows = await info.context.loaders.sessions_of_speaker.load(self.row.id)
         return [Session.from_row(r) for r in rows]
@@ -45,11 +46,11 @@ class Speaker:
 
 @strawberry.type
 class Exhibitor:
-    id: strawberry.ID
-    name: str
-    country: str = strawberry.field(description="ISO 3166-1 alpha-2.")
-    sectors: list[str]
-    website: str | None
+    id: strawberry.ID = strawberry.field(metadata=PUBLIC)
+    name: str = strawberry.field(metadata=PUBLIC)
+    country: str = strawberry.field(description="ISO 3166-1 alpha-2.", metadata=PUBLIC)
+    sectors: list[str] = strawberry.field(metadata=PUBLIC)
+    website: str | None = strawberry.field(metadata=PUBLIC)
     row: strawberry.Private[ExhibitorRow]
 
     @classmethod
@@ -63,13 +64,13 @@ class Exhibitor:
             row=row,
         )
 
-    @strawberry.field
+    @strawberry.field(metadata=PUBLIC)
     def description(self, info: Info, lang: Lang | None = None) -> str | None:
         return pick_optional(
             info.context.text_lang(lang), self.row.description_fr, self.row.description_en
         )
 
-    @strawberry.field
+    @strawberry.field(metadata=PUBLIC)
     async def booths(
         self, info: Info
     ) -> list[Annotated[Booth, strawberry.lazy("schema.types.venue")]]:
@@ -78,12 +79,12 @@ class Exhibitor:
         rows = await info.context.loaders.booths_of_exhibitor.load(self.row.id)
         return [Booth.from_row(r) for r in rows]
 
-    @strawberry.field
+    @strawberry.field(metadata=PUBLIC)
     async def demos(self, info: Info) -> list[Session]:
         rows = await info.context.loaders.demos_of_exhibitor.load(self.row.id)
         return [Session.from_row(r) for r in rows]
 
-    @strawberry.field
+    @strawberry.field(metadata=VIEWER)
     async def viewer_follows(self, info: Info) -> bool:
         loader = info.context.loaders.viewer_follows
         return False if loader is None else await loader.load(self.row.id)
@@ -91,16 +92,16 @@ class Exhibitor:
 
 @strawberry.type
 class SpeakerConnection:
-    nodes: list[Speaker]
-    page_info: PageInfo
-    total_count: int
+    nodes: list[Speaker] = strawberry.field(metadata=PUBLIC)
+    page_info: PageInfo = strawberry.field(metadata=PUBLIC)
+    total_count: int = strawberry.field(metadata=PUBLIC)
 
 
 @strawberry.type
 class ExhibitorConnection:
-    nodes: list[Exhibitor]
-    page_info: PageInfo
-    total_count: int
+    nodes: list[Exhibitor] = strawberry.field(metadata=PUBLIC)
+    page_info: PageInfo = strawberry.field(metadata=PUBLIC)
+    total_count: int = strawberry.field(metadata=PUBLIC)
 
 
 @strawberry.input
@@ -115,6 +116,6 @@ class ExhibitorFilter:
 
 @strawberry.type
 class SearchResult:
-    sessions: list[Session]
-    exhibitors: list[Exhibitor]
-    speakers: list[Speaker]
+    sessions: list[Session] = strawberry.field(metadata=PUBLIC)
+    exhibitors: list[Exhibitor] = strawberry.field(metadata=PUBLIC)
+    speakers: list[Speaker] = strawberry.field(metadata=PUBLIC)

@@ -11,6 +11,7 @@ from schema.loaders import load_one
 from schema.types.agenda import Session
 from schema.types.directory import Exhibitor
 from schema.types.enums import Lang, NoticeKind, Priority, Role, pick
+from schema.visibility import PUBLIC
 from server.db.queries.notices import NoticeRow
 
 #: The id of a notice the relay has not sequenced yet (a held announcement).
@@ -20,11 +21,12 @@ PENDING_PREFIX = "pending-"
 @strawberry.type
 class Notice:
     id: strawberry.ID = strawberry.field(
-        description="Opaque cursor, ordered: a later notice has a later id."
+        description="Opaque cursor, ordered: a later notice has a later id.",
+        metadata=PUBLIC,
     )
-    kind: NoticeKind
-    priority: Priority
-    created_at: datetime
+    kind: NoticeKind = strawberry.field(metadata=PUBLIC)
+    priority: Priority = strawberry.field(metadata=PUBLIC)
+    created_at: datetime = strawberry.field(metadata=PUBLIC)
     row: strawberry.Private[NoticeRow]
 
     @classmethod
@@ -37,19 +39,19 @@ class Notice:
             row=row,
         )
 
-    @strawberry.field
+    @strawberry.field(metadata=PUBLIC)
     def title(self, info: Info, lang: Lang | None = None) -> str:
         return pick(info.context.text_lang(lang), self.row.title_fr, self.row.title_en)
 
-    @strawberry.field
+    @strawberry.field(metadata=PUBLIC)
     def body(self, info: Info, lang: Lang | None = None) -> str:
         return pick(info.context.text_lang(lang), self.row.body_fr, self.row.body_en)
 
-    @strawberry.field
+    @strawberry.field(metadata=PUBLIC)
     async def session(self, info: Info) -> Session | None:
         return await load_one(info.context.loaders.session, self.row.session_id, Session.from_row)
 
-    @strawberry.field
+    @strawberry.field(metadata=PUBLIC)
     async def exhibitor(self, info: Info) -> Exhibitor | None:
         return await load_one(
             info.context.loaders.exhibitor, self.row.exhibitor_id, Exhibitor.from_row

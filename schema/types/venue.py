@@ -10,6 +10,7 @@ from schema.context import Info
 from schema.loaders import load_one
 from schema.scalars import GeoJSON
 from schema.types.enums import Lang, PoiKind, pick
+from schema.visibility import PUBLIC
 from server.db.queries import venue as venue_sql
 from server.db.queries.venue import BoothRow, HallRow, PoiRow, RoomRow
 from server.domain.routing import Route as RouteModel
@@ -20,16 +21,16 @@ if TYPE_CHECKING:
 
 @strawberry.type
 class Point:
-    x: float
-    y: float
+    x: float = strawberry.field(metadata=PUBLIC)
+    y: float = strawberry.field(metadata=PUBLIC)
 
 
 @strawberry.type
 class Hall:
-    id: strawberry.ID
-    name: str
-    level: int
-    outline: GeoJSON
+    id: strawberry.ID = strawberry.field(metadata=PUBLIC)
+    name: str = strawberry.field(metadata=PUBLIC)
+    level: int = strawberry.field(metadata=PUBLIC)
+    outline: GeoJSON = strawberry.field(metadata=PUBLIC)
 
     @classmethod
     def from_row(cls, row: HallRow) -> Hall:
@@ -37,21 +38,21 @@ class Hall:
             id=strawberry.ID(row.id), name=row.name, level=row.level, outline=GeoJSON(row.outline)
         )
 
-    @strawberry.field
+    @strawberry.field(metadata=PUBLIC)
     async def booths(self, info: Info) -> list[Booth]:
         return [Booth.from_row(b) for b in await info.context.loaders.booths_in_hall.load(self.id)]
 
-    @strawberry.field
+    @strawberry.field(metadata=PUBLIC)
     async def rooms(self, info: Info) -> list[Room]:
         return [Room.from_row(r) for r in await info.context.loaders.rooms_in_hall.load(self.id)]
 
 
 @strawberry.type
 class Room:
-    id: strawberry.ID
-    name: str
-    capacity: int | None
-    center: Point | None
+    id: strawberry.ID = strawberry.field(metadata=PUBLIC)
+    name: str = strawberry.field(metadata=PUBLIC)
+    capacity: int | None = strawberry.field(metadata=PUBLIC)
+    center: Point | None = strawberry.field(metadata=PUBLIC)
     hall_id: strawberry.Private[str | None]
 
     @classmethod
@@ -65,17 +66,17 @@ class Room:
             hall_id=row.hall_id,
         )
 
-    @strawberry.field
+    @strawberry.field(metadata=PUBLIC)
     async def hall(self, info: Info) -> Hall | None:
         return await load_one(info.context.loaders.hall, self.hall_id, Hall.from_row)
 
 
 @strawberry.type
 class Booth:
-    id: strawberry.ID
-    code: str
-    outline: GeoJSON
-    center: Point
+    id: strawberry.ID = strawberry.field(metadata=PUBLIC)
+    code: str = strawberry.field(metadata=PUBLIC)
+    outline: GeoJSON = strawberry.field(metadata=PUBLIC)
+    center: Point = strawberry.field(metadata=PUBLIC)
     row: strawberry.Private[BoothRow]
 
     @classmethod
@@ -88,14 +89,14 @@ class Booth:
             row=row,
         )
 
-    @strawberry.field
+    @strawberry.field(metadata=PUBLIC)
     async def hall(self, info: Info) -> Hall:
         row = await info.context.loaders.hall.load(self.row.hall_id)
         if row is None:  # booth.hall_id is a NOT NULL foreign key: cannot happen
             raise LookupError(f"booth {self.id} has no hall")
         return Hall.from_row(row)
 
-    @strawberry.field
+    @strawberry.field(metadata=PUBLIC)
     async def exhibitor(
         self, info: Info
     ) -> Annotated[Exhibitor, strawberry.lazy("schema.types.directory")] | None:
@@ -108,9 +109,9 @@ class Booth:
 
 @strawberry.type
 class PointOfInterest:
-    id: strawberry.ID
-    kind: PoiKind
-    location: Point
+    id: strawberry.ID = strawberry.field(metadata=PUBLIC)
+    kind: PoiKind = strawberry.field(metadata=PUBLIC)
+    location: Point = strawberry.field(metadata=PUBLIC)
     row: strawberry.Private[PoiRow]
 
     @classmethod
@@ -122,25 +123,25 @@ class PointOfInterest:
             row=row,
         )
 
-    @strawberry.field
+    @strawberry.field(metadata=PUBLIC)
     def name(self, info: Info, lang: Lang | None = None) -> str:
         return pick(info.context.text_lang(lang), self.row.name_fr, self.row.name_en)
 
-    @strawberry.field
+    @strawberry.field(metadata=PUBLIC)
     async def hall(self, info: Info) -> Hall | None:
         return await load_one(info.context.loaders.hall, self.row.hall_id, Hall.from_row)
 
 
 @strawberry.type
 class Venue:
-    name: str
-    address: str | None
+    name: str = strawberry.field(metadata=PUBLIC)
+    address: str | None = strawberry.field(metadata=PUBLIC)
 
-    @strawberry.field
+    @strawberry.field(metadata=PUBLIC)
     async def halls(self, info: Info) -> list[Hall]:
         return [Hall.from_row(h) for h in await venue_sql.halls(info.context.db)]
 
-    @strawberry.field
+    @strawberry.field(metadata=PUBLIC)
     async def points_of_interest(
         self, info: Info, kinds: list[PoiKind] | None = None
     ) -> list[PointOfInterest]:
@@ -153,9 +154,9 @@ class Venue:
 
 @strawberry.type
 class Route:
-    distance_meters: float
-    walking_minutes: float
-    path: list[Point]
+    distance_meters: float = strawberry.field(metadata=PUBLIC)
+    walking_minutes: float = strawberry.field(metadata=PUBLIC)
+    path: list[Point] = strawberry.field(metadata=PUBLIC)
 
     @classmethod
     def from_model(cls, model: RouteModel) -> Route:
