@@ -1,9 +1,14 @@
 """Cache of whole GraphQL responses, keyed by what can change them.
 
-A response is cached only when its operation is a query that reads nothing
-viewer-specific (see VIEWER_FIELDS), and only under the agenda version read
-*before* it ran: data can only be as new as or newer than its key, so a key
-never serves an older agenda. Any write to the agenda bumps the version.
+Sharing is an allow-list (schema/visibility.py): a query's response is shared by
+everyone only when every field it selects is declared PUBLIC; one VIEWER field makes it
+cached per viewer, under the viewer's plan version too (it grows at every change of
+what `me` shows); one VOLATILE or undeclared field, and it is never cached. So a field
+is private until declared otherwise, next to its definition.
+
+A response is cached only under the agenda version read *before* it ran: data can only
+be as new as or newer than its key, so a key never serves an older agenda. Any write
+to the agenda bumps the version.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from enum import Enum
 from functools import lru_cache
 
 from graphql import (
+    BREAK,
     DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
@@ -30,20 +36,7 @@ from graphql import (
     visit,
 )
 
-#: Fields whose value depends on who asks. A query selecting one is cached per viewer,
-#: under the viewer's plan version too (it grows at every change of what `me` shows).
-VIEWER_FIELDS = frozenset(
-    {
-        ("Query", "me"),
-        ("Session", "viewerHasBookmarked"),
-        ("Session", "viewerRegistration"),
-        ("Exhibitor", "viewerFollows"),
-    }
-)
-
-#: Fields that change with neither the agenda version nor the viewer's plan version
-#: (new notices; other people's registrations). A query selecting one is never cached.
-VOLATILE_FIELDS = frozenset({("Query", "notices"), ("Session", "seatsLeft")})
+from schema.visibility import Table, Visibility, exempt_roots, is_introspection, table
 
 
 class Scope(Enum):
@@ -89,46 +82,64 @@ class CachedResponse:
         return self._gzipped
 
 
-class _FieldFinder(Visitor):
-    """Finds which of some (type, field) pairs a document selects."""
+class _Classifier(Visitor):
+    """The least shareable declaration among the fields a document selects; None as
+    soon as one is undeclared (the visit stops there, and at the first VOLATILE)."""
 
-    def __init__(self, type_info: TypeInfo, wanted: frozenset[tuple[str, str]]) -> None:
+    def __init__(self, type_info: TypeInfo, declarations: Table, skip: frozenset[str]) -> None:
         super().__init__()
         self.type_info = type_info
-        self.wanted = wanted
-        self.found: set[tuple[str, str]] = set()
+        self.declarations = declarations
+        self.skip = skip
+        self.worst: Visibility | None = Visibility.PUBLIC
 
-    def enter_field(self, node: FieldNode, *_: object) -> None:
+    def enter_field(self, node: FieldNode, *_: object) -> object:
         parent = self.type_info.get_parent_type()
-        if parent is not None and (parent.name, node.name.value) in self.wanted:
-            self.found.add((parent.name, node.name.value))
+        name = node.name.value
+        if parent is None:  # a fragment on an unknown type: the executor will say so
+            found = None
+        elif is_introspection(parent.name, name) or parent.name in self.skip:
+            return None
+        else:
+            found = self.declarations.get((parent.name, name))
+        if found is None or found is Visibility.VOLATILE:
+            self.worst = found
+            return BREAK
+        if found is Visibility.VIEWER:
+            self.worst = found
+        return None
 
 
 def fragments(document: DocumentNode) -> list[FragmentDefinitionNode]:
     return [d for d in document.definitions if isinstance(d, FragmentDefinitionNode)]
 
 
-def selected(
+def classify(
     schema: GraphQLSchema,
     document: DocumentNode,
     operation_name: str | None,
-    wanted: frozenset[tuple[str, str]],
-) -> set[tuple[str, str]]:
-    """Which of `wanted` the chosen operation selects (fragments are all looked at,
-    conservatively, never the other operations)."""
+    skip: frozenset[str] = frozenset(),
+) -> Visibility | None:
+    """The least shareable declaration the chosen operation selects, None when it
+    selects an undeclared field (fragments are all looked at, conservatively, never the
+    other operations). Fields of the types named in `skip` are not looked at."""
     operation = get_operation_ast(document, operation_name)
-    finder = _FieldFinder(TypeInfo(schema), wanted)
+    classifier = _Classifier(TypeInfo(schema), table(schema), skip)
     for node in [operation, *fragments(document)]:
         if node is not None:
-            visit(node, TypeInfoVisitor(finder.type_info, finder))
-    return finder.found
+            visit(node, TypeInfoVisitor(classifier.type_info, classifier))
+            if classifier.worst in (None, Visibility.VOLATILE):
+                break
+    return classifier.worst
 
 
 def reads_viewer_fields(
     schema: GraphQLSchema, document: DocumentNode, operation_name: str | None
 ) -> bool:
-    """Whether the operation selects a field whose value depends on who asks."""
-    return bool(selected(schema, document, operation_name, VIEWER_FIELDS))
+    """Whether a subscription's selection may depend on who asks (undeclared fields
+    may). Its root field is not looked at: its value is the event being rendered."""
+    found = classify(schema, document, operation_name, skip=exempt_roots(schema))
+    return found is None or found is Visibility.VIEWER
 
 
 def _entry_size(key: CacheKey, body: bytes) -> int:
@@ -165,10 +176,10 @@ class ResponseCache:
         operation = get_operation_ast(document, operation_name)
         if operation is None or operation.operation is not OperationType.QUERY:
             return None
-        found = selected(self._schema, document, operation_name, VIEWER_FIELDS | VOLATILE_FIELDS)
-        if found & VOLATILE_FIELDS:
+        found = classify(self._schema, document, operation_name)
+        if found is None or found is Visibility.VOLATILE:
             return None
-        return Scope.VIEWER if found else Scope.EVERYONE
+        return Scope.VIEWER if found is Visibility.VIEWER else Scope.EVERYONE
 
     def is_cacheable(self, query: str, operation_name: str | None) -> bool:
         """Shared by everyone (the check the public agenda relies on)."""
