@@ -7,7 +7,7 @@ same SQL functions on the same pool, the same JSON document, no cache. wrk, pinn
 core 1, loads the two in turn (plain, GraphQL, plain, GraphQL …); the figure of merit
 is the median of the per-pair ratios GraphQL rps ÷ plain rps. The machine is shared
 and noisy, so only ratios measured side by side mean anything. The machinery (database,
-server, wrk, pairs, report) is in bench/harness.py; this module is the agenda's part.
+server, wrk, pairs, report) is in bench/harness/; this module is the agenda's part.
 """
 
 from __future__ import annotations

@@ -26,10 +26,10 @@ from bench.harness import (
     BenchError,
     Server,
     Workspace,
-    _free_port,
-    _server_env,
-    _stop,
-    _wait_ready,
+    free_port,
+    server_env,
+    stop_process,
+    wait_ready,
 )
 from server.settings import REPO_ROOT
 
@@ -86,7 +86,7 @@ class Started:
     def stop_all(self) -> None:
         for process in reversed(self.processes):
             with contextlib.suppress(Exception):
-                _stop(process)
+                stop_process(process)
         self.processes.clear()
 
 
@@ -115,25 +115,25 @@ def start_server(
     env: Mapping[str, str],
 ) -> Server:
     """One uvicorn process pinned to the server core, ready (GET /readyz) on return."""
-    port = _free_port()
+    port = free_port()
     log_path = space.workdir / f"{name}-{port}.log"
     with log_path.open("wb") as log:
         process = started.add(
             subprocess.Popen(
                 uvicorn_command(factory, port, ws, ping_seconds),
                 cwd=REPO_ROOT,
-                env=_server_env(dsn, space.urls, env),
+                env=server_env(dsn, space.urls, env),
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )
         )
     server = Server(process=process, base_url=f"http://{HOST}:{port}", log_path=log_path)
-    _wait_ready(server)
+    wait_ready(server)
     return server
 
 
 def stop_server(started: Started, server: Server) -> None:
-    _stop(server.process)
+    stop_process(server.process)
     with contextlib.suppress(ValueError):
         started.processes.remove(server.process)
 
@@ -148,7 +148,7 @@ def start_worker(started: Started, space: Workspace, dsn: str, env: Mapping[str,
             subprocess.Popen(
                 ["taskset", "-c", cores, str(salon), "worker"],
                 cwd=REPO_ROOT,
-                env=_server_env(dsn, space.urls, env),
+                env=server_env(dsn, space.urls, env),
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )

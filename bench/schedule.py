@@ -17,7 +17,7 @@ authenticate the same bearer token and run the same SQL on the same pool:
 
 wrk, pinned to core 1, loads each pair in turn (plain, GraphQL, plain, GraphQL …); the
 figure of merit of each comparison is the median of the per-pair ratios GraphQL rps ÷
-plain rps. The machinery is in bench/harness.py; this module is the schedule's part.
+plain rps. The machinery is in bench/harness/; this module is the schedule's part.
 """
 
 from __future__ import annotations

@@ -18,6 +18,7 @@ import schema
 from schema.app import schema as graphql_schema
 from server.clock import TZDATA_VERSION
 from server.db.migrate import available_migrations, migrate
+from server.db.pool import StatementCounter
 from server.settings import Settings, env_name
 from tests.conftest import LiveServer, start_server, stop_server
 
@@ -31,13 +32,25 @@ def test_every_setting_is_documented_in_the_readme() -> None:
     assert documented == expected
 
 
-def test_every_cli_command_is_documented_in_the_readme() -> None:
+def _subcommands(capsys: pytest.CaptureFixture[str], *words: str) -> list[str]:
+    """The subcommands `salon WORDS… --help` lists, in its order."""
     from server.cli import main
 
-    with pytest.raises(SystemExit):
-        main(["--help"])
-    for command in ("serve", "worker", "watch", "migrate", "demo", "user add", "token"):
-        assert f"`salon {command}" in README
+    with pytest.raises(SystemExit) as exited:
+        main([*words, "--help"])
+    assert exited.value.code == 0
+    usage = capsys.readouterr().out.splitlines()[0]
+    found = re.search(r"\{([a-z,]+)\}", usage)
+    assert found is not None, usage
+    return found[1].split(",")
+
+
+def test_every_cli_command_is_documented_in_the_readme(capsys: pytest.CaptureFixture[str]) -> None:
+    commands = _subcommands(capsys)
+    assert commands == ["serve", "worker", "watch", "migrate", "demo", "user", "token"]
+    assert _subcommands(capsys, "user") == ["add"]
+    documented = set(re.findall(r"`salon (user \w+|\w+)", README))
+    assert documented == {"serve", "worker", "watch", "migrate", "demo", "user add", "token"}
 
 
 def test_settings_read_from_the_environment() -> None:
@@ -58,7 +71,7 @@ async def test_migrations_apply_once_and_rerun_as_no_op(db: asyncpg.Connection[A
     recorded = [r["number"] for r in await db.fetch("SELECT number FROM schema_migration")]
     assert recorded == [m.number for m in available_migrations()]
     extensions = {r["extname"] for r in await db.fetch("SELECT extname FROM pg_extension")}
-    assert {"unaccent", "pg_trgm"} <= extensions
+    assert extensions == {"plpgsql", "unaccent", "pg_trgm"}
 
 
 async def test_health_and_readiness(http: httpx.AsyncClient) -> None:
@@ -85,9 +98,10 @@ async def test_readiness_is_503_when_redis_does_not_answer(settings: Settings) -
             response = await client.get("/readyz")
     finally:
         await stop_server(server, task)
-    assert response.status_code == 503
-    assert response.json()["checks"]["postgres"] == "ok"
-    assert response.json()["checks"]["redis"].startswith("unavailable")
+    assert (response.status_code, response.json()) == (
+        503,
+        {"ready": False, "checks": {"postgres": "ok", "redis": "unavailable: ConnectionError"}},
+    )
 
 
 async def test_every_response_carries_a_request_id(http: httpx.AsyncClient) -> None:
@@ -151,11 +165,22 @@ def test_docker_compose_file_is_valid() -> None:
     assert sorted(services) == ["postgres", "redis", "server", "worker"]
 
 
-async def test_live_server_fixture_serves_the_real_app(live: LiveServer) -> None:
-    assert live.runtime.statements is not None
+async def test_live_server_fixture_serves_the_real_app(
+    live: LiveServer, http: httpx.AsyncClient
+) -> None:
+    # The app of this run's settings, counting its statements (the N+1 tests rely on it):
+    # /readyz sends exactly one through the pool.
+    counter = live.runtime.statements
+    assert isinstance(counter, StatementCounter)
+    before = counter.count
+    response = await http.get("/readyz")
+    assert (response.status_code, counter.statements[before:]) == (200, ["SELECT 1"])
 
 
 async def test_graphiql_is_served_to_browsers(http: httpx.AsyncClient) -> None:
     response = await http.get("/graphql", headers={"Accept": "text/html"})
-    assert response.status_code == 200
-    assert "graphiql" in response.text.lower()
+    assert (
+        response.status_code,
+        response.headers["content-type"],
+        re.findall(r"<title>.*?</title>", response.text),
+    ) == (200, "text/html; charset=utf-8", ["<title>Strawberry GraphiQL</title>"])

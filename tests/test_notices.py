@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import asyncpg
 import pytest
 
+from server.clock import in_fair_time
 from tests.conftest import GraphQLClient, LiveServer, People, Person
 from tests.live_client import LiveClient, live_client
 
@@ -20,6 +22,14 @@ DEMO = """mutation($input: DemoInput!) {
   scheduleDemo(input: $input) { id kind exhibitor { id } booth { id } startsAt } }"""
 
 pytestmark = pytest.mark.usefixtures("worker")
+
+#: The fair's days as a notice names them.
+FAIR_DAYS_FR = {
+    date(2026, 12, 3): "jeudi 3 décembre",
+    date(2026, 12, 4): "vendredi 4 décembre",
+    date(2026, 12, 5): "samedi 5 décembre",
+    date(2026, 12, 6): "dimanche 6 décembre",
+}
 
 
 @pytest.fixture
@@ -114,14 +124,16 @@ async def test_moving_a_session_tells_speakers_bookmarkers_and_registrants_only(
         got = [await c.notices(1) for c in (s_ws, b_ws, r_ws)]
         assert got[0] == got[1] == got[2]
         notice = got[0][0]
-        assert (notice["kind"], notice["priority"], notice["session"]) == (
-            "SESSION_CHANGED",
-            "NORMAL",
-            {"id": talk["id"]},
-        )
         room_name = await db.fetchval("SELECT name FROM room WHERE id = $1", other_room)
-        assert room_name in notice["body"]
-        assert "Plus grande salle" in notice["body"]
+        title = await db.fetchval("SELECT title_fr FROM session WHERE id = $1", talk["id"])
+        assert {k: v for k, v in notice.items() if k != "id"} == {
+            "kind": "SESSION_CHANGED",
+            "priority": "NORMAL",
+            "title": f"« {title} » : changement",
+            "body": f"déplacée en {room_name}\nPlus grande salle",
+            "session": {"id": talk["id"]},
+            "exhibitor": None,
+        }
         await next_is_barrier(o_ws, await barrier(gql_http, organiser))
 
 
@@ -151,8 +163,16 @@ async def test_cancelling_a_session_is_urgent_for_the_same_audience(
             )
             assert cancelled["cancelSession"]["status"] == "CANCELLED"
             [notice] = await b_ws.notices(1)
-            assert (notice["kind"], notice["priority"]) == ("SESSION_CANCELLED", "URGENT")
-            assert "Intervenant souffrant" in notice["body"]
+            starts = in_fair_time(talk["starts_at"])
+            title = await db.fetchval("SELECT title_fr FROM session WHERE id = $1", talk["id"])
+            assert {k: v for k, v in notice.items() if k != "id"} == {
+                "kind": "SESSION_CANCELLED",
+                "priority": "URGENT",
+                "title": f"Annulé : « {title} »",
+                "body": f"{FAIR_DAYS_FR[starts.date()]}, {starts:%H:%M} — Intervenant souffrant",
+                "session": {"id": talk["id"]},
+                "exhibitor": None,
+            }
             await next_is_barrier(o_ws, await barrier(gql_http, organiser))
         before = await notice_count(db)
         assert await gql_http.error_codes(

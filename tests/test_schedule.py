@@ -97,7 +97,17 @@ async def test_back_to_back_in_different_halls_is_too_far_to_walk(
     assert [(c["kind"], c["first"]["id"], c["second"]["id"]) for c in conflicts] == [
         ("TOO_FAR_TO_WALK", first, second)
     ]
-    assert conflicts[0]["walkingMinutes"] > 0
+    # The minutes of the walk between the two places, as `route` gives them.
+    places = await db.fetch(
+        "SELECT coalesce(room_id, booth_id) AS place FROM session WHERE id = any($1::text[])"
+        " ORDER BY starts_at",
+        [first, second],
+    )
+    walk = await gql_http.data(
+        "query($a: ID!, $b: ID!) { route(fromId: $a, toId: $b) { walkingMinutes } }",
+        {"a": places[0]["place"], "b": places[1]["place"]},
+    )
+    assert conflicts[0]["walkingMinutes"] == round(walk["route"]["walkingMinutes"], 1)
 
 
 async def test_back_to_back_in_one_hall_and_distant_times_do_not_conflict(

@@ -74,8 +74,12 @@ async def test_one_reminder_per_person_even_with_two_workers(
             for _ in range(3):
                 await asyncio.gather(*(job.round() for job in jobs))
             [reminder] = await ws.notices(1)
-            assert (reminder["kind"], reminder["session"]) == ("REMINDER", {"id": session["id"]})
-            assert reminder["title"].startswith("Dans 9 min")
+            title = await db.fetchval("SELECT title_fr FROM session WHERE id = $1", session["id"])
+            assert (reminder["kind"], reminder["session"], reminder["title"]) == (
+                "REMINDER",
+                {"id": session["id"]},
+                f"Dans 9 min : « {title} »",
+            )
             fence = await barrier(gql_http, organiser)
             assert await next_ids(ws, 1) == [fence]
     finally:
