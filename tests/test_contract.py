@@ -36,9 +36,9 @@ CONTRACT = Path(__file__).resolve().parent.parent / "schema" / "contract"
 WAVE_ONE = CONTRACT / "contract.graphql"
 WAVE_TWO = CONTRACT / "contract-wave2.graphql"
 
-OFFLINE = "the PWA's offline copy: agendaChanges (wave 2, issue not filed yet)"
-PUSH = "Web Push: VAPID key and push subscriptions (wave 2, issue not filed yet)"
-B2B = "B2B meetings and leads (wave 2, issue not filed yet)"
+OFFLINE = "the PWA's offline copy: agendaChanges (issue 10)"
+PUSH = "Web Push: VAPID key and push subscriptions (issue 11)"
+B2B = "B2B meetings and leads (issue 13)"
 
 #: Wave-2 names not implemented yet, each with the issue that brings it. A name is a
 #: type ("Meeting": all of it), a field ("Query.meetings") or an enum value
