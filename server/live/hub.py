@@ -187,7 +187,8 @@ class Hub:
     async def dispatch(self, live: LiveNotice) -> None:
         """Hand one notice, in cursor order, to everyone local who should see it."""
         self.last_seq = max(self.last_seq, live.seq)
-        waiting = self._waiting.pop(live.notice.id, None)
+        # Left for wait_for to take: the mutation may not be waiting yet.
+        waiting = self._waiting.get(live.notice.id)
         if waiting is not None and not waiting.done():
             waiting.set_result(live)
         groups = self.audience(live)
@@ -226,5 +227,6 @@ class Hub:
         try:
             return await asyncio.wait_for(asyncio.shield(future), seconds)
         except TimeoutError:
-            self._waiting.pop(notice_id, None)
             return None
+        finally:
+            self._waiting.pop(notice_id, None)
