@@ -6,12 +6,16 @@ notice. Here subscribers that would render a notice identically (same document,
 variables, language, and, only when the selection reads viewer-specific fields,
 same viewer) form a group: the hub renders once per group and every phone of the
 group gets the same payload text, wrapped in its own `next` message.
+
+The socket's own rules live here too: message checks (schema/live_messages.py), and
+every failed subscribe answered with an `error` for its id.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any
@@ -20,17 +24,32 @@ import orjson
 from graphql import (
     DocumentNode,
     FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
     GraphQLError,
+    InlineFragmentNode,
+    OperationDefinitionNode,
     OperationType,
+    SelectionNode,
     VariableNode,
     get_operation_ast,
 )
 from graphql.execution.values import get_variable_values
+from starlette.websockets import WebSocket, WebSocketDisconnect
+from strawberry.exceptions import ConnectionRejectionError
+from strawberry.http.exceptions import WebSocketDisconnected
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     BaseGraphQLTransportWSHandler,
     Operation,
 )
+from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
+    CompleteMessage,
+    ConnectionInitMessage,
+    Message,
+    SubscribeMessage,
+)
 
+from schema import live_messages as messages
 from schema.context import Context
 from schema.errors import give_code
 from schema.execution import OperationRunner, Prepared
@@ -39,17 +58,17 @@ from schema.types.enums import Lang
 from schema.types.notices import Notice
 from server.auth.viewer import Viewer
 from server.domain import notices as notices_domain
-from server.domain.errors import DomainError
+from server.domain.errors import DomainError, ErrorCode
 from server.live.hub import Hub, next_frame
 from server.live.metrics import METRICS
 from server.live.subscriber import Subscriber
 from server.live.wire import LiveNotice
+from server.request_id import current_request_id
 from server.runtime import Runtime
 
+log = logging.getLogger("salon.live")
+
 REPLAY_PAGE = 200
-#: Closing code for a subscriber that reads too slowly ("try again later"): clients
-#: reconnect with their cursor and lose nothing.
-TOO_SLOW = 1013
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +144,24 @@ async def render(runner: OperationRunner, plan: Plan, context: Context, live: Li
     return orjson.dumps(payload).decode()
 
 
+def root_field(document: DocumentNode, definition: OperationDefinitionNode) -> FieldNode:
+    """The subscription's one root field (validation made sure there is exactly one),
+    found through fragment spreads and inline fragments too."""
+    fragments = {
+        d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+    }
+    pending: list[SelectionNode] = list(definition.selection_set.selections)
+    while pending:
+        selection = pending.pop(0)
+        if isinstance(selection, FieldNode):
+            return selection
+        if isinstance(selection, InlineFragmentNode):
+            pending[:0] = selection.selection_set.selections
+        elif isinstance(selection, FragmentSpreadNode):
+            pending[:0] = fragments[selection.name.value].selection_set.selections
+    raise LookupError("a validated subscription has a root field")
+
+
 def plan_for(
     prepared: Prepared,
     renderer: GroupRenderer,
@@ -141,7 +178,7 @@ def plan_for(
     coerced = get_variable_values(schema, definition.variable_definitions or (), raw_variables)
     if isinstance(coerced, list):
         return coerced
-    field = next(s for s in definition.selection_set.selections if isinstance(s, FieldNode))
+    field = root_field(document, definition)
     after_node = next((a.value for a in field.arguments or () if a.name.value == "after"), None)
     after: Any = None
     rendering_variables = dict(raw_variables)
@@ -164,13 +201,16 @@ def plan_for(
 
 
 class NoticeSocket(BaseGraphQLTransportWSHandler[Context, None]):
-    """graphql-transport-ws with the `notices` fast path; everything else (init,
-    auth, ping, close codes, queries and mutations) is Strawberry's."""
+    """graphql-transport-ws with the `notices` fast path. Strawberry runs the protocol's
+    state machine (ping, complete, queries and mutations); this handler checks every
+    message first and answers every failed subscribe with an `error` for its id."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         #: operation id -> its hub subscriber and rendering group
         self._live: dict[str, tuple[Subscriber, Hashable]] = {}
+
+    # --- the socket's life ------------------------------------------------------------
 
     async def handle(self) -> None:
         METRICS.open_connections.inc()
@@ -179,9 +219,137 @@ class NoticeSocket(BaseGraphQLTransportWSHandler[Context, None]):
         finally:
             METRICS.open_connections.dec()
 
+    async def handle_connection_init(self, message: ConnectionInitMessage) -> None:
+        # Strawberry's, with a null payload allowed and every refusal logged.
+        if self.connection_timed_out:
+            return
+        if self.connection_init_timeout_task:
+            self.connection_init_timeout_task.cancel()
+        payload = message.get("payload")
+        if payload is None:  # the protocol allows a null payload
+            payload = {}
+        if not isinstance(payload, dict):
+            await self.handle_invalid_message("Invalid connection init payload")
+            return
+        if self.connection_init_received:
+            await self._close(messages.TOO_MANY, "Too many initialisation requests")
+            return
+        self.connection_init_received = True
+        self.context.connection_params = payload
+        try:
+            await self.view.on_ws_connect(self.context)
+        except ConnectionRejectionError:
+            await self._close(messages.FORBIDDEN, "Forbidden")
+            return
+        await self.send_message({"type": "connection_ack"})
+        self.connection_acknowledged = True
+
+    async def _close(self, code: int, why: str) -> None:
+        log.info(
+            "socket closed: %s",
+            why,
+            extra={"request_id": current_request_id(), "close_code": code},
+        )
+        with contextlib.suppress(RuntimeError, OSError, WebSocketDisconnect):  # closed already
+            await self.websocket.close(code, messages.reason(why))
+
+    # --- messages ---------------------------------------------------------------------
+
+    async def handle_message(self, message: Message) -> None:
+        value: object = message
+        if not isinstance(value, dict):
+            await self.handle_invalid_message("Messages must be JSON objects")
+            return
+        try:
+            await super().handle_message(message)
+        except (WebSocketDisconnected, WebSocketDisconnect):
+            raise
+        except Exception:
+            log.exception(
+                "failed to handle a websocket message", extra={"request_id": current_request_id()}
+            )
+            await self._close(messages.INTERNAL, "Internal error")
+
+    async def handle_invalid_message(self, error_message: str) -> None:
+        await self._close(messages.BAD_REQUEST, error_message)
+
+    async def handle_complete(self, message: CompleteMessage) -> None:
+        if messages.operation_id(message) is None:
+            await self.handle_invalid_message("Complete needs an `id`: a non-empty string")
+            return
+        await super().handle_complete(message)
+
+    async def handle_subscribe(self, message: SubscribeMessage) -> None:
+        problem = messages.subscribe_problem(message)
+        if problem is not None:
+            await self.handle_invalid_message(problem)
+            return
+        if await self._may_start(message["id"]):
+            await super().handle_subscribe(message)
+
+    async def _may_start(self, operation_id: str) -> bool:
+        """The protocol's checks before an operation starts (closing or answering)."""
+        if not self.connection_acknowledged:
+            await self._close(messages.UNAUTHORIZED, "Unauthorized")
+            return False
+        if operation_id in self.operations:
+            await self._close(
+                messages.DUPLICATE_ID, f"Subscriber for {operation_id} already exists"
+            )
+            return False
+        cap = self.max_subscriptions_per_connection
+        if cap is not None and len(self.operations) >= cap:
+            await self._answer_error(
+                operation_id,
+                ErrorCode.RATE_LIMITED.value,
+                f"Subscription limit reached: at most {cap} operations at once on one socket.",
+            )
+            return False
+        return True
+
+    async def _answer_error(self, operation_id: str, code: str, message: str) -> None:
+        """An `error` for an operation that never started."""
+        log.info(
+            "subscribe refused: %s",
+            message,
+            extra={
+                "request_id": current_request_id(),
+                "operation_id": operation_id,
+                "codes": [code],
+            },
+        )
+        await self.send_message(
+            {
+                "id": operation_id,
+                "type": "error",
+                "payload": [{"message": message, "extensions": {"code": code}}],
+            }
+        )
+
+    # --- operations -------------------------------------------------------------------
+
     async def run_operation(self, operation: Operation[Context, None]) -> None:
+        try:
+            await self._run(operation)
+        except DomainError as refused:
+            self._forget_live(operation.id)
+            error = GraphQLError(refused.message, original_error=refused)
+            give_code(error)
+            await self._refuse(operation, [error])
+        except Exception as unexpected:
+            self._forget_live(operation.id)
+            # With a path: give_code masks it as INTERNAL_SERVER_ERROR (or says
+            # SERVICE_UNAVAILABLE) and logs it with the request id.
+            error = GraphQLError(str(unexpected), path=["notices"], original_error=unexpected)
+            give_code(error)
+            await self._refuse(operation, [error])
+
+    async def _run(self, operation: Operation[Context, None]) -> None:
         prepared = self.runner.prepare(operation.query, operation.operation_name)
-        if isinstance(prepared, list) or prepared.operation is not OperationType.SUBSCRIPTION:
+        if isinstance(prepared, list):  # syntax, validation, limits: coded already
+            await self._refuse(operation, prepared)
+            return
+        if prepared.operation is not OperationType.SUBSCRIPTION:
             self.context.renew_loaders()  # per operation, never per socket
             await super().run_operation(operation)
             return
@@ -189,19 +357,32 @@ class NoticeSocket(BaseGraphQLTransportWSHandler[Context, None]):
         if isinstance(plan, list):
             for error in plan:
                 give_code(error)
-            await operation.send_initial_errors(plan)
+            await self._refuse(operation, plan)
             return
-        try:
-            await self._stream(operation, plan)
-        except DomainError as refused:
-            error = GraphQLError(refused.message, original_error=refused)
-            give_code(error)
-            await operation.send_initial_errors([error])
+        await self._stream(operation, plan)
+
+    async def _refuse(
+        self, operation: Operation[Context, None], errors: list[GraphQLError]
+    ) -> None:
+        """The operation's `error` message (every error coded), and a log line."""
+        codes = [(e.extensions or {}).get("code") for e in errors]
+        serious = any(c in ("INTERNAL_SERVER_ERROR", "SERVICE_UNAVAILABLE") for c in codes)
+        log.log(
+            logging.WARNING if serious else logging.INFO,
+            "subscribe refused: %s",
+            "; ".join(e.message for e in errors),
+            extra={
+                "request_id": current_request_id(),
+                "operation_id": operation.id,
+                "codes": codes,
+            },
+        )
+        await operation.send_initial_errors(errors)
 
     async def _stream(self, operation: Operation[Context, None], plan: Plan) -> None:
         """Register with the hub, replay the log, then go live. Nothing waits here
         afterwards: the hub writes to the socket until the operation is cleaned up."""
-        hub: Hub = self.context.runtime.hub
+        hub = self.hub
         viewer = self.context.viewer
         after = notices_domain.parse_cursor(plan.after)  # BAD_USER_INPUT before anything else
         group = self.renderer.join(plan, viewer, self.context.lang)
@@ -211,7 +392,7 @@ class NoticeSocket(BaseGraphQLTransportWSHandler[Context, None]):
             roles=frozenset(viewer.person.roles) if viewer else frozenset(),
             group=group,
             operation_id=operation.id,
-            send=self.websocket.ws.send_text,  # type: ignore[attr-defined]
+            send=self.ws.send_text,
             on_overflow=self._schedule_cut_off,
         )
         self._live[operation.id] = (subscriber, group)
@@ -220,12 +401,15 @@ class NoticeSocket(BaseGraphQLTransportWSHandler[Context, None]):
         subscriber.go_live(last if plan.after is not None else hub.last_seq)
 
     async def cleanup_operation(self, operation_id: str) -> None:
+        self._forget_live(operation_id)
+        await super().cleanup_operation(operation_id)
+
+    def _forget_live(self, operation_id: str) -> None:
         found = self._live.pop(operation_id, None)
         if found is not None:
             subscriber, group = found
-            self.context.runtime.hub.remove(subscriber)
+            self.hub.remove(subscriber)
             self.renderer.leave(group)
-        await super().cleanup_operation(operation_id)
 
     async def _replay(self, operation: Operation[Context, None], plan: Plan, after: int) -> int:
         last = after
@@ -235,11 +419,28 @@ class NoticeSocket(BaseGraphQLTransportWSHandler[Context, None]):
             )
             for row in rows:
                 payload = await render(self.runner, plan, _fresh(self.context), LiveNotice(row, ()))
-                await self.websocket.ws.send_text(next_frame(operation.id, payload))  # type: ignore[attr-defined]
+                await self.ws.send_text(next_frame(operation.id, payload))
                 METRICS.notices_delivered.inc()
                 last = row.seq or last
             if len(rows) < REPLAY_PAGE:
                 return last
+
+    def _schedule_cut_off(self) -> None:
+        # Called from the hub's dispatch: closing awaits, so it happens in a task.
+        self._cut_off_task = asyncio.ensure_future(
+            self._close(messages.TOO_SLOW, "Too slow: reconnect with your last cursor")
+        )
+
+    # --- what the handler reaches -----------------------------------------------------
+
+    @property
+    def ws(self) -> WebSocket:
+        ws: WebSocket = self.websocket.ws  # type: ignore[attr-defined]
+        return ws
+
+    @property
+    def hub(self) -> Hub:
+        return self.context.runtime.hub
 
     @property
     def runner(self) -> OperationRunner:
@@ -250,14 +451,6 @@ class NoticeSocket(BaseGraphQLTransportWSHandler[Context, None]):
     def renderer(self) -> GroupRenderer:
         renderer: GroupRenderer = self.view.renderer  # type: ignore[attr-defined]
         return renderer
-
-    def _schedule_cut_off(self) -> None:
-        # Called from the hub's dispatch: closing awaits, so it happens in a task.
-        self._cut_off_task = asyncio.ensure_future(self._cut_off())
-
-    async def _cut_off(self) -> None:
-        with contextlib.suppress(Exception):
-            await self.websocket.close(TOO_SLOW, "Too slow: reconnect with your last cursor")
 
 
 def _fresh(context: Context) -> Context:

@@ -66,3 +66,19 @@ async def live_client(
         ack = json.loads(await asyncio.wait_for(ws.recv(), 10))
         assert ack["type"] == "connection_ack", ack
         yield LiveClient(ws)
+
+
+async def closed_with(ws: ClientConnection, timeout: float = 10) -> tuple[int, str] | None:  # noqa: ASYNC109
+    """Read until the server ends the socket: its close (code, reason), or None when it
+    was dropped without a close frame. Fails when it stays open `timeout` seconds."""
+    try:
+        async with asyncio.timeout(timeout):
+            while True:
+                await ws.recv()
+    except websockets.ConnectionClosed as closed:
+        frame = closed.rcvd
+        return (frame.code, frame.reason) if frame is not None else None
+
+
+async def send(ws: ClientConnection, message: Any) -> None:
+    await ws.send(json.dumps(message))

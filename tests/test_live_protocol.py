@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
+import re
 from collections.abc import AsyncIterator
 from typing import Any
+from unittest.mock import ANY
 
 import httpx
 import pytest
@@ -14,7 +17,7 @@ from websockets.exceptions import ConnectionClosed
 
 from server.settings import Settings
 from tests.conftest import GraphQLClient, LiveServer, People, replace, start_server, stop_server
-from tests.live_client import NOTICES, PROTOCOL, live_client
+from tests.live_client import NOTICES, PROTOCOL, closed_with, live_client, send
 
 pytestmark = pytest.mark.usefixtures("worker")
 
@@ -74,8 +77,17 @@ async def test_subscriptions_per_connection_are_capped(
             await ws.subscribe()
         refused = await ws.subscribe()
         message = await ws.message()
-    assert (message["type"], message["id"]) == ("error", refused)
-    assert message["payload"][0]["message"] == "Subscription limit reached"
+    assert message == {
+        "id": refused,
+        "type": "error",
+        "payload": [
+            {
+                "message": "Subscription limit reached: at most 5 operations at once on one "
+                "socket.",
+                "extensions": {"code": "RATE_LIMITED"},
+            }
+        ],
+    }
 
 
 async def test_invalid_subscription_documents_get_an_error_message(live: LiveServer) -> None:
@@ -84,6 +96,164 @@ async def test_invalid_subscription_documents_get_an_error_message(live: LiveSer
         message = await ws.message()
     assert (message["type"], message["id"]) == ("error", bad)
     assert [e["extensions"]["code"] for e in message["payload"]] == ["BAD_USER_INPUT"]
+
+
+def bad_input(message: str, **located: Any) -> list[dict[str, Any]]:
+    return [{"message": message, **located, "extensions": {"code": "BAD_USER_INPUT"}}]
+
+
+NOT_A_CURSOR = bad_input("`after` must be the id of a notice you received.")
+
+
+@pytest.mark.parametrize(
+    ("payload", "errors"),
+    [
+        ({"query": NOTICES, "variables": {"after": "²"}}, NOT_A_CURSOR),
+        ({"query": 'subscription { notices(after: "³") { id } }'}, NOT_A_CURSOR),
+        ({"query": NOTICES, "variables": {"after": "1" * 20}}, NOT_A_CURSOR),
+        (
+            {"query": NOTICES, "variables": {"after": ["1"]}},
+            bad_input(
+                "Variable '$after' has invalid value: ID cannot represent value: ['1']",
+                locations=[{"line": 1, "column": 14}],
+            ),
+        ),
+        (
+            {"query": "subscription { notices { id }"},
+            bad_input(
+                "Syntax Error: Expected Name, found <EOF>.",
+                locations=[{"line": 1, "column": 30}],
+            ),
+        ),
+        (
+            {"query": NOTICES, "operationName": "Elsewhere"},
+            bad_input("No operation named 'Elsewhere'."),
+        ),
+        (
+            {"query": "subscription { ... on Subscription { __typename } }"},
+            bad_input(
+                "Anonymous Subscription must not select an introspection top level field.",
+                locations=[{"line": 1, "column": 38}],
+            ),
+        ),
+    ],
+)
+async def test_a_refused_subscribe_gets_an_error_for_its_id_and_a_log_line(
+    live: LiveServer,
+    caplog: pytest.LogCaptureFixture,
+    payload: dict[str, Any],
+    errors: list[dict[str, Any]],
+) -> None:
+    caplog.set_level(logging.INFO, logger="salon.live")
+    async with live_client(live.ws_url) as ws:
+        await send(ws.ws, {"id": "bad", "type": "subscribe", "payload": payload})
+        answer = await ws.message()
+        # The operation is over (its id is free again) and the socket serves on.
+        event = {"query": "{ event { name } }"}
+        await send(ws.ws, {"id": "bad", "type": "subscribe", "payload": event})
+        reused = await ws.message()
+    assert answer == {"id": "bad", "type": "error", "payload": errors}
+    assert reused == {"id": "bad", "type": "next", "payload": {"data": {"event": {"name": ANY}}}}
+    assert logged(caplog, operation_id="bad") == [
+        ("subscribe refused: " + "; ".join(e["message"] for e in errors), ["BAD_USER_INPUT"])
+    ]
+
+
+@pytest.mark.parametrize(
+    ("message", "reason"),
+    [
+        (
+            {"id": "1", "type": "subscribe", "payload": {"query": 5}},
+            "`payload.query` must be a string",
+        ),
+        (
+            {"id": "1", "type": "subscribe", "payload": {"query": NOTICES, "variables": [1]}},
+            "`payload.variables` must be an object or null",
+        ),
+        (
+            {"id": "1", "type": "subscribe", "payload": {"query": NOTICES, "variables": "{}"}},
+            "`payload.variables` must be an object or null",
+        ),
+        (
+            {"id": "1", "type": "subscribe", "payload": {"query": NOTICES, "operationName": 1}},
+            "`payload.operationName` must be a string or null",
+        ),
+        (
+            {"id": "1", "type": "subscribe", "payload": {"query": NOTICES, "extensions": []}},
+            "`payload.extensions` must be an object or null",
+        ),
+        (
+            {"id": "1", "type": "subscribe", "payload": "query"},
+            "Subscribe needs a `payload` object",
+        ),
+        ({"id": "1", "type": "subscribe"}, "Subscribe needs a `payload` object"),
+        (
+            {"id": 1, "type": "subscribe", "payload": {"query": NOTICES}},
+            "Subscribe needs an `id`: a non-empty string",
+        ),
+        (
+            {"id": "", "type": "subscribe", "payload": {"query": NOTICES}},
+            "Subscribe needs an `id`: a non-empty string",
+        ),
+        ({"id": ["1"], "type": "complete"}, "Complete needs an `id`: a non-empty string"),
+        (["subscribe"], "Messages must be JSON objects"),
+        ("subscribe", "Messages must be JSON objects"),
+        ({"type": None}, "Unknown message type: None"),
+    ],
+)
+async def test_a_message_the_protocol_does_not_allow_closes_the_socket_with_4400(
+    live: LiveServer, caplog: pytest.LogCaptureFixture, message: Any, reason: str
+) -> None:
+    caplog.set_level(logging.INFO, logger="salon.live")
+    async with live_client(live.ws_url) as ws:
+        await send(ws.ws, message)
+        closed = await closed_with(ws.ws)
+    assert closed == (4400, reason)
+    assert logged(caplog, close_code=4400) == [(f"socket closed: {reason}", None)]
+
+
+def logged(caplog: pytest.LogCaptureFixture, **wanted: Any) -> list[tuple[str, Any]]:
+    """(message, codes) of the websocket log lines with these extras, each of which
+    must carry the socket's request id."""
+    found = []
+    for record in caplog.records:
+        if record.name == "salon.live" and all(
+            getattr(record, k, None) == v for k, v in wanted.items()
+        ):
+            assert re.fullmatch("[0-9a-f]{16}", record.request_id), record.request_id
+            found.append((record.getMessage(), getattr(record, "codes", None)))
+    return found
+
+
+async def test_a_subscription_through_fragments_streams(
+    live: LiveServer, gql_http: GraphQLClient, people: People, db: Any
+) -> None:
+    organiser = await people.make("ORGANISER")
+    cursor = str(await db.fetchval("SELECT coalesce(max(seq), 0) FROM notice"))
+    spread = """subscription($after: ID) { ...Live }
+        fragment Live on Subscription { notices(after: $after) { title } }"""
+    inline = (
+        """subscription($after: ID) { ... on Subscription { notices(after: $after) { title } } }"""
+    )
+    async with live_client(live.ws_url) as ws:
+        first = await ws.subscribe(spread, {"after": cursor})
+        second = await ws.subscribe(inline, {"after": cursor})
+        await gql_http.data(
+            """mutation { broadcastAnnouncement(input: {title: "fragments", body: "b",
+                 audience: {everyone: true}}) { id } }""",
+            as_=organiser,
+        )
+        got = sorted([await ws.message(), await ws.message()], key=lambda m: m["id"])
+    assert got == [
+        {"id": operation, "type": "next", "payload": {"data": {"notices": {"title": "fragments"}}}}
+        for operation in sorted([first, second])
+    ]
+
+
+async def test_connection_init_may_carry_a_null_payload(live: LiveServer) -> None:
+    async with websockets.connect(live.ws_url, subprotocols=[PROTOCOL]) as ws:
+        await send(ws, {"type": "connection_init", "payload": None})
+        assert json.loads(await ws.recv()) == {"type": "connection_ack"}
 
 
 async def test_completing_a_subscription_stops_it(

@@ -117,7 +117,7 @@ def parse_cursor(after: str | None) -> int:
     """A notice cursor is the decimal number the notice's id carries; 0: from the start."""
     if after is None or after == "":
         return 0
-    if not after.isdigit() or len(after) > 18:
+    if not (after.isascii() and after.isdigit()) or len(after) > 18:  # not '²'
         raise bad_input("`after` must be the id of a notice you received.")
     return int(after)
 
