@@ -35,7 +35,7 @@ from graphql import (
     get_operation_ast,
 )
 from graphql.execution.values import get_variable_values
-from starlette.websockets import WebSocket, WebSocketDisconnect
+from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http.exceptions import WebSocketDisconnected
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
@@ -62,6 +62,7 @@ from server.domain.errors import DomainError, ErrorCode
 from server.live.hub import Hub, next_frame
 from server.live.metrics import METRICS
 from server.live.subscriber import Subscriber
+from server.live.transport import close_now_of
 from server.live.wire import LiveNotice
 from server.request_id import current_request_id
 from server.runtime import Runtime
@@ -209,6 +210,9 @@ class NoticeSocket(BaseGraphQLTransportWSHandler[Context, None]):
         super().__init__(*args, **kwargs)
         #: operation id -> its hub subscriber and rendering group
         self._live: dict[str, tuple[Subscriber, Hashable]] = {}
+        #: Set once the server has ended the socket: nothing more is sent.
+        self._ended = False
+        self._closing: asyncio.Future[None] | None = None
 
     # --- the socket's life ------------------------------------------------------------
 
@@ -243,6 +247,30 @@ class NoticeSocket(BaseGraphQLTransportWSHandler[Context, None]):
             return
         await self.send_message({"type": "connection_ack"})
         self.connection_acknowledged = True
+
+    def _end(self, code: int, why: str) -> None:
+        """End the socket now, from anywhere (the hub's dispatch included): its
+        subscriptions leave the hub, its operations stop, and the transport closes,
+        or is dropped when the phone has stopped reading (server/live/transport.py)."""
+        if self._ended:
+            return
+        self._ended = True
+        log.info(
+            "socket closed by the server: %s",
+            why,
+            extra={"request_id": current_request_id(), "close_code": code},
+        )
+        self._stop_live()
+        current = asyncio.current_task()
+        for operation in self.operations.values():
+            if operation.task is not None and operation.task is not current:
+                operation.task.cancel()
+        close_now = close_now_of(self.ws.scope)
+        if close_now is not None:
+            self.ws.application_state = WebSocketState.DISCONNECTED
+            close_now(code, messages.reason(why))
+        else:  # another server: the close may wait for the phone to read
+            self._closing = asyncio.ensure_future(self._close(code, why))
 
     async def _close(self, code: int, why: str) -> None:
         log.info(
@@ -338,6 +366,8 @@ class NoticeSocket(BaseGraphQLTransportWSHandler[Context, None]):
             await self._refuse(operation, [error])
         except Exception as unexpected:
             self._forget_live(operation.id)
+            if self._ended:
+                return  # the socket was closed under it
             # With a path: give_code masks it as INTERNAL_SERVER_ERROR (or says
             # SERVICE_UNAVAILABLE) and logs it with the request id.
             error = GraphQLError(str(unexpected), path=["notices"], original_error=unexpected)
@@ -393,7 +423,7 @@ class NoticeSocket(BaseGraphQLTransportWSHandler[Context, None]):
             group=group,
             operation_id=operation.id,
             send=self.ws.send_text,
-            on_overflow=self._schedule_cut_off,
+            on_overflow=self._cut_off,
         )
         self._live[operation.id] = (subscriber, group)
         last = await self._replay(operation, plan, after) if plan.after is not None else 0
@@ -411,6 +441,10 @@ class NoticeSocket(BaseGraphQLTransportWSHandler[Context, None]):
             self.hub.remove(subscriber)
             self.renderer.leave(group)
 
+    def _stop_live(self) -> None:
+        for operation_id in list(self._live):
+            self._forget_live(operation_id)
+
     async def _replay(self, operation: Operation[Context, None], plan: Plan, after: int) -> int:
         last = after
         while True:
@@ -425,11 +459,9 @@ class NoticeSocket(BaseGraphQLTransportWSHandler[Context, None]):
             if len(rows) < REPLAY_PAGE:
                 return last
 
-    def _schedule_cut_off(self) -> None:
-        # Called from the hub's dispatch: closing awaits, so it happens in a task.
-        self._cut_off_task = asyncio.ensure_future(
-            self._close(messages.TOO_SLOW, "Too slow: reconnect with your last cursor")
-        )
+    def _cut_off(self) -> None:
+        # Called from the hub's dispatch, which never waits: ending is immediate.
+        self._end(messages.TOO_SLOW, "Too slow: reconnect with your last cursor")
 
     # --- what the handler reaches -----------------------------------------------------
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -82,3 +82,11 @@ async def closed_with(ws: ClientConnection, timeout: float = 10) -> tuple[int, s
 
 async def send(ws: ClientConnection, message: Any) -> None:
     await ws.send(json.dumps(message))
+
+
+async def eventually(condition: Callable[[], bool], timeout: float = 10) -> None:  # noqa: ASYNC109
+    """Wait until `condition()` holds (checked every 20 ms); fail after `timeout` s. For
+    state with no event to wait on (uvicorn's connections, the server's counts)."""
+    async with asyncio.timeout(timeout):
+        while not condition():  # noqa: ASYNC110 - nothing to await: polled, bounded
+            await asyncio.sleep(0.02)

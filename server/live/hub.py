@@ -113,6 +113,10 @@ class Hub:
             self._by_role[role].discard(subscriber)
         METRICS.active_subscriptions.dec()
 
+    def subscriptions_of(self, person_id: int) -> int:
+        """How many live subscriptions this person has in this process."""
+        return len(self._by_person.get(person_id, ()))
+
     def audience(self, live: LiveNotice) -> dict[Hashable, list[Subscriber]]:
         """The local subscribers a notice is for, by rendering group."""
         if live.notice.everyone:
