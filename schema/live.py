@@ -7,8 +7,9 @@ variables, language, and, only when the selection reads viewer-specific fields,
 same viewer) form a group: the hub renders once per group and every phone of the
 group gets the same payload text, wrapped in its own `next` message.
 
-The socket's own rules live here too: message checks (schema/live_messages.py), and
-every failed subscribe answered with an `error` for its id.
+The socket's own rules live here too: message checks (schema/live_messages.py), caps
+on sockets per person and per client address, and every failed subscribe answered
+with an `error` for its id.
 """
 
 from __future__ import annotations
@@ -61,6 +62,7 @@ from server.domain import notices as notices_domain
 from server.domain.errors import DomainError, ErrorCode
 from server.live.hub import Hub, next_frame
 from server.live.metrics import METRICS
+from server.live.sockets import Ticket
 from server.live.subscriber import Subscriber
 from server.live.transport import close_now_of
 from server.live.wire import LiveNotice
@@ -122,6 +124,10 @@ class GroupRenderer:
             del self._groups[group]
         else:
             self._groups[group] = (plan, viewer, lang, members - 1)
+
+    def plans(self) -> list[tuple[Plan, int]]:
+        """Each group's plan and its number of members (what the process keeps)."""
+        return [(plan, members) for plan, _, _, members in self._groups.values()]
 
     async def __call__(self, group: Hashable, live: LiveNotice) -> str:
         plan, viewer, lang, _ = self._groups[group]
@@ -204,12 +210,15 @@ def plan_for(
 class NoticeSocket(BaseGraphQLTransportWSHandler[Context, None]):
     """graphql-transport-ws with the `notices` fast path. Strawberry runs the protocol's
     state machine (ping, complete, queries and mutations); this handler checks every
-    message first and answers every failed subscribe with an `error` for its id."""
+    message first, authenticates and counts the socket, and answers every failed
+    subscribe with an `error` for its id."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         #: operation id -> its hub subscriber and rendering group
         self._live: dict[str, tuple[Subscriber, Hashable]] = {}
+        #: What this socket counts against (its address, its person).
+        self._tickets: list[Ticket] = []
         #: Set once the server has ended the socket: nothing more is sent.
         self._ended = False
         self._closing: asyncio.Future[None] | None = None
@@ -219,12 +228,29 @@ class NoticeSocket(BaseGraphQLTransportWSHandler[Context, None]):
     async def handle(self) -> None:
         METRICS.open_connections.inc()
         try:
-            await super().handle()
+            if await self._admit_address():
+                await super().handle()
         finally:
+            await self._let_go()
             METRICS.open_connections.dec()
 
+    async def _admit_address(self) -> bool:
+        client = self.ws.client
+        address = client.host if client is not None else "unknown"
+        cap = self.context.settings.ws_max_sockets_per_address
+        admitted = await self.hub.sockets.admit([(f"address:{address}", cap)])
+        if isinstance(admitted, str):
+            await self._close(messages.TOO_MANY, "Too many sockets from your address")
+            return False
+        self._tickets.append(admitted)
+        return True
+
+    async def _let_go(self) -> None:
+        for ticket in self._tickets:
+            await self.hub.sockets.release(ticket)
+
     async def handle_connection_init(self, message: ConnectionInitMessage) -> None:
-        # Strawberry's, with a null payload allowed and every refusal logged.
+        # Strawberry's, with Salon's admission between authentication and the ack.
         if self.connection_timed_out:
             return
         if self.connection_init_timeout_task:
@@ -239,14 +265,31 @@ class NoticeSocket(BaseGraphQLTransportWSHandler[Context, None]):
             await self._close(messages.TOO_MANY, "Too many initialisation requests")
             return
         self.connection_init_received = True
+        refused = await self._sign_in(payload)
+        if refused is not None:
+            await self._close(*refused)
+            return
+        await self.send_message({"type": "connection_ack"})
+        self.connection_acknowledged = True
+
+    async def _sign_in(self, payload: dict[str, object]) -> tuple[int, str] | None:
+        """Authenticate (view.on_ws_connect) and count the person in; why not, if not."""
         self.context.connection_params = payload
         try:
             await self.view.on_ws_connect(self.context)
         except ConnectionRejectionError:
-            await self._close(messages.FORBIDDEN, "Forbidden")
-            return
-        await self.send_message({"type": "connection_ack"})
-        self.connection_acknowledged = True
+            return messages.FORBIDDEN, "Forbidden"
+        finally:
+            self.context.connection_params = None  # not kept for the socket's life
+        viewer = self.context.viewer
+        if viewer is None:
+            return None
+        cap = self.context.settings.ws_max_sockets_per_person
+        admitted = await self.hub.sockets.admit([(f"person:{viewer.id}", cap)])
+        if isinstance(admitted, str):
+            return messages.TOO_MANY, "Too many sockets for this account"
+        self._tickets.append(admitted)
+        return None
 
     def _end(self, code: int, why: str) -> None:
         """End the socket now, from anywhere (the hub's dispatch included): its
@@ -285,6 +328,9 @@ class NoticeSocket(BaseGraphQLTransportWSHandler[Context, None]):
 
     async def handle_message(self, message: Message) -> None:
         value: object = message
+        if isinstance(value, messages.Oversize):
+            await self._refuse_oversize(value.value)
+            return
         if not isinstance(value, dict):
             await self.handle_invalid_message("Messages must be JSON objects")
             return
@@ -312,8 +358,25 @@ class NoticeSocket(BaseGraphQLTransportWSHandler[Context, None]):
         if problem is not None:
             await self.handle_invalid_message(problem)
             return
-        if await self._may_start(message["id"]):
-            await super().handle_subscribe(message)
+        operation_id = message["id"]
+        if not await self._may_start(operation_id):
+            return
+        payload = message["payload"]
+        query, operation_name = payload["query"], payload.get("operationName")
+        variables = payload.get("variables") or {}
+        prepared = self.runner.prepare(query, operation_name) if variables else None
+        kept = (
+            messages.used_variables(prepared.document, operation_name, variables)
+            if isinstance(prepared, Prepared)
+            else {}
+        )
+        await super().handle_subscribe(
+            {
+                "id": operation_id,
+                "type": "subscribe",
+                "payload": {"query": query, "variables": kept, "operationName": operation_name},
+            }
+        )
 
     async def _may_start(self, operation_id: str) -> bool:
         """The protocol's checks before an operation starts (closing or answering)."""
@@ -334,6 +397,20 @@ class NoticeSocket(BaseGraphQLTransportWSHandler[Context, None]):
             )
             return False
         return True
+
+    async def _refuse_oversize(self, value: object) -> None:
+        limit = self.context.settings.ws_max_message_bytes
+        found = messages.operation_id(value) if isinstance(value, dict) else None
+        if found is None or not isinstance(value, dict) or value.get("type") != "subscribe":
+            await self.handle_invalid_message(f"Message too large (over {limit} bytes)")
+            return
+        if await self._may_start(found):
+            await self._answer_error(
+                found,
+                ErrorCode.BAD_USER_INPUT.value,
+                f"This subscribe message is over the {limit} bytes a message may take; "
+                "send less (the query and the variables it uses).",
+            )
 
     async def _answer_error(self, operation_id: str, code: str, message: str) -> None:
         """An `error` for an operation that never started."""

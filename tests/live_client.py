@@ -6,7 +6,7 @@ import asyncio
 import itertools
 import json
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any
 
 import websockets
@@ -82,6 +82,23 @@ async def closed_with(ws: ClientConnection, timeout: float = 10) -> tuple[int, s
 
 async def send(ws: ClientConnection, message: Any) -> None:
     await ws.send(json.dumps(message))
+
+
+async def connect_and_init(
+    stack: AsyncExitStack, ws_url: str, token: str | None = None
+) -> str | tuple[int, str] | None:
+    """One socket through connection_init: "ack" (left open, closed with `stack`), or
+    how the server ended it."""
+    ws = await stack.enter_async_context(websockets.connect(ws_url, subprotocols=[PROTOCOL]))
+    init = {"authorization": f"Bearer {token}"} if token else {}
+    try:
+        await send(ws, {"type": "connection_init", "payload": init})
+        message = json.loads(await asyncio.wait_for(ws.recv(), 10))
+    except websockets.ConnectionClosed as closed:
+        frame = closed.rcvd
+        return (frame.code, frame.reason) if frame is not None else None
+    assert message == {"type": "connection_ack"}, message
+    return "ack"
 
 
 async def eventually(condition: Callable[[], bool], timeout: float = 10) -> None:  # noqa: ASYNC109

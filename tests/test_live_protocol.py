@@ -329,9 +329,14 @@ class Served:
     def subscriptions_of(self, person: Person) -> int:
         return self.live.runtime.hub.subscriptions_of(person.id)
 
+    def sockets_of(self, person: Person) -> int:
+        """The person's sockets this process counts (released when the handler ends)."""
+        return self.live.runtime.hub.sockets.count(f"person:{person.id}")
+
     def let_go(self, ws: ClientConnection, person: Person) -> bool:
-        """The server holds nothing of this phone any more: connection, subscriptions."""
-        return not (self.holds(ws) or self.subscriptions_of(person))
+        """The server holds nothing of this phone any more: connection, subscriptions,
+        handler (its sockets count)."""
+        return not (self.holds(ws) or self.subscriptions_of(person) or self.sockets_of(person))
 
 
 @contextlib.asynccontextmanager

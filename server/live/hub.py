@@ -25,6 +25,7 @@ from redis.exceptions import RedisError
 from server.db.queries import notices as sql
 from server.live import wire
 from server.live.metrics import METRICS
+from server.live.sockets import SocketCounter
 from server.live.subscriber import Send, Subscriber
 from server.live.wire import LiveNotice
 
@@ -35,6 +36,8 @@ Renderer = Callable[[Hashable, LiveNotice], Awaitable[str]]
 
 RESYNC_BATCH = 500
 MAX_BACKOFF = 5.0
+#: Seconds a command of this process's own Redis client (socket counts) may take.
+REDIS_TIMEOUT = 2.0
 
 
 def next_frame(operation_id: str, payload: str) -> str:
@@ -63,6 +66,16 @@ class Hub:
     _by_group: dict[Hashable, set[Subscriber]] = field(default_factory=lambda: defaultdict(set))
     _task: asyncio.Task[None] | None = None
     _waiting: dict[int, asyncio.Future[LiveNotice]] = field(default_factory=dict)
+    #: Counts sockets (the pub/sub connection only listens).
+    _client: Redis = field(init=False)
+    sockets: SocketCounter = field(init=False)
+
+    def __post_init__(self) -> None:
+        namespace = wire.namespace_of(self.channel)
+        self._client = Redis.from_url(
+            self.redis_url, socket_timeout=REDIS_TIMEOUT, socket_connect_timeout=REDIS_TIMEOUT
+        )
+        self.sockets = SocketCounter(self._client, prefix=f"{namespace}:sockets")
 
     # --- subscribers ------------------------------------------------------------------
 
@@ -136,12 +149,15 @@ class Hub:
     async def start(self) -> None:
         self.last_seq = await sql.latest_seq(self.pool)
         self._task = asyncio.create_task(self._run(), name="salon-hub")
+        self.sockets.start()
 
     async def stop(self) -> None:
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
+        await self.sockets.stop()
+        await self._client.aclose()
 
     async def _run(self) -> None:
         backoff = 0.1

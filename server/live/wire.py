@@ -15,6 +15,10 @@ def channel(namespace: str) -> str:
     return f"{namespace}:notices"
 
 
+def namespace_of(notices_channel: str) -> str:
+    return notices_channel.removesuffix(":notices")
+
+
 @dataclass(frozen=True, slots=True)
 class LiveNotice:
     """A sequenced notice with its resolved audience, as every server process sees it."""
