@@ -8,8 +8,8 @@ same viewer) form a group: the hub renders once per group and every phone of the
 group gets the same payload text, wrapped in its own `next` message.
 
 The socket's own rules live here too: message checks (schema/live_messages.py), caps
-on sockets per person and per client address, and every failed subscribe answered
-with an `error` for its id.
+on sockets per person and per client address, every failed subscribe answered with
+an `error` for its id, and a socket whose token is revoked or expires closed at once.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Hashable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -57,7 +58,8 @@ from schema.execution import OperationRunner, Prepared
 from schema.response_cache import reads_viewer_fields
 from schema.types.enums import Lang
 from schema.types.notices import Notice
-from server.auth.viewer import Viewer
+from server.auth.tokens import hash_secret
+from server.auth.viewer import Viewer, bearer_token
 from server.domain import notices as notices_domain
 from server.domain.errors import DomainError, ErrorCode
 from server.live.hub import Hub, next_frame
@@ -72,6 +74,11 @@ from server.runtime import Runtime
 log = logging.getLogger("salon.live")
 
 REPLAY_PAGE = 200
+
+#: The socket and operation id an operation task runs for (its resolvers see it too).
+_running: ContextVar[tuple[NoticeSocket, str] | None] = ContextVar(
+    "salon_live_operation", default=None
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,8 +226,14 @@ class NoticeSocket(BaseGraphQLTransportWSHandler[Context, None]):
         self._live: dict[str, tuple[Subscriber, Hashable]] = {}
         #: What this socket counts against (its address, its person).
         self._tickets: list[Ticket] = []
+        #: The hash of the token it was opened with, watched for revocation.
+        self._token: bytes | None = None
+        self._expiry: asyncio.TimerHandle | None = None
         #: Set once the server has ended the socket: nothing more is sent.
         self._ended = False
+        #: A revocation seen while this socket's own operation ran (its own signOut):
+        #: (code, reason, operation id); the socket closes once that operation answered.
+        self._close_after: tuple[int, str, str] | None = None
         self._closing: asyncio.Future[None] | None = None
 
     # --- the socket's life ------------------------------------------------------------
@@ -246,6 +259,10 @@ class NoticeSocket(BaseGraphQLTransportWSHandler[Context, None]):
         return True
 
     async def _let_go(self) -> None:
+        if self._expiry is not None:
+            self._expiry.cancel()
+        if self._token is not None:
+            self.hub.unwatch_token(self._token, self._token_revoked)
         for ticket in self._tickets:
             await self.hub.sockets.release(ticket)
 
@@ -266,6 +283,8 @@ class NoticeSocket(BaseGraphQLTransportWSHandler[Context, None]):
             return
         self.connection_init_received = True
         refused = await self._sign_in(payload)
+        if self._ended:
+            return
         if refused is not None:
             await self._close(*refused)
             return
@@ -274,6 +293,12 @@ class NoticeSocket(BaseGraphQLTransportWSHandler[Context, None]):
 
     async def _sign_in(self, payload: dict[str, object]) -> tuple[int, str] | None:
         """Authenticate (view.on_ws_connect) and count the person in; why not, if not."""
+        authorization = payload.get("authorization") or payload.get("Authorization")
+        # Watched before it is checked: a signOut between the check and the watch
+        # cannot go unheard.
+        self._token = _token_hash(authorization)
+        if self._token is not None:
+            self.hub.watch_token(self._token, self._token_revoked)
         self.context.connection_params = payload
         try:
             await self.view.on_ws_connect(self.context)
@@ -289,7 +314,39 @@ class NoticeSocket(BaseGraphQLTransportWSHandler[Context, None]):
         if isinstance(admitted, str):
             return messages.TOO_MANY, "Too many sockets for this account"
         self._tickets.append(admitted)
+        self._watch_expiry()
         return None
+
+    def _watch_expiry(self) -> None:
+        viewer = self.context.viewer
+        if viewer is None or viewer.token_expires_at is None:
+            return
+        left = (viewer.token_expires_at - self.context.clock.now()).total_seconds()
+        self._expiry = asyncio.get_running_loop().call_later(max(left, 0.0), self._token_expiry_due)
+
+    def _token_expiry_due(self) -> None:
+        viewer = self.context.viewer
+        if viewer is None or viewer.token_expires_at is None:
+            return
+        if self.context.clock.now() < viewer.token_expires_at:  # the fair's clock moved back
+            self._watch_expiry()
+            return
+        self._viewer_gone("Session expired")
+
+    def _token_revoked(self) -> None:
+        self._token = None  # the hub forgot it
+        self._viewer_gone("Signed out")
+
+    def _viewer_gone(self, why: str) -> None:
+        """The token is no longer valid: no private notice from now on, and the socket
+        closes with 4403, the code a phone gets when it connects with that token."""
+        self._stop_live()
+        running = _running.get()
+        if running is not None and running[0] is self:
+            # Its own signOut: the mutation answers first, then the socket closes.
+            self._close_after = (messages.FORBIDDEN, why, running[1])
+            return
+        self._end(messages.FORBIDDEN, why)
 
     def _end(self, code: int, why: str) -> None:
         """End the socket now, from anywhere (the hub's dispatch included): its
@@ -434,6 +491,7 @@ class NoticeSocket(BaseGraphQLTransportWSHandler[Context, None]):
     # --- operations -------------------------------------------------------------------
 
     async def run_operation(self, operation: Operation[Context, None]) -> None:
+        _running.set((self, operation.id))
         try:
             await self._run(operation)
         except DomainError as refused:
@@ -450,6 +508,11 @@ class NoticeSocket(BaseGraphQLTransportWSHandler[Context, None]):
             error = GraphQLError(str(unexpected), path=["notices"], original_error=unexpected)
             give_code(error)
             await self._refuse(operation, [error])
+        finally:
+            if self._close_after is not None and self._close_after[2] == operation.id:
+                code, why, _ = self._close_after
+                self._close_after = None
+                self._end(code, why)
 
     async def _run(self, operation: Operation[Context, None]) -> None:
         prepared = self.runner.prepare(operation.query, operation.operation_name)
@@ -560,6 +623,18 @@ class NoticeSocket(BaseGraphQLTransportWSHandler[Context, None]):
     def renderer(self) -> GroupRenderer:
         renderer: GroupRenderer = self.view.renderer  # type: ignore[attr-defined]
         return renderer
+
+
+def _token_hash(authorization: object) -> bytes | None:
+    """The hash of the bearer token in `authorization`; None without a usable one
+    (authentication then refuses it or treats the socket as anonymous)."""
+    if not isinstance(authorization, str):
+        return None
+    try:
+        token = bearer_token(authorization)
+    except DomainError:
+        return None
+    return hash_secret(token) if token is not None else None
 
 
 def _fresh(context: Context) -> Context:

@@ -19,7 +19,8 @@ from server.runtime import runtime_of
 BAD_REQUEST = 4400
 #: The protocol's: subscribe before connection_ack.
 UNAUTHORIZED = 4401
-#: The protocol's (Strawberry's for a refused connection_init): the token is not valid.
+#: The protocol's (Strawberry's for a refused connection_init): the token is not, or
+#: is no longer, valid: it was never issued, was signed out, or expired.
 FORBIDDEN = 4403
 #: The protocol's: an operation id already in use.
 DUPLICATE_ID = 4409

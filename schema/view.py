@@ -54,7 +54,8 @@ class SalonGraphQL(GraphQL[Context, None]):
         )
 
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
-        """Auth happens once per socket, from `authorization` in connection_init."""
+        """Auth happens once per socket, from `authorization` in connection_init (the
+        socket then closes with 4403 when that token is revoked or expires)."""
         params = context.connection_params if isinstance(context.connection_params, dict) else {}
         authorization = params.get("authorization") or params.get("Authorization")
         try:
