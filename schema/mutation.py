@@ -73,6 +73,7 @@ class Mutation:
     async def sign_out(self, info: Info) -> bool:
         viewer = info.context.signed_in()
         await signin.sign_out(info.context.runtime.auth, viewer, info.context.clock.now())
+        await info.context.runtime.hub.revoke_token(viewer.token_hash)  # its sockets close
         return True
 
     @strawberry.mutation(

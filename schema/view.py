@@ -19,6 +19,7 @@ from schema.context import Context, lang_from_header
 from schema.execution import OperationRunner
 from schema.http import HttpGraphQL
 from schema.live import GroupRenderer, NoticeSocket
+from schema.live_messages import SalonWebSocketAdapter
 from schema.response_cache import ResponseCache
 from server.auth.viewer import authenticate
 from server.domain.errors import DomainError
@@ -27,6 +28,7 @@ from server.runtime import Runtime, runtime_of
 
 class SalonGraphQL(GraphQL[Context, None]):
     graphql_transport_ws_handler_class = NoticeSocket
+    websocket_adapter_class = SalonWebSocketAdapter
 
     def __init__(
         self, *args: Any, cache: ResponseCache, runner: OperationRunner, **kwargs: Any
@@ -52,7 +54,8 @@ class SalonGraphQL(GraphQL[Context, None]):
         )
 
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
-        """Auth happens once per socket, from `authorization` in connection_init."""
+        """Auth happens once per socket, from `authorization` in connection_init (the
+        socket then closes with 4403 when that token is revoked or expires)."""
         params = context.connection_params if isinstance(context.connection_params, dict) else {}
         authorization = params.get("authorization") or params.get("Authorization")
         try:

@@ -115,6 +115,8 @@ async def _mint(settings: Settings, email: str) -> str:
 def _serve(settings: Settings, args: argparse.Namespace) -> None:
     import uvicorn
 
+    from server.live.transport import UVICORN_WS
+
     if args.now:
         os.environ[env_name("now")] = args.now
     try:
@@ -130,6 +132,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> None:
         workers=args.workers,
         access_log=False,  # our RequestLog writes one structured line per request
         log_config=None,
+        ws=UVICORN_WS,  # a phone that stopped reading is dropped, not waited for
         ws_per_message_deflate=False,  # costs memory and CPU on every socket
         ws_ping_interval=settings.ws_ping_seconds,  # dead phones are noticed, then dropped
         ws_ping_timeout=settings.ws_ping_seconds,

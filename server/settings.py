@@ -94,6 +94,14 @@ class Settings:
     #: Comma-separated IPs or CIDR networks of reverse proxies whose X-Forwarded-For and
     #: X-Forwarded-Proto are believed; empty: proxy headers are ignored.
     trusted_proxies: str = ""
+    #: Largest websocket message accepted, in bytes: a bigger subscribe gets an `error`
+    #: (BAD_USER_INPUT), any other message closes the socket with 4400.
+    ws_max_message_bytes: int = 32_768
+    #: Websockets one person may hold at once, over every server process (0: no cap).
+    ws_max_sockets_per_person: int = 10
+    #: Websockets one client address may hold at once, over every server process (0: no
+    #: cap). Generous: a venue's Wi-Fi puts thousands of phones behind one address.
+    ws_max_sockets_per_address: int = 10_000
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:

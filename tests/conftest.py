@@ -29,6 +29,7 @@ from server.db.migrate import migrate
 from server.db.pool import connect
 from server.domain.demo import load_fair
 from server.domain.people import NewPerson, add_person
+from server.live.transport import SalonWebSockets
 from server.runtime import Runtime
 from server.services import ServiceUrls, drop_database, ensure_database, locate_services
 from server.settings import Settings
@@ -139,8 +140,11 @@ async def start_server(settings: Settings) -> tuple[LiveServer, uvicorn.Server, 
         log_config=None,
         access_log=False,
         lifespan="on",
+        ws=SalonWebSockets,  # as `salon serve`
         ws_per_message_deflate=False,
         **uvicorn_proxy_options(settings),  # the same proxy-header trust as `salon serve`
+        ws_ping_interval=settings.ws_ping_seconds,
+        ws_ping_timeout=settings.ws_ping_seconds,
     )
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())

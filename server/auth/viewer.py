@@ -18,6 +18,8 @@ ROLES = ("ATTENDEE", "SPEAKER", "EXHIBITOR", "ORGANISER")
 class Viewer:
     person: PersonRow
     token_hash: bytes
+    #: When the token stops being valid (a socket opened with it is closed then).
+    token_expires_at: datetime | None = None
 
     @property
     def id(self) -> int:
@@ -45,13 +47,14 @@ async def authenticate(db: Executor, authorization: str | None, now: datetime) -
     if token is None:
         return None
     token_hash = hash_secret(token)
-    person = await sql.person_by_token_hash(db, token_hash, now)
-    if person is None:
+    found = await sql.person_by_token_hash(db, token_hash, now)
+    if found is None:
         raise DomainError(
             ErrorCode.UNAUTHENTICATED,
             "Your session has expired or was signed out; please sign in again.",
         )
-    return Viewer(person=person, token_hash=token_hash)
+    person, expires_at = found
+    return Viewer(person=person, token_hash=token_hash, token_expires_at=expires_at)
 
 
 def require_viewer(viewer: Viewer | None) -> Viewer:

@@ -1,5 +1,6 @@
 """One Redis pub/sub connection per process, handing each notice to the local
-subscribers in its audience (DESIGN.md §4).
+subscribers in its audience (DESIGN.md §4), and each revoked token to the local
+sockets opened with it.
 
 Subscribers are grouped by how they render a notice (same GraphQL document,
 variables and language): the hub renders once per group and every subscriber of
@@ -22,9 +23,11 @@ import orjson
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
+from server.db.queries import accounts as accounts_sql
 from server.db.queries import notices as sql
 from server.live import wire
 from server.live.metrics import METRICS
+from server.live.sockets import SocketCounter
 from server.live.subscriber import Send, Subscriber
 from server.live.wire import LiveNotice
 
@@ -35,6 +38,8 @@ Renderer = Callable[[Hashable, LiveNotice], Awaitable[str]]
 
 RESYNC_BATCH = 500
 MAX_BACKOFF = 5.0
+#: Seconds a command of this process's own Redis client (publish, socket counts) may take.
+REDIS_TIMEOUT = 2.0
 
 
 def next_frame(operation_id: str, payload: str) -> str:
@@ -63,6 +68,20 @@ class Hub:
     _by_group: dict[Hashable, set[Subscriber]] = field(default_factory=lambda: defaultdict(set))
     _task: asyncio.Task[None] | None = None
     _waiting: dict[int, asyncio.Future[LiveNotice]] = field(default_factory=dict)
+    #: Token hash -> what to call when it is revoked (one entry per socket).
+    _tokens: dict[bytes, set[Callable[[], None]]] = field(default_factory=lambda: defaultdict(set))
+    #: Publishes revocations and counts sockets (the pub/sub connection only listens).
+    _client: Redis = field(init=False)
+    sockets: SocketCounter = field(init=False)
+    _revocations: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        namespace = wire.namespace_of(self.channel)
+        self._revocations = wire.revocations_channel(namespace)
+        self._client = Redis.from_url(
+            self.redis_url, socket_timeout=REDIS_TIMEOUT, socket_connect_timeout=REDIS_TIMEOUT
+        )
+        self.sockets = SocketCounter(self._client, prefix=f"{namespace}:sockets")
 
     # --- subscribers ------------------------------------------------------------------
 
@@ -113,6 +132,10 @@ class Hub:
             self._by_role[role].discard(subscriber)
         METRICS.active_subscriptions.dec()
 
+    def subscriptions_of(self, person_id: int) -> int:
+        """How many live subscriptions this person has in this process."""
+        return len(self._by_person.get(person_id, ()))
+
     def audience(self, live: LiveNotice) -> dict[Hashable, list[Subscriber]]:
         """The local subscribers a notice is for, by rendering group."""
         if live.notice.everyone:
@@ -132,12 +155,15 @@ class Hub:
     async def start(self) -> None:
         self.last_seq = await sql.latest_seq(self.pool)
         self._task = asyncio.create_task(self._run(), name="salon-hub")
+        self.sockets.start()
 
     async def stop(self) -> None:
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
+        await self.sockets.stop()
+        await self._client.aclose()
 
     async def _run(self) -> None:
         backoff = 0.1
@@ -145,13 +171,19 @@ class Hub:
             redis = Redis.from_url(self.redis_url)
             try:
                 async with redis.pubsub() as pubsub:
-                    await pubsub.subscribe(self.channel)
+                    await pubsub.subscribe(self.channel, self._revocations)
                     self.connected.set()
                     backoff = 0.1
                     # Whatever was published while we were away is in PostgreSQL.
                     await self._catch_up()
+                    await self._check_tokens()
+                    revocations = self._revocations.encode()
                     async for message in pubsub.listen():
-                        if message["type"] == "message":
+                        if message["type"] != "message":
+                            continue
+                        if message["channel"] == revocations:
+                            self._revoked(message["data"])
+                        else:
                             await self._receive(wire.decode(message["data"]))
             except (RedisError, OSError) as error:
                 self.connected.clear()
@@ -230,3 +262,47 @@ class Hub:
             return None
         finally:
             self._waiting.pop(notice_id, None)
+
+    # --- revoked tokens ---------------------------------------------------------------
+
+    def watch_token(self, token_hash: bytes, on_revoked: Callable[[], None]) -> None:
+        """Call `on_revoked` (once) when this token is revoked, in any process."""
+        self._tokens[token_hash].add(on_revoked)
+
+    def unwatch_token(self, token_hash: bytes, on_revoked: Callable[[], None]) -> None:
+        watching = self._tokens.get(token_hash)
+        if watching is not None:
+            watching.discard(on_revoked)
+            if not watching:
+                del self._tokens[token_hash]
+
+    async def revoke_token(self, token_hash: bytes) -> None:
+        """The token was revoked (committed): tell this process's sockets now, and every
+        other process through Redis. A publish lost while Redis fails is made good when
+        each hub reconnects (it asks PostgreSQL about the tokens it watches)."""
+        self._revoked(token_hash.hex())
+        try:
+            await self._client.publish(self._revocations, token_hash.hex())
+        except (RedisError, OSError) as error:
+            log.warning("could not publish a token revocation (%s)", error)
+
+    def _revoked(self, token_hex: bytes | str) -> None:
+        try:
+            token_hash = bytes.fromhex(
+                token_hex.decode() if isinstance(token_hex, bytes) else token_hex
+            )
+        except ValueError:
+            log.warning("ignored a malformed revocation %r", token_hex[:80])
+            return
+        for on_revoked in self._tokens.pop(token_hash, set()):
+            try:
+                on_revoked()
+            except Exception:
+                log.exception("closing a socket of a revoked token failed")
+
+    async def _check_tokens(self) -> None:
+        """After (re)connecting: revocations published while away were not heard."""
+        if not self._tokens:
+            return
+        for token_hash in await accounts_sql.revoked_tokens(self.pool, list(self._tokens)):
+            self._revoked(token_hash.hex())

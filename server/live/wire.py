@@ -11,8 +11,17 @@ from server.db.queries.notices import NoticeRow
 
 
 def channel(namespace: str) -> str:
-    """The one pub/sub channel of a deployment."""
+    """The pub/sub channel of a deployment's notices."""
     return f"{namespace}:notices"
+
+
+def namespace_of(notices_channel: str) -> str:
+    return notices_channel.removesuffix(":notices")
+
+
+def revocations_channel(namespace: str) -> str:
+    """Where a revoked token's hash (hex) is published, on the hub's same connection."""
+    return f"{namespace}:revoked-tokens"
 
 
 @dataclass(frozen=True, slots=True)

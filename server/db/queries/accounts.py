@@ -50,15 +50,22 @@ async def person_by_calendar_token(db: Executor, token: str) -> PersonRow | None
     return PersonRow(**row) if row else None
 
 
-async def person_by_token_hash(db: Executor, token_hash: bytes, now: datetime) -> PersonRow | None:
-    """The person a live (unexpired, unrevoked) token belongs to."""
+async def person_by_token_hash(
+    db: Executor, token_hash: bytes, now: datetime
+) -> tuple[PersonRow, datetime] | None:
+    """The person a live (unexpired, unrevoked) token belongs to, and when it expires."""
     row = await db.fetchrow(
-        f"""SELECT {_PERSON} FROM auth_token t JOIN person p ON p.id = t.person_id
+        f"""SELECT {_PERSON}, t.expires_at AS token_expires_at
+              FROM auth_token t JOIN person p ON p.id = t.person_id
              WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > $2""",
         token_hash,
         now,
     )
-    return PersonRow(**row) if row else None
+    if row is None:
+        return None
+    values = dict(row)
+    expires_at: datetime = values.pop("token_expires_at")
+    return PersonRow(**values), expires_at
 
 
 async def upsert_person(
@@ -196,3 +203,13 @@ async def revoke_token(db: Executor, token_hash: bytes, now: datetime) -> None:
         token_hash,
         now,
     )
+
+
+async def revoked_tokens(db: Executor, token_hashes: list[bytes]) -> list[bytes]:
+    """Which of these tokens were revoked (the live sockets check after a Redis outage)."""
+    rows = await db.fetch(
+        """SELECT token_hash FROM auth_token
+            WHERE token_hash = ANY($1::bytea[]) AND revoked_at IS NOT NULL""",
+        token_hashes,
+    )
+    return [bytes(r["token_hash"]) for r in rows]
