@@ -17,6 +17,7 @@ import httpx
 import pytest
 import uvicorn
 import websockets
+from prometheus_client.parser import text_string_to_metric_families
 from websockets.asyncio.client import ClientConnection
 from websockets.exceptions import ConnectionClosed
 
@@ -290,28 +291,45 @@ async def test_metrics_count_sockets_subscriptions_and_deliveries(
     live: LiveServer, http: httpx.AsyncClient, gql_http: GraphQLClient, people: People
 ) -> None:
     organiser = await people.make("ORGANISER")
+    counted = (
+        "salon_websocket_connections",
+        "salon_active_subscriptions",
+        "salon_notices_delivered_total",
+    )
 
-    async def sample(name: str) -> float:
+    async def samples() -> dict[str, float]:
         text = (await http.get("/metrics")).text
-        lines = [line for line in text.splitlines() if line.startswith(name + " ")]
-        return float(lines[0].split()[1]) if lines else 0.0
+        values = {
+            sample.name: sample.value
+            for family in text_string_to_metric_families(text)
+            for sample in family.samples
+        }
+        return {name: values.get(name, 0.0) for name in counted}
 
-    delivered = await sample("salon_notices_delivered_total")
+    before = await samples()
     async with live_client(live.ws_url) as ws:
         await ws.subscribe()
-        assert await sample("salon_websocket_connections") >= 1
-        assert await sample("salon_active_subscriptions") >= 1
-        await gql_http.data(
+        sent = await gql_http.data(
             """mutation { broadcastAnnouncement(input: {title: "m", body: "b",
                  audience: {everyone: true}}) { id } }""",
             as_=organiser,
         )
-        await ws.notices(1)
-    assert await sample("salon_notices_delivered_total") >= delivered + 1
-    text = (await http.get("/metrics")).text
-    assert "salon_notice_delivery_seconds_bucket" in text
-    assert "salon_slow_consumers_dropped_total" in text
-    assert "process_resident_memory_bytes" in text
+        # Read once the notice arrived: the socket and its subscription are counted.
+        assert [n["id"] for n in await ws.notices(1)] == [sent["broadcastAnnouncement"]["id"]]
+        during = await samples()
+    assert {name: during[name] - before[name] for name in counted} == dict.fromkeys(counted, 1.0)
+    families = {f.name for f in text_string_to_metric_families((await http.get("/metrics")).text)}
+    # (the text format lists each counter's and histogram's `_created` on its own)
+    assert {f for f in families if f.startswith("salon_") and not f.endswith("_created")} == {
+        "salon_active_subscriptions",
+        "salon_notice_delivery_seconds",
+        "salon_notices_delivered",
+        "salon_notices_published",
+        "salon_slow_consumers_dropped",
+        "salon_tzdata_info",
+        "salon_websocket_connections",
+    }
+    assert "process_resident_memory_bytes" in families
 
 
 @dataclass
