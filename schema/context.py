@@ -13,8 +13,8 @@ from strawberry.types import Info as StrawberryInfo
 
 from schema.loaders import Loaders
 from schema.types.enums import Lang
-from server.auth.viewer import Viewer, require_role, require_viewer
 from server.clock import Clock
+from server.domain.viewer import Viewer, require_role, require_viewer
 from server.runtime import Runtime
 from server.settings import Settings
 

@@ -14,17 +14,16 @@ from datetime import timedelta
 
 import asyncpg
 
-from server.auth.signin import check_email, issue_token
-from server.auth.viewer import ROLES
+from server.auth.signin import issue_token
 from server.client_address import uvicorn_proxy_options
 from server.clock import clock_from_setting
 from server.db.migrate import migrate
 from server.db.pool import connect
-from server.db.queries.accounts import person_by_email
 from server.domain.demo import demo_people, load_fair
 from server.domain.errors import DomainError, ErrorCode
 from server.domain.instants import accepted_instant
-from server.domain.people import NewPerson, add_person
+from server.domain.people import NewPerson, add_person, person_with_email
+from server.domain.viewer import ROLES
 from server.logs import configure_logging
 from server.services import ensure_database, locate_services
 from server.settings import Settings, env_name
@@ -102,7 +101,7 @@ async def _token(settings: Settings, email: str) -> None:
 async def _mint(settings: Settings, email: str) -> str:
     conn = await _connect(settings)
     try:
-        person = await person_by_email(conn, check_email(email))
+        person = await person_with_email(conn, email)
         if person is None:
             raise DomainError(ErrorCode.NOT_FOUND, f"Nobody has the address {email}.")
         clock = clock_from_setting(settings.now)

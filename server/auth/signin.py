@@ -15,14 +15,14 @@ from server.auth.tokens import (
     hash_secret,
     hash_sign_in_code,
     new_bearer_token,
-    new_calendar_token,
     new_sign_in_code,
 )
-from server.auth.viewer import Viewer
 from server.db.queries import accounts as sql
 from server.db.queries.accounts import PersonRow
 from server.db.queries.common import Executor
 from server.domain.errors import DomainError, ErrorCode, bad_input
+from server.domain.people import check_email, new_calendar_token
+from server.domain.viewer import Viewer
 from server.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -45,7 +45,6 @@ def wrong_code(tries_left: int) -> str:
     return f"That code is wrong; {tries_left} more {'try' if tries_left == 1 else 'tries'}."
 
 
-_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
 _CODE = re.compile(r"^\d{6}$")
 
 
@@ -88,13 +87,6 @@ class Auth:
     limiter: Limiter
     mailer: Mailer
     token_lifetime: timedelta
-
-
-def check_email(email: str) -> str:
-    normalised = email.strip().lower()
-    if len(normalised) > 254 or not _EMAIL.match(normalised):
-        raise bad_input(f"{email!r} is not an e-mail address.")
-    return normalised
 
 
 def mailbox_of(email: str) -> str:

@@ -1,4 +1,4 @@
-"""Opaque secrets: bearer tokens, sign-in codes, calendar tokens; only hashes are kept."""
+"""Opaque secrets: bearer tokens and sign-in codes; only hashes are kept."""
 
 from __future__ import annotations
 
@@ -24,7 +24,3 @@ def new_sign_in_code() -> str:
 def hash_sign_in_code(email: str, code: str) -> bytes:
     # Salted with the email so equal codes of two people never share a hash.
     return hashlib.sha256(f"{email}\0{code}".encode()).digest()
-
-
-def new_calendar_token() -> str:
-    return secrets.token_urlsafe(24)

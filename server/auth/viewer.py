@@ -1,32 +1,16 @@
-"""Who is asking: the bearer token of a request, resolved once, and role checks."""
+"""Who is asking: the bearer token of a request, resolved once into a domain `Viewer`."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from server.auth.tokens import hash_secret
 from server.db.queries import accounts as sql
-from server.db.queries.accounts import PersonRow
 from server.db.queries.common import Executor
 from server.domain.errors import DomainError, ErrorCode
 
-ROLES = ("ATTENDEE", "SPEAKER", "EXHIBITOR", "ORGANISER")
-
-
-@dataclass(frozen=True, slots=True)
-class Viewer:
-    person: PersonRow
-    token_hash: bytes
-    #: When the token stops being valid (a socket opened with it is closed then).
-    token_expires_at: datetime | None = None
-
-    @property
-    def id(self) -> int:
-        return self.person.id
-
-    def has_role(self, role: str) -> bool:
-        return role in self.person.roles
+# What `authenticate` returns is the domain's: auth sits above the domain, never below.
+from server.domain.viewer import Viewer as Viewer
 
 
 def bearer_token(authorization: str | None) -> str | None:
@@ -55,18 +39,3 @@ async def authenticate(db: Executor, authorization: str | None, now: datetime) -
         )
     person, expires_at = found
     return Viewer(person=person, token_hash=token_hash, token_expires_at=expires_at)
-
-
-def require_viewer(viewer: Viewer | None) -> Viewer:
-    if viewer is None:
-        raise DomainError(ErrorCode.UNAUTHENTICATED, "Please sign in first.")
-    return viewer
-
-
-def require_role(viewer: Viewer | None, *roles: str) -> Viewer:
-    """The viewer when they hold one of `roles`; UNAUTHENTICATED or FORBIDDEN otherwise."""
-    signed_in = require_viewer(viewer)
-    if not any(signed_in.has_role(r) for r in roles):
-        wanted = " or ".join(r.lower() for r in roles)
-        raise DomainError(ErrorCode.FORBIDDEN, f"Only {wanted}s can do this.")
-    return signed_in

@@ -6,7 +6,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from server.auth.viewer import Viewer, require_role
 from server.db.queries import exhibitors as directory_sql
 from server.db.queries import notices as notices_sql
 from server.db.queries import session_changes as sql
@@ -17,6 +16,7 @@ from server.domain import instants, notices, wording
 from server.domain.errors import DomainError, ErrorCode, bad_input, not_found
 from server.domain.notices import Audience
 from server.domain.plans import Pool
+from server.domain.viewer import Viewer, require_role
 
 MAX_TITLE = 200
 MAX_BODY = 4000

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from server.auth.viewer import Viewer
 from server.db.queries import notices as notices_sql
 from server.db.queries import plans as plans_sql
 from server.db.queries import session_changes as sql
@@ -18,6 +17,7 @@ from server.db.queries.session_changes import SessionPatch
 from server.domain import instants, notices, wording
 from server.domain.errors import DomainError, ErrorCode, bad_input, not_found
 from server.domain.plans import Pool
+from server.domain.viewer import Viewer
 from server.domain.wording import Text
 
 MAX_TITLE = 200

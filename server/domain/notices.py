@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from server.auth.viewer import ROLES, Viewer
 from server.db.queries import agenda as agenda_sql
 from server.db.queries import exhibitors as directory_sql
 from server.db.queries import notices as sql
@@ -16,6 +15,7 @@ from server.db.queries.notices import NoticeDraft, NoticeRow
 from server.domain.errors import bad_input, not_found
 from server.domain.ids import parse_bigint_id
 from server.domain.pagination import check_first
+from server.domain.viewer import ROLES, Viewer
 
 MAX_NOTICES_PAGE = 200
 

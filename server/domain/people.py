@@ -2,16 +2,31 @@
 
 from __future__ import annotations
 
+import re
+import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from server.auth.signin import check_email
-from server.auth.tokens import new_calendar_token
-from server.auth.viewer import ROLES
 from server.db.queries import accounts as sql
 from server.db.queries import exhibitors as directory_sql
+from server.db.queries.accounts import PersonRow
 from server.db.queries.common import Executor
 from server.domain.errors import bad_input, not_found
+from server.domain.viewer import ROLES
+
+_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
+
+
+def check_email(email: str) -> str:
+    normalised = email.strip().lower()
+    if len(normalised) > 254 or not _EMAIL.match(normalised):
+        raise bad_input(f"{email!r} is not an e-mail address.")
+    return normalised
+
+
+def new_calendar_token() -> str:
+    """The secret of a personal calendar feed URL."""
+    return secrets.token_urlsafe(24)
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +37,11 @@ class NewPerson:
     speaker_id: str | None = None
     exhibitor_id: str | None = None
     badge_code: str | None = None
+
+
+async def person_with_email(db: Executor, email: str) -> PersonRow | None:
+    """The person with this address; BAD_USER_INPUT when it is not an address."""
+    return await sql.person_by_email(db, check_email(email))
 
 
 async def check_new_person(db: Executor, person: NewPerson) -> NewPerson:
