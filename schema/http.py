@@ -28,7 +28,7 @@ from schema.response_cache import (
 )
 from server import unavailable
 from server.auth.viewer import Viewer, authenticate
-from server.db.queries.agenda import agenda_version
+from server.domain.agenda import agenda_version
 from server.domain.errors import DomainError
 from server.runtime import runtime_of
 

@@ -5,16 +5,20 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Hashable, Sequence
 from functools import cached_property
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol, TypeAlias, TypeVar
 
+import asyncpg
 from strawberry.dataloader import DataLoader
 
-from server.db.queries import agenda, exhibitors, plans, venue
-from server.db.queries.agenda import SessionRow, TrackRow
-from server.db.queries.common import Executor
-from server.db.queries.exhibitors import ExhibitorRow, SpeakerRow
-from server.db.queries.plans import RegistrationRow
-from server.db.queries.venue import BoothRow, HallRow, RoomRow
+from server.domain import agenda, plans, venue
+from server.domain import directory as exhibitors
+from server.domain.agenda import SessionRow, TrackRow
+from server.domain.directory import ExhibitorRow, SpeakerRow
+from server.domain.plans import RegistrationRow
+from server.domain.venue import BoothRow, HallRow, RoomRow
+
+#: What the loaders read through: the process's pool (`Context.db`).
+Db: TypeAlias = "asyncpg.Pool[asyncpg.Record]"
 
 
 class _HasId(Protocol):
@@ -27,7 +31,7 @@ ItemT = TypeVar("ItemT")
 
 
 def by_id(
-    db: Executor, fetch: Callable[[Executor, Sequence[str]], Awaitable[list[RowT]]]
+    db: Db, fetch: Callable[[Db, Sequence[str]], Awaitable[list[RowT]]]
 ) -> DataLoader[str, RowT | None]:
     async def load(ids: list[str]) -> list[RowT | None]:
         found = {row.id: row for row in await fetch(db, ids)}
@@ -37,8 +41,8 @@ def by_id(
 
 
 def grouped(
-    db: Executor,
-    fetch: Callable[[Executor, Sequence[str]], Awaitable[list[Any]]],
+    db: Db,
+    fetch: Callable[[Db, Sequence[str]], Awaitable[list[Any]]],
     split: Callable[[Any], tuple[Hashable, ItemT]],
 ) -> DataLoader[str, list[ItemT]]:
     """One list per key; `split` turns a fetched row into (key, item)."""
@@ -57,12 +61,12 @@ class Loaders:
     """The DataLoaders of one operation, each made the first time a resolver needs it
     (most operations touch two or three of them)."""
 
-    def __init__(self, db: Executor, viewer_id: int | None) -> None:
+    def __init__(self, db: Db, viewer_id: int | None) -> None:
         self._db = db
         self._viewer_id = viewer_id
 
     @classmethod
-    def for_operation(cls, db: Executor, viewer_id: int | None) -> Loaders:
+    def for_operation(cls, db: Db, viewer_id: int | None) -> Loaders:
         return cls(db, viewer_id)
 
     @cached_property
@@ -164,7 +168,7 @@ def _membership(fetch: Callable[[Sequence[str]], Awaitable[set[str]]]) -> DataLo
     return DataLoader(load_fn=load)
 
 
-async def _counts(db: Executor, ids: list[str]) -> list[int]:
+async def _counts(db: Db, ids: list[str]) -> list[int]:
     counts = await plans.registered_counts(db, ids)
     return [counts.get(i, 0) for i in ids]
 

@@ -22,11 +22,11 @@ from schema.types.directory import (
 from schema.types.notices import Notice
 from schema.types.venue import Route, Venue
 from schema.visibility import PUBLIC, VIEWER, VOLATILE
-from server.db.queries.agenda import SessionQuery
-from server.db.queries.exhibitors import ExhibitorQuery
 from server.domain import agenda, directory, routing
 from server.domain import notices as notices_domain
 from server.domain import search as search_domain
+from server.domain.agenda import SessionQuery
+from server.domain.directory import ExhibitorQuery
 from server.domain.pagination import Page
 
 

@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 
 from server.clock import TZDATA_VERSION
-from server.db.queries.agenda import agenda_version
+from server.domain.agenda import agenda_version
 from server.domain.calendar import feed_for_token
 from server.domain.errors import DomainError
 from server.domain.venue import venue_feature_collection

@@ -10,11 +10,10 @@ from schema.types.agenda import Session
 from schema.types.directory import Exhibitor, Speaker
 from schema.types.enums import ConflictKind, RegistrationStatus, Role
 from schema.visibility import VIEWER
-from server.db.queries import plans as plans_sql
-from server.db.queries.accounts import PersonRow
-from server.db.queries.plans import RegistrationRow
+from server.domain import plans as plans_domain
 from server.domain import schedule as schedule_domain
-from server.domain.plans import check_session
+from server.domain.people import PersonRow
+from server.domain.plans import RegistrationRow, check_session
 
 
 @strawberry.type
@@ -94,7 +93,7 @@ class Me:
 
     @strawberry.field(metadata=VIEWER)
     async def followed_exhibitors(self, info: Info) -> list[Exhibitor]:
-        ids = await plans_sql.followed_exhibitor_ids(info.context.db, self.person.id)
+        ids = await plans_domain.followed_exhibitor_ids(info.context.db, self.person.id)
         rows = await info.context.loaders.exhibitor.load_many(ids)
         return [Exhibitor.from_row(r) for r in rows if r is not None]
 

@@ -18,9 +18,9 @@ from schema.types.enums import (
     pick_optional,
 )
 from schema.visibility import PUBLIC, VIEWER, VOLATILE
-from server.db.queries import agenda as agenda_sql
-from server.db.queries.agenda import SessionRow, TrackRow
+from server.domain import agenda as agenda_domain
 from server.domain.agenda import Event as EventModel
+from server.domain.agenda import SessionRow, TrackRow
 
 if TYPE_CHECKING:
     from schema.types.directory import Exhibitor, Speaker
@@ -75,7 +75,7 @@ class Event:
 
     @strawberry.field(metadata=PUBLIC)
     async def tracks(self, info: Info) -> list[Track]:
-        return [Track.from_row(t) for t in await agenda_sql.tracks(info.context.db)]
+        return [Track.from_row(t) for t in await agenda_domain.tracks(info.context.db)]
 
 
 @strawberry.type

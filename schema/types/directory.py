@@ -10,7 +10,7 @@ from schema.context import Info
 from schema.types.agenda import PageInfo, Session
 from schema.types.enums import Lang, pick_optional
 from schema.visibility import PUBLIC, VIEWER
-from server.db.queries.exhibitors import ExhibitorRow, SpeakerRow
+from server.domain.directory import ExhibitorRow, SpeakerRow
 
 if TYPE_CHECKING:
     from schema.types.venue import Booth

@@ -12,7 +12,7 @@ from schema.types.agenda import Session
 from schema.types.directory import Exhibitor
 from schema.types.enums import Lang, NoticeKind, Priority, Role, pick
 from schema.visibility import PUBLIC
-from server.db.queries.notices import NoticeRow
+from server.domain.notices import NoticeRow
 
 #: The id of a notice the relay has not sequenced yet (a held announcement).
 PENDING_PREFIX = "pending-"

@@ -11,9 +11,9 @@ from schema.loaders import load_one
 from schema.scalars import GeoJSON
 from schema.types.enums import Lang, PoiKind, pick
 from schema.visibility import PUBLIC
-from server.db.queries import venue as venue_sql
-from server.db.queries.venue import BoothRow, HallRow, PoiRow, RoomRow
+from server.domain import venue as venue_domain
 from server.domain.routing import Route as RouteModel
+from server.domain.venue import BoothRow, HallRow, PoiRow, RoomRow
 
 if TYPE_CHECKING:
     from schema.types.directory import Exhibitor
@@ -139,7 +139,7 @@ class Venue:
 
     @strawberry.field(metadata=PUBLIC)
     async def halls(self, info: Info) -> list[Hall]:
-        return [Hall.from_row(h) for h in await venue_sql.halls(info.context.db)]
+        return [Hall.from_row(h) for h in await venue_domain.halls(info.context.db)]
 
     @strawberry.field(metadata=PUBLIC)
     async def points_of_interest(
@@ -148,7 +148,7 @@ class Venue:
         wanted = [k.value for k in kinds] if kinds is not None else None
         return [
             PointOfInterest.from_row(p)
-            for p in await venue_sql.points_of_interest(info.context.db, wanted)
+            for p in await venue_domain.points_of_interest(info.context.db, wanted)
         ]
 
 

@@ -1,4 +1,9 @@
-"""Reading the agenda: the event, its tracks and sessions, with filters and pages."""
+"""Reading the agenda: the event, its tracks and sessions, with filters and pages.
+
+Rows the schema maps, and lookups its DataLoaders batch, are the queries' own (nothing
+to decide on the way): re-exported here (`import … as …`), so that nothing above the
+domain imports server.db.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,17 @@ from datetime import date, datetime, timedelta
 
 from server import clock
 from server.db.queries import agenda as sql
-from server.db.queries.agenda import EventRow, SessionQuery, SessionRow
+from server.db.queries.agenda import EventRow as EventRow
+from server.db.queries.agenda import SessionQuery as SessionQuery
+from server.db.queries.agenda import SessionRow as SessionRow
+from server.db.queries.agenda import TrackRow as TrackRow
+from server.db.queries.agenda import agenda_version as agenda_version
+from server.db.queries.agenda import demos_for_exhibitors as demos_for_exhibitors
+from server.db.queries.agenda import sessions_by_ids as sessions_by_ids
+from server.db.queries.agenda import sessions_for_speakers as sessions_for_speakers
+from server.db.queries.agenda import speaker_links_for_sessions as speaker_links_for_sessions
+from server.db.queries.agenda import tracks as tracks
+from server.db.queries.agenda import tracks_by_ids as tracks_by_ids
 from server.db.queries.common import Executor
 from server.domain.errors import DomainError, ErrorCode, bad_input
 from server.domain.instants import accepted_instant

@@ -1,4 +1,9 @@
-"""Reading the fair's directory: exhibitors and speakers, with filters and pages."""
+"""Reading the fair's directory: exhibitors and speakers, with filters and pages.
+
+Rows the schema maps, and lookups its DataLoaders batch, are the queries' own (nothing
+to decide on the way): re-exported here (`import … as …`), so that nothing above the
+domain imports server.db.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,11 @@ from dataclasses import replace
 
 from server.db.queries import exhibitors as sql
 from server.db.queries.common import Executor
-from server.db.queries.exhibitors import ExhibitorQuery, ExhibitorRow, SpeakerRow
+from server.db.queries.exhibitors import ExhibitorQuery as ExhibitorQuery
+from server.db.queries.exhibitors import ExhibitorRow as ExhibitorRow
+from server.db.queries.exhibitors import SpeakerRow as SpeakerRow
+from server.db.queries.exhibitors import exhibitors_by_ids as exhibitors_by_ids
+from server.db.queries.exhibitors import speakers_by_ids as speakers_by_ids
 from server.domain.agenda import check_search_text
 from server.domain.errors import bad_input
 from server.domain.pagination import Page, check_first, decode_cursor, encode_cursor, make_page

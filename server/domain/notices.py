@@ -11,7 +11,8 @@ from server.db.queries import exhibitors as directory_sql
 from server.db.queries import notices as sql
 from server.db.queries import plans as plans_sql
 from server.db.queries.common import Executor
-from server.db.queries.notices import NoticeDraft, NoticeRow
+from server.db.queries.notices import NoticeDraft as NoticeDraft
+from server.db.queries.notices import NoticeRow as NoticeRow
 from server.domain.errors import bad_input, not_found
 from server.domain.ids import parse_bigint_id
 from server.domain.pagination import check_first

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from server.db.queries import accounts as sql
 from server.db.queries import exhibitors as directory_sql
-from server.db.queries.accounts import PersonRow
+from server.db.queries.accounts import PersonRow as PersonRow
 from server.db.queries.common import Executor
 from server.domain.errors import bad_input, not_found
 from server.domain.viewer import ROLES

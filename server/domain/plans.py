@@ -1,4 +1,9 @@
-"""Personal plans: bookmarks, registrations with a fair waitlist, followed exhibitors."""
+"""Personal plans: bookmarks, registrations with a fair waitlist, followed exhibitors.
+
+Rows the schema maps, and lookups its DataLoaders batch, are the queries' own (nothing
+to decide on the way): re-exported here (`import … as …`), so that nothing above the
+domain imports server.db.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +18,12 @@ from server.db.queries import plans as sql
 from server.db.queries.agenda import SessionRow
 from server.db.queries.common import Executor
 from server.db.queries.exhibitors import ExhibitorRow
-from server.db.queries.plans import RegistrationRow
+from server.db.queries.plans import RegistrationRow as RegistrationRow
+from server.db.queries.plans import bookmarked_among as bookmarked_among
+from server.db.queries.plans import followed_among as followed_among
+from server.db.queries.plans import followed_exhibitor_ids as followed_exhibitor_ids
+from server.db.queries.plans import registered_counts as registered_counts
+from server.db.queries.plans import registrations_among as registrations_among
 from server.domain import notices
 from server.domain.errors import DomainError, ErrorCode, not_found
 

@@ -1,4 +1,9 @@
-"""The floor map as one GeoJSON FeatureCollection, feature types after IMDF."""
+"""The floor map as one GeoJSON FeatureCollection, feature types after IMDF.
+
+Rows the schema maps, and lookups its DataLoaders batch, are the queries' own (nothing
+to decide on the way): re-exported here (`import … as …`), so that nothing above the
+domain imports server.db.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,18 @@ from typing import Any
 from server.db.queries import exhibitors as directory_sql
 from server.db.queries import venue as sql
 from server.db.queries.common import Executor
+from server.db.queries.venue import BoothRow as BoothRow
+from server.db.queries.venue import HallRow as HallRow
+from server.db.queries.venue import PoiRow as PoiRow
+from server.db.queries.venue import RoomRow as RoomRow
+from server.db.queries.venue import booths_by_ids as booths_by_ids
+from server.db.queries.venue import booths_in_halls as booths_in_halls
+from server.db.queries.venue import booths_of_exhibitors as booths_of_exhibitors
+from server.db.queries.venue import halls as halls
+from server.db.queries.venue import halls_by_ids as halls_by_ids
+from server.db.queries.venue import points_of_interest as points_of_interest
+from server.db.queries.venue import rooms_by_ids as rooms_by_ids
+from server.db.queries.venue import rooms_in_halls as rooms_in_halls
 
 # IMDF amenity categories for our kinds of point of interest.
 AMENITY_CATEGORY = {
