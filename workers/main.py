@@ -9,11 +9,10 @@ import signal
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
-from redis.asyncio import Redis
-
 from server.clock import Clock, clock_from_setting, zone_data_facts
 from server.db.pool import create_pool
 from server.live import wire
+from server.live.publisher import Publisher
 from server.services import ensure_database, locate_services
 from server.settings import Settings
 from workers.relay import Relay
@@ -27,14 +26,8 @@ async def run_worker(settings: Settings, stop: asyncio.Event, clock: Clock | Non
     urls = locate_services(settings)
     dsn = settings.database_url or await ensure_database(urls, settings.database_name)
     pool = await create_pool(dsn, min_size=1, max_size=4)
-    redis = Redis.from_url(urls.redis_url)
-    relay = Relay(
-        dsn,
-        redis,
-        clock,
-        poll_seconds=settings.relay_poll_seconds,
-        channel=wire.channel(settings.redis_namespace),
-    )
+    publisher = Publisher.connect(urls.redis_url, wire.channel(settings.redis_namespace))
+    relay = Relay(dsn, publisher, clock, poll_seconds=settings.relay_poll_seconds)
     reminders = ReminderJob(
         pool,
         clock,
@@ -47,7 +40,7 @@ async def run_worker(settings: Settings, stop: asyncio.Event, clock: Clock | Non
             jobs.create_task(relay.run(stop))
             jobs.create_task(_every(settings.reminder_poll_seconds, reminders.round, stop))
     finally:
-        await redis.aclose()
+        await publisher.aclose()
         await pool.close()
         log.info("worker stopped")
 

@@ -16,38 +16,38 @@ import logging
 from typing import Any
 
 import asyncpg
-from redis.asyncio import Redis
-from redis.exceptions import RedisError
 
 from server.clock import Clock
-from server.db.queries import notices as sql
-from server.db.queries.common import Executor
-from server.live import wire
+from server.domain import notice_log
 from server.live.metrics import METRICS
+from server.live.publisher import PUBLISH_ERRORS, Publisher
 from server.live.wire import LiveNotice
 
 log = logging.getLogger(__name__)
 
-#: Advisory lock: one relay sequences and publishes at a time.
-RELAY_LOCK = 0x5A10_0001
 BATCH = 500
+#: Failures of PostgreSQL or of publishing: logged briefly, and the next round retries.
+_RETRIED: tuple[type[Exception], ...] = (
+    OSError,
+    asyncpg.PostgresError,
+    asyncpg.InterfaceError,
+    *PUBLISH_ERRORS,
+)
 
 
 class Relay:
     def __init__(
         self,
         dsn: str,
-        redis: Redis,
+        publisher: Publisher,
         clock: Clock,
         *,
         poll_seconds: float = 1.0,
-        channel: str = wire.channel("salon"),
     ) -> None:
         self.dsn = dsn
-        self.redis = redis
+        self.publisher = publisher
         self.clock = clock
         self.poll_seconds = poll_seconds
-        self.channel = channel
         self._wake = asyncio.Event()
         self._conn: asyncpg.Connection[Any] | None = None
         self._leading = False
@@ -58,7 +58,7 @@ class Relay:
             self._wake.clear()
             try:
                 await self.round()
-            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, RedisError) as error:
+            except _RETRIED as error:
                 log.warning("relay round failed (%s); retrying", error)
                 await self._drop_connection()
             except Exception:
@@ -74,8 +74,7 @@ class Relay:
         connection would be reset, and could leak the lock)."""
         if self._conn is None or self._conn.is_closed():
             self._leading = False
-            self._conn = await asyncpg.connect(self.dsn)
-            await self._conn.add_listener("salon_notice_written", lambda *_: self._wake.set())
+            self._conn = await notice_log.relay_connection(self.dsn, self._wake.set)
         return self._conn
 
     async def _drop_connection(self) -> None:
@@ -92,27 +91,21 @@ class Relay:
         if not self._leading:
             # The lock is kept for the connection's life: one relay leads, the others
             # stand by and take over when its connection goes away.
-            self._leading = await conn.fetchval("SELECT pg_try_advisory_lock($1)", RELAY_LOCK)
+            self._leading = await notice_log.lead(conn)
             if not self._leading:
                 return 0
         # One statement, so committed on its own before anything is published: whoever
         # receives a notice can read it back from PostgreSQL at once.
-        await sql.sequence_due(conn, self.clock.now())
+        await notice_log.sequence_due(conn, self.clock.now())
         return await self._publish(conn)
 
-    async def _publish(self, conn: Executor) -> int:
+    async def _publish(self, conn: asyncpg.Connection[Any]) -> int:
         published = 0
         while True:
-            batch = await sql.unpublished(conn, BATCH)
-            targeted = [n.id for n in batch if not n.everyone]
-            recipients = await sql.recipients_of(conn, targeted) if targeted else {}
+            batch = await notice_log.unpublished(conn, BATCH)
             if batch:
-                async with self.redis.pipeline(transaction=False) as pipe:
-                    for notice in batch:
-                        live = LiveNotice(notice, tuple(recipients.get(notice.id, ())))
-                        pipe.publish(self.channel, wire.encode(live))
-                    await pipe.execute()
-                await sql.mark_published(conn, [n.id for n in batch], self.clock.now())
+                await self.publisher.publish([LiveNotice(n, to) for n, to in batch])
+                await notice_log.mark_published(conn, [n.id for n, _ in batch], self.clock.now())
                 METRICS.notices_published.inc(len(batch))
                 published += len(batch)
             if len(batch) < BATCH:

@@ -1,24 +1,15 @@
-"""REMINDER and DEMO_STARTING notices, a few minutes before sessions start.
-
-Idempotent and safe with several workers: a round runs in one transaction under
-an advisory lock, and `reminder_sent` records who was reminded of what in that
-same transaction, so a second worker (or a second round) finds nobody left.
-"""
+"""The reminder job: every round, `server.domain.reminders` writes the REMINDER and
+DEMO_STARTING notices that are due (idempotent, safe with several workers)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import asyncpg
 
 from server.clock import Clock
-from server.db.queries import reminders as sql
-from server.db.queries.common import Executor
-from server.db.queries.notices import NoticeDraft
-from server.domain import notices, wording
-
-REMINDER_LOCK = 0x5A10_0002
+from server.domain import reminders
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,49 +23,6 @@ class ReminderJob:
 
     async def round(self) -> int:
         """Remind whoever is due and not reminded yet; return how many notices."""
-        now = self.clock.now()
-        written = 0
-        async with self.pool.acquire() as conn, conn.transaction():
-            await conn.execute("SELECT pg_advisory_xact_lock($1)", REMINDER_LOCK)
-            for session in await sql.sessions_starting(conn, now, now + self.session_lead):
-                people = await sql.not_reminded(
-                    conn, "REMINDER", session.id, await sql.session_planners(conn, session.id)
-                )
-                if people:
-                    await self._remind(conn, "REMINDER", session, people, now)
-                    written += 1
-            for demo in await sql.sessions_starting(conn, now, now + self.demo_lead, demos=True):
-                people = await sql.not_reminded(
-                    conn, "DEMO_STARTING", demo.id, await sql.demo_audience(conn, demo.id)
-                )
-                if people:
-                    await self._remind(conn, "DEMO_STARTING", demo, people, now)
-                    written += 1
-        return written
-
-    async def _remind(
-        self, conn: Executor, kind: str, session: sql.Starting, people: list[int], now: datetime
-    ) -> None:
-        minutes = max(1, round((session.starts_at - now).total_seconds() / 60))
-        place = session.place or ""
-        if kind == "REMINDER":
-            draft = NoticeDraft(
-                kind=kind,
-                title_fr=f"Dans {minutes} min : « {session.title} »",
-                title_en=f"In {minutes} min: “{session.title}”",
-                body_fr=f"{wording.clock_time(session.starts_at)}, {place}".rstrip(", "),
-                body_en=f"{wording.clock_time(session.starts_at)}, {place}".rstrip(", "),
-                session_id=session.id,
-            )
-        else:
-            draft = NoticeDraft(
-                kind=kind,
-                title_fr=f"Démo dans {minutes} min : {session.title}",
-                title_en=f"Demo in {minutes} min: {session.title}",
-                body_fr=f"Stand {place}, {wording.clock_time(session.starts_at)}",
-                body_en=f"Booth {place}, {wording.clock_time(session.starts_at)}",
-                session_id=session.id,
-                exhibitor_id=session.exhibitor_id,
-            )
-        notice_id = await notices.record(conn, draft, recipients=people, now=now)
-        await sql.link(conn, kind, session.id, people, notice_id)
+        return await reminders.remind_due(
+            self.pool, self.clock.now(), session_lead=self.session_lead, demo_lead=self.demo_lead
+        )

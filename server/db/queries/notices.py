@@ -3,12 +3,19 @@ and the relay's sequencing and publishing."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import asyncpg
+
 from server.db.queries.common import Executor
+
+#: Advisory lock: one relay sequences and publishes at a time.
+RELAY_LOCK = 0x5A10_0001
+#: What the notice trigger NOTIFYs (migration 0003) once a notice is written.
+WRITTEN_CHANNEL = "salon_notice_written"
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,6 +167,17 @@ async def latest_seq(db: Executor) -> int:
 
 
 # --- the relay ------------------------------------------------------------------------
+
+
+async def listen_for_written(conn: asyncpg.Connection[Any], wake: Callable[[], None]) -> None:
+    """Call `wake` whenever a notice is written (committed), on this connection."""
+    await conn.add_listener(WRITTEN_CHANNEL, lambda *_: wake())
+
+
+async def try_relay_lock(conn: asyncpg.Connection[Any]) -> bool:
+    """Take the relay lock for this connection's life; False while another holds it."""
+    taken: bool = await conn.fetchval("SELECT pg_try_advisory_lock($1)", RELAY_LOCK)
+    return taken
 
 
 async def sequence_due(db: Executor, now: datetime) -> int:

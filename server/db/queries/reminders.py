@@ -8,6 +8,9 @@ from datetime import datetime
 
 from server.db.queries.common import Executor
 
+#: Advisory lock: one reminder round at a time, across workers.
+REMINDER_LOCK = 0x5A10_0002
+
 
 @dataclass(frozen=True, slots=True)
 class Starting:
@@ -17,6 +20,11 @@ class Starting:
     exhibitor_id: str | None
     #: Room name, or booth code for a demo.
     place: str | None
+
+
+async def lock_reminders(db: Executor) -> None:
+    """Wait for the reminder lock, until the end of the current transaction."""
+    await db.execute("SELECT pg_advisory_xact_lock($1)", REMINDER_LOCK)
 
 
 async def sessions_starting(
