@@ -35,7 +35,7 @@ _sending: set[asyncio.Task[None]] = set()
 
 
 def next_frame(operation_id: str, payload: str) -> str:
-    """The same text as server.live.hub.next_frame, without importing the app."""
+    """The same text as schema.live_frames.next_frame, without importing the app."""
     return f'{{"id":{orjson.dumps(operation_id).decode()},"type":"next","payload":{payload}}}'
 
 

@@ -14,6 +14,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from starlette.routing import Route, WebSocketRoute
 
 from schema.app import graphql_view
+from schema.live_frames import next_frame
 from server.body_limit import BodyLimit
 from server.clock import Clock, clock_from_setting, zone_data_facts
 from server.db.pool import StatementCounter, create_pool
@@ -53,6 +54,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             urls.redis_url,
             pool,
             renderer=view.start_live(runtime),
+            framer=next_frame,
             queue_size=settings.subscriber_queue_size,
             channel=wire.channel(settings.redis_namespace),
         )

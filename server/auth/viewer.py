@@ -13,6 +13,11 @@ from server.domain.errors import DomainError, ErrorCode
 from server.domain.viewer import Viewer as Viewer
 
 
+async def revoked_tokens(db: Executor, token_hashes: list[bytes]) -> list[bytes]:
+    """Which of these tokens were revoked (signed out)."""
+    return await sql.revoked_tokens(db, token_hashes)
+
+
 def bearer_token(authorization: str | None) -> str | None:
     """The token of an `Authorization: Bearer <token>` value; None when absent."""
     if authorization is None or not authorization.strip():

@@ -5,7 +5,8 @@ sockets opened with it.
 Subscribers are grouped by how they render a notice (same GraphQL document,
 variables and language): the hub renders once per group and every subscriber of
 the group gets the same payload text (see server/live/subscriber.py for how it
-reaches each socket).
+reaches each socket). Rendering and framing are handed in by the app (the schema's):
+the hub knows no GraphQL and no protocol, only groups, operation ids and text.
 """
 
 from __future__ import annotations
@@ -19,12 +20,14 @@ from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass, field
 
 import asyncpg
-import orjson
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
-from server.db.queries import accounts as accounts_sql
-from server.db.queries import notices as sql
+# TEMPORARY: schema/live.py still imports next_frame from here; once it imports it from
+# schema.live_frames, delete this line and its ignore_imports entry in pyproject.toml.
+from schema.live_frames import next_frame as next_frame
+from server.auth.viewer import revoked_tokens
+from server.domain import notice_log
 from server.live import wire
 from server.live.metrics import METRICS
 from server.live.sockets import SocketCounter
@@ -35,6 +38,8 @@ log = logging.getLogger(__name__)
 
 #: Renders a notice for one group of subscribers; returns the `payload` JSON text.
 Renderer = Callable[[Hashable, LiveNotice], Awaitable[str]]
+#: Wraps a rendered payload for one operation id: the text sent on its socket.
+Framer = Callable[[str, str], str]
 
 RESYNC_BATCH = 500
 MAX_BACKOFF = 5.0
@@ -42,20 +47,13 @@ MAX_BACKOFF = 5.0
 REDIS_TIMEOUT = 2.0
 
 
-def next_frame(operation_id: str, payload: str) -> str:
-    """A graphql-transport-ws `next` message around an already encoded payload."""
-    return f'{{"id":{_json_string(operation_id)},"type":"next","payload":{payload}}}'
-
-
-def _json_string(text: str) -> str:
-    return orjson.dumps(text).decode()
-
-
 @dataclass
 class Hub:
     redis_url: str
     pool: asyncpg.Pool[asyncpg.Record]
     renderer: Renderer | None = None
+    #: Given with `renderer`: how a payload becomes a frame for one operation id.
+    framer: Framer | None = None
     queue_size: int = 256
     channel: str = wire.channel("salon")
     #: The highest cursor handed out; what comes at or below it is a repeat.
@@ -76,6 +74,8 @@ class Hub:
     _revocations: str = field(init=False)
 
     def __post_init__(self) -> None:
+        if (self.renderer is None) != (self.framer is None):
+            raise ValueError("a hub renders and frames notices, or does neither")
         namespace = wire.namespace_of(self.channel)
         self._revocations = wire.revocations_channel(namespace)
         self._client = Redis.from_url(
@@ -153,7 +153,7 @@ class Hub:
     # --- the Redis side ---------------------------------------------------------------
 
     async def start(self) -> None:
-        self.last_seq = await sql.latest_seq(self.pool)
+        self.last_seq = await notice_log.latest_seq(self.pool)
         self._task = asyncio.create_task(self._run(), name="salon-hub")
         self.sockets.start()
 
@@ -209,12 +209,11 @@ class Hub:
 
     async def _catch_up(self) -> None:
         while True:
-            rows = await sql.notices_after(self.pool, self.last_seq, RESYNC_BATCH)
+            rows = await notice_log.sequenced_after(self.pool, self.last_seq, RESYNC_BATCH)
             if not rows:
                 return
-            recipients = await sql.recipients_of(self.pool, [n.id for n in rows])
-            for notice in rows:
-                await self.dispatch(LiveNotice(notice, tuple(recipients.get(notice.id, ()))))
+            for notice, recipients in rows:
+                await self.dispatch(LiveNotice(notice, recipients))
 
     async def dispatch(self, live: LiveNotice) -> None:
         """Hand one notice, in cursor order, to everyone local who should see it."""
@@ -224,7 +223,7 @@ class Hub:
         if waiting is not None and not waiting.done():
             waiting.set_result(live)
         groups = self.audience(live)
-        if not groups or self.renderer is None:
+        if not groups or self.renderer is None or self.framer is None:
             return
         payloads = await asyncio.gather(*(self.renderer(g, live) for g in groups))
         written_at = live.notice.send_at.timestamp()
@@ -234,7 +233,7 @@ class Hub:
             for subscriber in members:
                 frame = frames.get(subscriber.operation_id)
                 if frame is None:
-                    frame = frames[subscriber.operation_id] = next_frame(
+                    frame = frames[subscriber.operation_id] = self.framer(
                         subscriber.operation_id, payload
                     )
                 sent += subscriber.deliver(live.seq, frame, written_at)
@@ -304,5 +303,5 @@ class Hub:
         """After (re)connecting: revocations published while away were not heard."""
         if not self._tokens:
             return
-        for token_hash in await accounts_sql.revoked_tokens(self.pool, list(self._tokens)):
+        for token_hash in await revoked_tokens(self.pool, list(self._tokens)):
             self._revoked(token_hash.hex())

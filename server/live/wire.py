@@ -7,7 +7,7 @@ from datetime import datetime
 
 import orjson
 
-from server.db.queries.notices import NoticeRow
+from server.domain.notices import NoticeRow
 
 
 def channel(namespace: str) -> str:
