@@ -41,7 +41,7 @@ async def readyz(request: Request) -> Response:
             checks[name] = f"unavailable: {type(exc).__name__}"
 
     await asyncio.gather(
-        check("postgres", runtime.pool.fetchval("SELECT 1")),
+        check("postgres", runtime.ping_postgres()),
         check("redis", runtime.redis.ping()),
     )
     ready = all(v == "ok" for v in checks.values())

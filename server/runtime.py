@@ -13,7 +13,7 @@ from server.auth.mailer import LogMailer, Mailer, SmtpMailer
 from server.auth.rate_limit import Limiter
 from server.auth.signin import Auth
 from server.clock import Clock
-from server.db.pool import StatementCounter
+from server.db.pool import StatementCounter, ping
 from server.domain.routing import WalkwayCache
 from server.live.hub import Hub
 from server.settings import Settings
@@ -30,6 +30,10 @@ class Runtime:
     hub: Hub = field(init=False)
     walkways: WalkwayCache = field(default_factory=WalkwayCache)
     statements: StatementCounter | None = None
+
+    async def ping_postgres(self) -> None:
+        """Raises when PostgreSQL does not answer (readiness)."""
+        await ping(self.pool)
 
     @property
     def auth(self) -> Auth:

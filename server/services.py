@@ -19,6 +19,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 
+from server.db import admin
 from server.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -128,9 +129,8 @@ async def ensure_database(urls: ServiceUrls, name: str) -> str:
     """Create the database `name` if missing; return its DSN."""
     conn = await asyncpg.connect(urls.admin_dsn)
     try:
-        exists = await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name)
-        if not exists:
-            await conn.execute(f'CREATE DATABASE "{_identifier(name)}"')
+        if not await admin.database_exists(conn, name):
+            await admin.create_database(conn, name)
     finally:
         await conn.close()
     return urls.database_dsn(name)
@@ -139,12 +139,6 @@ async def ensure_database(urls: ServiceUrls, name: str) -> str:
 async def drop_database(urls: ServiceUrls, name: str) -> None:
     conn = await asyncpg.connect(urls.admin_dsn)
     try:
-        await conn.execute(f'DROP DATABASE IF EXISTS "{_identifier(name)}" WITH (FORCE)')
+        await admin.drop_database(conn, name)
     finally:
         await conn.close()
-
-
-def _identifier(name: str) -> str:
-    if not name.replace("_", "").isalnum():
-        raise ValueError(f"unsafe database name {name!r}")
-    return name

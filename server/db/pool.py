@@ -41,6 +41,11 @@ async def connect(dsn: str) -> asyncpg.Connection[Any]:
     return conn
 
 
+async def ping(pool: asyncpg.Pool[asyncpg.Record]) -> None:
+    """One round trip: raises when PostgreSQL does not answer."""
+    await pool.fetchval("SELECT 1")
+
+
 async def create_pool(
     dsn: str,
     *,
