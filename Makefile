@@ -43,13 +43,14 @@ run: install
 	$(BIN)/salon demo --if-empty
 	$(BIN)/salon worker & worker=$$!; trap "kill $$worker" EXIT INT TERM; $(BIN)/salon serve
 
-## Lint, type-check, then the whole suite against real PostgreSQL and Redis
+## Lint, type-check, check the layer rules, then the whole suite against real PostgreSQL and Redis
 test: lint pytest
 
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 
 pytest: install
 	$(BIN)/pytest
@@ -68,4 +69,4 @@ bench-fanout: install
 	$(BIN)/python -m bench.fanout
 
 clean:
-	rm -rf $(VENV) .tools .pytest_cache .mypy_cache .ruff_cache *.egg-info
+	rm -rf $(VENV) .tools .pytest_cache .mypy_cache .ruff_cache .import_linter_cache *.egg-info

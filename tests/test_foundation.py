@@ -1,8 +1,11 @@
-"""The foundation: settings documented, services, migrations, health, layering, SDL."""
+"""The foundation: settings documented, services, migrations, health, SDL.
+
+The layer rules are import-linter contracts run by `make lint` (pyproject.toml,
+[tool.importlinter]); where SQL may be written is tests/test_layers.py.
+"""
 
 from __future__ import annotations
 
-import ast
 import re
 import shutil
 import subprocess
@@ -117,33 +120,6 @@ def test_committed_sdl_matches_the_code() -> None:
 
 def test_our_schema_package_is_the_one_imported() -> None:
     assert Path(schema.__file__).resolve().parent == ROOT / "schema"
-
-
-# Layers import one way: schema -> server.domain -> server.db. The app factory,
-# the CLI and the runtime wire everything together and are exempt.
-FORBIDDEN_IMPORTS = {
-    "server/db": ("server.domain", "schema", "strawberry", "workers"),
-    "server/domain": ("schema", "strawberry", "workers", "starlette"),
-}
-
-
-@pytest.mark.parametrize("folder", sorted(FORBIDDEN_IMPORTS))
-def test_layers_never_import_upwards(folder: str) -> None:
-    offenders = []
-    for path in (ROOT / folder).rglob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text())):
-            names = []
-            if isinstance(node, ast.Import):
-                names = [alias.name for alias in node.names]
-            elif isinstance(node, ast.ImportFrom) and node.module:
-                names = [node.module]
-            offenders += [
-                f"{path.relative_to(ROOT)} imports {name}"
-                for name in names
-                if name.split(".")[0] in FORBIDDEN_IMPORTS[folder]
-                or name.startswith(FORBIDDEN_IMPORTS[folder])
-            ]
-    assert offenders == []
 
 
 def test_docker_compose_file_is_valid() -> None:
