@@ -1,15 +1,21 @@
-"""Running one GraphQL operation with graphql-core directly: parse and validate once
-per document (with the abuse limits), execute, give every error its code.
+"""The one execution path of every GraphQL operation, over HTTP and websockets.
 
-Strawberry's schema (types, resolvers, DataLoaders) is used as is; what this skips
-is the per-request machinery around it (extension hooks, a second JSON decode),
-which cost more than the execution of a small mutation (bench/schedule.py).
-Anything unusual (multipart, batches, GraphiQL) still goes through Strawberry.
+OperationRunner parses and validates a document once (the abuse limits are validation
+rules and a cost walk: schema/limits.py), remembers it prepared, executes it with
+graphql-core directly, and gives every error its code (schema/errors.py). HTTP
+(schema/http.py), queries and mutations sent over a websocket, and the rendering of
+live notices (schema/live.py) all come here; the response cache and the notices fast
+path read what they need from the prepared document instead of parsing it again.
+
+Strawberry's schema (types, resolvers, DataLoaders) is used as is; its execution
+machinery (extension hooks, its parser and validation caches) is not: it cost more
+than the execution of a small mutation (bench/schedule.py), and two paths meant two
+caches and two sets of limits to keep in step.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -35,15 +41,26 @@ from server.settings import Settings
 #: Documents up to this size are remembered parsed and validated; larger ones (rare,
 #: and a way to fill memory) are prepared each time and never kept as a cache key.
 CACHEABLE_DOCUMENT_BYTES = 8_192
+#: Prepared operations kept (each keyed by its document and operation name).
+PREPARED_OPERATIONS = 1024
 
 
 @dataclass(frozen=True, slots=True)
 class Prepared:
+    """A parsed, valid document within the limits, and the operation of it to run."""
+
     document: DocumentNode
-    operation: OperationType
-    #: Set when only the request's variables (a `first: $n`) tell whether the cost is
-    #: within the limit: this operation is costed again with them before it runs.
-    costed_per_request: OperationDefinitionNode | None = None
+    definition: OperationDefinitionNode
+    #: Only the request's variables (a `first: $n`) tell whether the cost is within the
+    #: limit: this operation is costed again with them before it runs.
+    costed_per_request: bool = False
+    #: What other parts work out once per prepared operation (the response cache's
+    #: scope, whether a live selection reads viewer fields), kept with it.
+    memo: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def operation(self) -> OperationType:
+        return self.definition.operation
 
 
 class OperationRunner:
@@ -56,10 +73,11 @@ class OperationRunner:
         self._max_tokens = settings.max_query_tokens
         self._max_bytes = settings.max_query_bytes
         self._cost = CostLimit(schema, settings.max_query_cost)
-        self._prepared = lru_cache(maxsize=1024)(self._prepare)
+        #: The one prepared-operation cache, keyed by (document, operation name).
+        self._prepared = lru_cache(maxsize=PREPARED_OPERATIONS)(self._prepare)
 
     def prepare(self, query: str, operation_name: str | None) -> Prepared | list[GraphQLError]:
-        """The parsed, valid document and its operation type, or the errors refusing it."""
+        """The prepared operation, or the (coded) errors refusing it."""
         size = len(query.encode("utf-8", "surrogatepass"))
         if size > self._max_bytes:
             return _coded(
@@ -77,8 +95,8 @@ class OperationRunner:
         errors = validate(self.schema, document, self._rules)
         if errors:
             return _coded(errors)
-        operation = get_operation_ast(document, operation_name)
-        if operation is None:
+        definition = get_operation_ast(document, operation_name)
+        if definition is None:
             return _coded(
                 [
                     GraphQLError(
@@ -88,29 +106,39 @@ class OperationRunner:
                     )
                 ]
             )
-        too_costly = self._cost.refusal(document, operation)
+        too_costly = self._cost.refusal(document, definition)
         if too_costly is None:
-            return Prepared(document, operation.operation)
-        if self._cost.depends_on_variables(document, operation):
-            return Prepared(document, operation.operation, costed_per_request=operation)
+            return Prepared(document, definition)
+        if self._cost.depends_on_variables(document, definition):
+            return Prepared(document, definition, costed_per_request=True)
         return _coded([too_costly])
 
-    async def execute(
+    def refusal(self, prepared: Prepared, variables: dict[str, Any] | None) -> GraphQLError | None:
+        """Why these variables may not run this operation (NUL text, the cost with
+        their page sizes), coded; None when they may."""
+        refused = variables_refusal(variables)
+        if refused is None and prepared.costed_per_request:
+            refused = self._cost.refusal(prepared.document, prepared.definition, variables or {})
+        if refused is not None:
+            give_code(refused)
+        return refused
+
+    async def run(
         self,
         prepared: Prepared,
         context: Any,
         variables: dict[str, Any] | None,
         operation_name: str | None,
         root: Any = None,
-    ) -> dict[str, Any]:
-        """The response body: `data`, and `errors` when there are any."""
-        refused = variables_refusal(variables)
-        if refused is None and prepared.costed_per_request is not None:
-            refused = self._cost.refusal(
-                prepared.document, prepared.costed_per_request, variables or {}
-            )
-        if refused is not None:
-            return errors_body(_coded([refused]))
+        *,
+        checked: bool = False,
+    ) -> ExecutionResult:
+        """Execute; every error in the result is coded. `checked`: the caller has had
+        `refusal` say yes to these variables already."""
+        if not checked:
+            refused = self.refusal(prepared, variables)
+            if refused is not None:
+                return ExecutionResult(data=None, errors=[refused])
         result = graphql_execute(
             self.schema,
             prepared.document,
@@ -121,10 +149,33 @@ class OperationRunner:
         )
         if not isinstance(result, ExecutionResult):
             result = await result
-        body: dict[str, Any] = {"data": result.data}
         if result.errors:
-            body["errors"] = [e.formatted for e in _coded(list(result.errors))]
-        return body
+            _coded(result.errors)
+        return result
+
+    async def execute(
+        self,
+        prepared: Prepared,
+        context: Any,
+        variables: dict[str, Any] | None,
+        operation_name: str | None,
+        root: Any = None,
+    ) -> dict[str, Any]:
+        """The response body: `data`, and `errors` when there are any."""
+        return body_of(await self.run(prepared, context, variables, operation_name, root))
+
+
+def body_of(result: ExecutionResult) -> dict[str, Any]:
+    body: dict[str, Any] = {"data": result.data}
+    if result.errors:
+        body["errors"] = [e.formatted for e in result.errors]
+    return body
+
+
+def ran(result: ExecutionResult) -> bool:
+    """Whether execution started: False for a refusal before it (variables that do not
+    coerce, NUL text, the cost), which carries no data and no error with a path."""
+    return result.data is not None or any(e.path is not None for e in result.errors or ())
 
 
 def errors_body(errors: list[GraphQLError]) -> dict[str, Any]:

@@ -1,30 +1,26 @@
 """Refuse abusive operations before they run: size, depth, aliases, cost, NUL text.
 
-The same checks guard both execution paths: OperationRunner (HTTP, live notices)
-calls them directly, Strawberry's own path (other websocket operations, multipart)
-runs them through the extensions below.
+OperationRunner (schema/execution.py), the one path every operation takes, applies
+them: the rules below when it validates a document, the cost and NUL checks of the
+variables before it executes one.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Mapping
 
 from graphql import (
     ASTValidationRule,
     DocumentNode,
-    ExecutionResult,
     GraphQLError,
     GraphQLSchema,
     OperationDefinitionNode,
     StringValueNode,
     ValidationContext,
-    get_operation_ast,
 )
-from strawberry.extensions import AddValidationRules, MaxTokensLimiter, SchemaExtension
-from strawberry.extensions.max_aliases import create_validator as aliases_rule
-from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
 
 from schema.cost import OperationCost
+from schema.strawberry_seam import aliases_rule, depth_rule
 from server.settings import Settings
 
 NUL_MESSAGE = "Text may not contain NUL characters (U+0000)."
@@ -42,11 +38,10 @@ class NoNulInStrings(ASTValidationRule):
 
 
 def limit_rules(settings: Settings) -> list[type[ASTValidationRule]]:
-    """Validation rules for depth, aliases and NUL text, built once per schema: the
-    validation cache is keyed by the rule classes, and a new class per operation would
-    make every lookup a miss."""
+    """Validation rules for depth, aliases and NUL text (the token limit is the
+    parser's), built once per OperationRunner."""
     return [
-        depth_rule(settings.max_query_depth, None),
+        depth_rule(settings.max_query_depth),
         aliases_rule(settings.max_query_aliases),
         NoNulInStrings,
     ]
@@ -96,33 +91,3 @@ class CostLimit:
         """Whether some variable's value changes the cost (a `first: $n`)."""
         smallest = {d.variable.name.value: 0 for d in operation.variable_definitions or ()}
         return self.cost.of(document, operation) != self.cost.of(document, operation, smallest)
-
-
-class _EdgeChecks(SchemaExtension):
-    """Cost and NUL variables for operations that Strawberry itself executes."""
-
-    def __init__(self, max_cost: int) -> None:
-        self.max_cost = max_cost
-
-    def on_execute(self) -> Iterator[None]:
-        context = self.execution_context
-        document = context.graphql_document
-        refusal = variables_refusal(context.variables)
-        if refusal is None and document is not None:
-            operation = get_operation_ast(document, context.operation_name)
-            if operation is not None:
-                limit = CostLimit(context.schema._schema, self.max_cost)
-                refusal = limit.refusal(document, operation, context.variables or {})
-        if refusal is not None:
-            context.result = ExecutionResult(data=None, errors=[refusal])
-        yield
-
-
-def limit_extensions(settings: Settings) -> list[Callable[[], SchemaExtension]]:
-    """The same limits for Strawberry's own execution path (websocket operations)."""
-    rules = limit_rules(settings)
-    return [
-        lambda: MaxTokensLimiter(max_token_count=settings.max_query_tokens),
-        lambda: AddValidationRules(rules),
-        lambda: _EdgeChecks(settings.max_query_cost),
-    ]

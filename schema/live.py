@@ -1,11 +1,15 @@
-"""Live notices over graphql-transport-ws (Strawberry's protocol handler, plus a
-fast path for the `notices` subscription).
+"""Live notices over graphql-transport-ws (Strawberry's protocol handler, through
+schema/strawberry_seam.py, plus a fast path for the `notices` subscription).
 
 Strawberry would execute the subscription's selection once per phone for every
 notice. Here subscribers that would render a notice identically (same document,
 variables, language, and, only when the selection reads viewer-specific fields,
 same viewer) form a group: the hub renders once per group and every phone of the
 group gets the same payload text, wrapped in its own `next` message.
+
+Queries and mutations sent over the socket run through OperationRunner like HTTP ones
+(one prepared-operation cache, one set of limits, one error coding): one `next`, then
+`complete`, or an `error` when they were refused before running.
 
 The socket's own rules live here too: message checks (schema/live_messages.py), caps
 on sockets per person and per client address, every failed subscribe answered with
@@ -20,7 +24,7 @@ import logging
 from collections.abc import Hashable
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol, cast
 
 import orjson
 from graphql import (
@@ -34,28 +38,27 @@ from graphql import (
     OperationType,
     SelectionNode,
     VariableNode,
-    get_operation_ast,
 )
 from graphql.execution.values import get_variable_values
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 from strawberry.exceptions import ConnectionRejectionError
-from strawberry.http.exceptions import WebSocketDisconnected
-from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
-    BaseGraphQLTransportWSHandler,
-    Operation,
-)
-from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
-    CompleteMessage,
-    ConnectionInitMessage,
-    Message,
-    SubscribeMessage,
-)
 
 from schema import live_messages as messages
 from schema.context import Context
 from schema.errors import give_code
-from schema.execution import OperationRunner, Prepared
-from schema.response_cache import reads_viewer_fields
+from schema.execution import OperationRunner, Prepared, body_of, ran
+from schema.response_cache import operation_name_of, reads_viewer_fields
+from schema.strawberry_seam import (
+    CompleteMessage,
+    ConnectionInitMessage,
+    Message,
+    Operation,
+    ProtocolHandler,
+    SubscribeMessage,
+    WebSocketDisconnected,
+    answer,
+    answer_errors,
+)
 from schema.types.enums import Lang
 from schema.types.notices import Notice
 from server.auth.tokens import hash_secret
@@ -75,6 +78,9 @@ log = logging.getLogger("salon.live")
 
 REPLAY_PAGE = 200
 
+#: Where a prepared subscription keeps whether it reads viewer fields (Prepared.memo).
+_PER_VIEWER = "live.per_viewer"
+
 #: The socket and operation id an operation task runs for (its resolvers see it too).
 _running: ContextVar[tuple[NoticeSocket, str] | None] = ContextVar(
     "salon_live_operation", default=None
@@ -85,7 +91,8 @@ _running: ContextVar[tuple[NoticeSocket, str] | None] = ContextVar(
 class Plan:
     """A validated `notices` subscription: how to render, and where to start."""
 
-    document: DocumentNode
+    #: Its prepared operation, whose variables were checked at subscribe time.
+    prepared: Prepared
     operation_name: str | None
     variables: dict[str, Any]
     after: str | None
@@ -103,16 +110,15 @@ class GroupRenderer:
         self.schema = runner.schema
         self.runtime = runtime
         self._groups: dict[Hashable, tuple[Plan, Viewer | None, Lang, int]] = {}
-        self._per_viewer: dict[tuple[str, str | None], bool] = {}
 
-    def per_viewer(self, query: str, operation_name: str | None, document: DocumentNode) -> bool:
-        """Whether this subscription's selection reads viewer-specific fields."""
-        key = (query, operation_name)
-        if key not in self._per_viewer:
-            if len(self._per_viewer) > 1024:
-                self._per_viewer.clear()
-            self._per_viewer[key] = reads_viewer_fields(self.schema, document, operation_name)
-        return self._per_viewer[key]
+    def per_viewer(self, prepared: Prepared) -> bool:
+        """Whether this subscription's selection reads viewer-specific fields (worked
+        out once per prepared document, and kept with it)."""
+        if _PER_VIEWER not in prepared.memo:
+            prepared.memo[_PER_VIEWER] = reads_viewer_fields(
+                self.schema, prepared.document, operation_name_of(prepared)
+            )
+        return prepared.memo[_PER_VIEWER] is True
 
     def join(self, plan: Plan, viewer: Viewer | None, lang: Lang) -> Hashable:
         """Count a member in; return the group's one shared key (members keep that,
@@ -147,15 +153,15 @@ class GroupRenderer:
 async def render(runner: OperationRunner, plan: Plan, context: Context, live: LiveNotice) -> str:
     """The `payload` of a `next` message for this notice, as JSON text: the
     subscription's selection executed with the notice as its root value."""
-    prepared = Prepared(plan.document, OperationType.SUBSCRIPTION)
-    payload = await runner.execute(
-        prepared,
+    result = await runner.run(
+        plan.prepared,
         context,
         plan.variables,
         plan.operation_name,
         root=Notice.from_row(live.notice),
+        checked=True,  # at subscribe time: the variables never change
     )
-    return orjson.dumps(payload).decode()
+    return orjson.dumps(body_of(result)).decode()
 
 
 def root_field(document: DocumentNode, definition: OperationDefinitionNode) -> FieldNode:
@@ -184,10 +190,7 @@ def plan_for(
 ) -> Plan | list[GraphQLError]:
     """The plan of a `notices` subscription, or the errors that refuse it."""
     schema = renderer.schema
-    document = prepared.document
-    definition = get_operation_ast(document, operation.operation_name)
-    if definition is None:  # validation already refused this document
-        return [GraphQLError("Unknown operation.")]
+    document, definition = prepared.document, prepared.definition
     raw_variables = dict(operation.variables or {})
     coerced = get_variable_values(schema, definition.variable_definitions or (), raw_variables)
     if isinstance(coerced, list):
@@ -202,7 +205,7 @@ def plan_for(
         rendering_variables.pop(after_node.name.value, None)
     elif after_node is not None:
         after = getattr(after_node, "value", None)
-    per_viewer = renderer.per_viewer(operation.query, operation.operation_name, document)
+    per_viewer = renderer.per_viewer(prepared)
     group = (
         operation.query,
         operation.operation_name,
@@ -211,17 +214,31 @@ def plan_for(
         context.lang.value,
         context.viewer.id if per_viewer and context.viewer else None,
     )
-    return Plan(document, operation.operation_name, raw_variables, after, group, per_viewer)
+    return Plan(prepared, operation.operation_name, raw_variables, after, group, per_viewer)
 
 
-class NoticeSocket(BaseGraphQLTransportWSHandler[Context, None]):
+class LiveView(Protocol):
+    """What the socket needs of the view that accepted it (schema/view.py)."""
+
+    runner: OperationRunner
+    renderer: GroupRenderer | None
+
+    async def on_ws_connect(self, context: Context) -> object: ...
+
+
+class NoticeSocket(ProtocolHandler[Context]):
     """graphql-transport-ws with the `notices` fast path. Strawberry runs the protocol's
-    state machine (ping, complete, queries and mutations); this handler checks every
-    message first, authenticates and counts the socket, and answers every failed
-    subscribe with an `error` for its id."""
+    state machine (ping, complete, the operations' table); this handler checks every
+    message first, authenticates and counts the socket, runs every operation through
+    OperationRunner, and answers every failed subscribe with an `error` for its id."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        view = cast(LiveView, self.host_view)
+        self.runner = view.runner
+        self._view = view
+        #: The Starlette websocket (what get_context was given for this socket).
+        self.ws: WebSocket = _websocket_of(self.context)
         #: operation id -> its hub subscriber and rendering group
         self._live: dict[str, tuple[Subscriber, Hashable]] = {}
         #: What this socket counts against (its address, its person).
@@ -238,11 +255,11 @@ class NoticeSocket(BaseGraphQLTransportWSHandler[Context, None]):
 
     # --- the socket's life ------------------------------------------------------------
 
-    async def handle(self) -> None:
+    async def serve(self) -> None:
         METRICS.open_connections.inc()
         try:
             if await self._admit_address():
-                await super().handle()
+                await self.run_protocol()
         finally:
             await self._let_go()
             METRICS.open_connections.dec()
@@ -266,30 +283,27 @@ class NoticeSocket(BaseGraphQLTransportWSHandler[Context, None]):
         for ticket in self._tickets:
             await self.hub.sockets.release(ticket)
 
-    async def handle_connection_init(self, message: ConnectionInitMessage) -> None:
-        # Strawberry's, with Salon's admission between authentication and the ack.
-        if self.connection_timed_out:
+    async def on_connection_init(self, message: ConnectionInitMessage) -> None:
+        # Strawberry's, with a null payload allowed and Salon's admission between
+        # authentication and the ack.
+        if not self.init_timer_stopped():
             return
-        if self.connection_init_timeout_task:
-            self.connection_init_timeout_task.cancel()
         payload = message.get("payload")
         if payload is None:  # the protocol allows a null payload
             payload = {}
         if not isinstance(payload, dict):
-            await self.handle_invalid_message("Invalid connection init payload")
+            await self.refuse_message("Invalid connection init payload")
             return
-        if self.connection_init_received:
+        if not self.first_init():
             await self._close(messages.TOO_MANY, "Too many initialisation requests")
             return
-        self.connection_init_received = True
         refused = await self._sign_in(payload)
         if self._ended:
             return
         if refused is not None:
             await self._close(*refused)
             return
-        await self.send_message({"type": "connection_ack"})
-        self.connection_acknowledged = True
+        await self.acknowledge()
 
     async def _sign_in(self, payload: dict[str, object]) -> tuple[int, str] | None:
         """Authenticate (view.on_ws_connect) and count the person in; why not, if not."""
@@ -301,7 +315,7 @@ class NoticeSocket(BaseGraphQLTransportWSHandler[Context, None]):
             self.hub.watch_token(self._token, self._token_revoked)
         self.context.connection_params = payload
         try:
-            await self.view.on_ws_connect(self.context)
+            await self._view.on_ws_connect(self.context)
         except ConnectionRejectionError:
             return messages.FORBIDDEN, "Forbidden"
         finally:
@@ -361,10 +375,7 @@ class NoticeSocket(BaseGraphQLTransportWSHandler[Context, None]):
             extra={"request_id": current_request_id(), "close_code": code},
         )
         self._stop_live()
-        current = asyncio.current_task()
-        for operation in self.operations.values():
-            if operation.task is not None and operation.task is not current:
-                operation.task.cancel()
+        self.cancel_operations(but=asyncio.current_task())
         close_now = close_now_of(self.ws.scope)
         if close_now is not None:
             self.ws.application_state = WebSocketState.DISCONNECTED
@@ -379,20 +390,20 @@ class NoticeSocket(BaseGraphQLTransportWSHandler[Context, None]):
             extra={"request_id": current_request_id(), "close_code": code},
         )
         with contextlib.suppress(RuntimeError, OSError, WebSocketDisconnect):  # closed already
-            await self.websocket.close(code, messages.reason(why))
+            await self.ws.close(code, messages.reason(why))
 
     # --- messages ---------------------------------------------------------------------
 
-    async def handle_message(self, message: Message) -> None:
+    async def on_message(self, message: Message) -> None:
         value: object = message
         if isinstance(value, messages.Oversize):
             await self._refuse_oversize(value.value)
             return
         if not isinstance(value, dict):
-            await self.handle_invalid_message("Messages must be JSON objects")
+            await self.refuse_message("Messages must be JSON objects")
             return
         try:
-            await super().handle_message(message)
+            await self.dispatch(message)
         except (WebSocketDisconnected, WebSocketDisconnect):
             raise
         except Exception:
@@ -401,19 +412,19 @@ class NoticeSocket(BaseGraphQLTransportWSHandler[Context, None]):
             )
             await self._close(messages.INTERNAL, "Internal error")
 
-    async def handle_invalid_message(self, error_message: str) -> None:
-        await self._close(messages.BAD_REQUEST, error_message)
+    async def refuse_message(self, reason: str) -> None:
+        await self._close(messages.BAD_REQUEST, reason)
 
-    async def handle_complete(self, message: CompleteMessage) -> None:
+    async def on_complete(self, message: CompleteMessage) -> None:
         if messages.operation_id(message) is None:
-            await self.handle_invalid_message("Complete needs an `id`: a non-empty string")
+            await self.refuse_message("Complete needs an `id`: a non-empty string")
             return
-        await super().handle_complete(message)
+        await self.complete_operation(message)
 
-    async def handle_subscribe(self, message: SubscribeMessage) -> None:
+    async def on_subscribe(self, message: SubscribeMessage) -> None:
         problem = messages.subscribe_problem(message)
         if problem is not None:
-            await self.handle_invalid_message(problem)
+            await self.refuse_message(problem)
             return
         operation_id = message["id"]
         if not await self._may_start(operation_id):
@@ -423,11 +434,11 @@ class NoticeSocket(BaseGraphQLTransportWSHandler[Context, None]):
         variables = payload.get("variables") or {}
         prepared = self.runner.prepare(query, operation_name) if variables else None
         kept = (
-            messages.used_variables(prepared.document, operation_name, variables)
+            messages.used_variables(prepared.definition, variables)
             if isinstance(prepared, Prepared)
             else {}
         )
-        await super().handle_subscribe(
+        await self.start_operation(
             {
                 "id": operation_id,
                 "type": "subscribe",
@@ -437,16 +448,16 @@ class NoticeSocket(BaseGraphQLTransportWSHandler[Context, None]):
 
     async def _may_start(self, operation_id: str) -> bool:
         """The protocol's checks before an operation starts (closing or answering)."""
-        if not self.connection_acknowledged:
+        if not self.acknowledged:
             await self._close(messages.UNAUTHORIZED, "Unauthorized")
             return False
-        if operation_id in self.operations:
+        if self.holds_operation(operation_id):
             await self._close(
                 messages.DUPLICATE_ID, f"Subscriber for {operation_id} already exists"
             )
             return False
-        cap = self.max_subscriptions_per_connection
-        if cap is not None and len(self.operations) >= cap:
+        cap = self.operation_cap
+        if cap is not None and self.operation_count() >= cap:
             await self._answer_error(
                 operation_id,
                 ErrorCode.RATE_LIMITED.value,
@@ -459,7 +470,7 @@ class NoticeSocket(BaseGraphQLTransportWSHandler[Context, None]):
         limit = self.context.settings.ws_max_message_bytes
         found = messages.operation_id(value) if isinstance(value, dict) else None
         if found is None or not isinstance(value, dict) or value.get("type") != "subscribe":
-            await self.handle_invalid_message(f"Message too large (over {limit} bytes)")
+            await self.refuse_message(f"Message too large (over {limit} bytes)")
             return
         if await self._may_start(found):
             await self._answer_error(
@@ -480,7 +491,7 @@ class NoticeSocket(BaseGraphQLTransportWSHandler[Context, None]):
                 "codes": [code],
             },
         )
-        await self.send_message(
+        await self.send(
             {
                 "id": operation_id,
                 "type": "error",
@@ -490,7 +501,7 @@ class NoticeSocket(BaseGraphQLTransportWSHandler[Context, None]):
 
     # --- operations -------------------------------------------------------------------
 
-    async def run_operation(self, operation: Operation[Context, None]) -> None:
+    async def on_operation(self, operation: Operation[Context, None]) -> None:
         _running.set((self, operation.id))
         try:
             await self._run(operation)
@@ -519,9 +530,12 @@ class NoticeSocket(BaseGraphQLTransportWSHandler[Context, None]):
         if isinstance(prepared, list):  # syntax, validation, limits: coded already
             await self._refuse(operation, prepared)
             return
+        refused = self.runner.refusal(prepared, operation.variables)
+        if refused is not None:  # NUL text, the cost with these variables: coded
+            await self._refuse(operation, [refused])
+            return
         if prepared.operation is not OperationType.SUBSCRIPTION:
-            self.context.renew_loaders()  # per operation, never per socket
-            await super().run_operation(operation)
+            await self._answer(operation, prepared)
             return
         plan = plan_for(prepared, self.renderer, operation, self.context)
         if isinstance(plan, list):
@@ -530,6 +544,22 @@ class NoticeSocket(BaseGraphQLTransportWSHandler[Context, None]):
             await self._refuse(operation, plan)
             return
         await self._stream(operation, plan)
+
+    async def _answer(self, operation: Operation[Context, None], prepared: Prepared) -> None:
+        """A query or mutation: executed as over HTTP; one `next` and `complete`, or
+        an `error` when it was refused before it ran (its variables)."""
+        self.context.renew_loaders()  # per operation, never per socket
+        result = await self.runner.run(
+            prepared,
+            self.context,
+            operation.variables,
+            operation.operation_name,
+            checked=True,
+        )
+        if not ran(result):
+            await self._refuse(operation, list(result.errors or ()))
+            return
+        await answer(operation, body_of(result))
 
     async def _refuse(
         self, operation: Operation[Context, None], errors: list[GraphQLError]
@@ -547,7 +577,7 @@ class NoticeSocket(BaseGraphQLTransportWSHandler[Context, None]):
                 "codes": codes,
             },
         )
-        await operation.send_initial_errors(errors)
+        await answer_errors(operation, errors)
 
     async def _stream(self, operation: Operation[Context, None], plan: Plan) -> None:
         """Register with the hub, replay the log, then go live. Nothing waits here
@@ -570,9 +600,9 @@ class NoticeSocket(BaseGraphQLTransportWSHandler[Context, None]):
         # Without a cursor the stream starts now: whatever the hub saw last is history.
         subscriber.go_live(last if plan.after is not None else hub.last_seq)
 
-    async def cleanup_operation(self, operation_id: str) -> None:
+    async def on_cleanup(self, operation_id: str) -> None:
         self._forget_live(operation_id)
-        await super().cleanup_operation(operation_id)
+        await self.drop_operation(operation_id)
 
     def _forget_live(self, operation_id: str) -> None:
         found = self._live.pop(operation_id, None)
@@ -606,23 +636,22 @@ class NoticeSocket(BaseGraphQLTransportWSHandler[Context, None]):
     # --- what the handler reaches -----------------------------------------------------
 
     @property
-    def ws(self) -> WebSocket:
-        ws: WebSocket = self.websocket.ws  # type: ignore[attr-defined]
-        return ws
-
-    @property
     def hub(self) -> Hub:
         return self.context.runtime.hub
 
     @property
-    def runner(self) -> OperationRunner:
-        runner: OperationRunner = self.view.http.runner  # type: ignore[attr-defined]
-        return runner
-
-    @property
     def renderer(self) -> GroupRenderer:
-        renderer: GroupRenderer = self.view.renderer  # type: ignore[attr-defined]
+        renderer = self._view.renderer
+        if renderer is None:
+            raise RuntimeError("the view's live renderer starts with the app (start_live)")
         return renderer
+
+
+def _websocket_of(context: Context) -> WebSocket:
+    """The socket's Starlette websocket: Strawberry gives it to get_context."""
+    if not isinstance(context.request, WebSocket):
+        raise TypeError("a websocket handler's context holds its websocket")
+    return context.request
 
 
 def _token_hash(authorization: object) -> bytes | None:

@@ -3,17 +3,12 @@ anything acts on it, and the websocket close codes Salon uses."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
-from json import JSONDecodeError
 from typing import Any
 
-from graphql import DocumentNode, get_operation_ast
-from starlette.websockets import WebSocketDisconnect, WebSocketState
-from strawberry.asgi import ASGIWebSocketAdapter
-from strawberry.http.exceptions import NonJsonMessageReceived, NonTextMessageReceived
-
-from server.runtime import runtime_of
+import orjson
+from graphql import OperationDefinitionNode
 
 #: The protocol's: a message it does not allow (the reason says what).
 BAD_REQUEST = 4400
@@ -46,7 +41,8 @@ def reason(text: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Oversize:
-    """A message over SALON_WS_MAX_MESSAGE_BYTES, decoded only to answer it."""
+    """A message over SALON_WS_MAX_MESSAGE_BYTES, decoded only to answer it (the view's
+    `decode_json` wraps it so)."""
 
     value: object
 
@@ -56,26 +52,6 @@ def over(text: str, limit: int) -> bool:
     if len(text) > limit:
         return True
     return len(text) * 4 > limit and len(text.encode()) > limit
-
-
-class SalonWebSocketAdapter(ASGIWebSocketAdapter):
-    """Strawberry's ASGI adapter, flagging messages over the size limit."""
-
-    async def iter_json(self, *, ignore_parsing_errors: bool = False) -> AsyncGenerator[object]:
-        limit = runtime_of(self.ws).settings.ws_max_message_bytes
-        try:
-            while self.ws.application_state != WebSocketState.DISCONNECTED:
-                try:
-                    text = await self.ws.receive_text()
-                    value = self.view.decode_json(text)
-                    yield Oversize(value) if over(text, limit) else value
-                except JSONDecodeError as error:
-                    if not ignore_parsing_errors:
-                        raise NonJsonMessageReceived from error
-        except KeyError as error:
-            raise NonTextMessageReceived from error
-        except WebSocketDisconnect:
-            pass
 
 
 def operation_id(message: Mapping[str, Any]) -> str | None:
@@ -105,11 +81,16 @@ def subscribe_problem(message: Mapping[str, Any]) -> str | None:
 
 
 def used_variables(
-    document: DocumentNode, operation_name: str | None, variables: Mapping[str, Any]
+    definition: OperationDefinitionNode, variables: Mapping[str, Any]
 ) -> dict[str, Any]:
     """Only the variables the operation declares: nothing else is kept with it."""
-    definition = get_operation_ast(document, operation_name)
-    if definition is None:
-        return {}
     declared = {d.variable.name.value for d in definition.variable_definitions or ()}
     return {name: value for name, value in variables.items() if name in declared}
+
+
+def decode(data: str | bytes, limit: int) -> object:
+    """A client message, decoded (orjson: what HTTP bodies are decoded with too), and
+    wrapped in Oversize when it takes more than `limit` bytes."""
+    value = orjson.loads(data)
+    big = over(data, limit) if isinstance(data, str) else len(data) > limit
+    return Oversize(value) if big else value

@@ -18,25 +18,24 @@ import hashlib
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from enum import Enum
-from functools import lru_cache
 
 from graphql import (
     BREAK,
     DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
-    GraphQLError,
     GraphQLSchema,
     OperationType,
     TypeInfo,
     TypeInfoVisitor,
     Visitor,
     get_operation_ast,
-    parse,
     visit,
 )
 
+from schema.execution import CACHEABLE_DOCUMENT_BYTES, OperationRunner, Prepared
 from schema.visibility import Table, Visibility, exempt_roots, is_introspection, table
+from server.settings import Settings
 
 
 class Scope(Enum):
@@ -133,6 +132,12 @@ def classify(
     return classifier.worst
 
 
+def operation_name_of(prepared: Prepared) -> str | None:
+    """The name that picks the prepared operation (None: it is the document's only one)."""
+    name = prepared.definition.name
+    return name.value if name is not None else None
+
+
 def reads_viewer_fields(
     schema: GraphQLSchema, document: DocumentNode, operation_name: str | None
 ) -> bool:
@@ -147,17 +152,33 @@ def _entry_size(key: CacheKey, body: bytes) -> int:
     return key.size + 2 * len(body)
 
 
-class ResponseCache:
-    """Bounded by entries and by bytes; one response may take at most an eighth."""
+#: Where a prepared operation keeps its scope (Prepared.memo).
+_SCOPE = "response_cache.scope"
 
-    def __init__(self, schema: GraphQLSchema, max_entries: int, max_bytes: int) -> None:
+
+class ResponseCache:
+    """Bounded by entries and by bytes; one response may take at most an eighth.
+
+    A document's scope is worked out once, from the document `runner` prepared, and
+    kept with it: the cache parses nothing and keeps no documents of its own."""
+
+    def __init__(
+        self,
+        schema: GraphQLSchema,
+        max_entries: int,
+        max_bytes: int,
+        runner: OperationRunner | None = None,
+    ) -> None:
+        if runner is not None and runner.schema is not schema:
+            raise ValueError("the response cache and its runner must share one schema")
+        #: Without one (a cache tried on its own), a runner with the default limits.
+        self._runner = runner or OperationRunner(schema, Settings())
         self._schema = schema
         self._max_entries = max_entries
         self._max_bytes = max_bytes
         self._bytes = 0
         self._entries: OrderedDict[CacheKey, CachedResponse] = OrderedDict()
         self._newest_version = 0
-        self.scope = lru_cache(maxsize=1024)(self._scope)
 
     @property
     def enabled(self) -> bool:
@@ -167,16 +188,27 @@ class ResponseCache:
     def size_in_bytes(self) -> int:
         return self._bytes
 
-    def _scope(self, query: str, operation_name: str | None) -> Scope | None:
-        """Who may share this operation's response; None: it is never cached."""
-        try:
-            document = parse(query)
-        except GraphQLError:
-            return None  # let the executor report the syntax error
-        operation = get_operation_ast(document, operation_name)
-        if operation is None or operation.operation is not OperationType.QUERY:
+    def scope(self, query: str, operation_name: str | None) -> Scope | None:
+        """Who may share this operation's response; None: it is never cached (nor is
+        a document the runner refuses, or one too big for it to keep)."""
+        if len(query) > CACHEABLE_DOCUMENT_BYTES:
             return None
-        found = classify(self._schema, document, operation_name)
+        prepared = self._runner.prepare(query, operation_name)
+        if isinstance(prepared, list):
+            return None  # the runner reports why
+        return self.scope_of(prepared)
+
+    def scope_of(self, prepared: Prepared) -> Scope | None:
+        """The scope of a prepared operation (worked out on first demand)."""
+        if _SCOPE not in prepared.memo:
+            prepared.memo[_SCOPE] = self._work_out_scope(prepared)
+        found = prepared.memo[_SCOPE]
+        return found if isinstance(found, Scope) else None
+
+    def _work_out_scope(self, prepared: Prepared) -> Scope | None:
+        if prepared.operation is not OperationType.QUERY:
+            return None
+        found = classify(self._schema, prepared.document, operation_name_of(prepared))
         if found is None or found is Visibility.VOLATILE:
             return None
         return Scope.VIEWER if found is Visibility.VIEWER else Scope.EVERYONE

@@ -44,8 +44,8 @@ from functools import lru_cache
 from types import MappingProxyType
 
 from graphql import GraphQLField, GraphQLInterfaceType, GraphQLObjectType, GraphQLSchema
-from strawberry.schema.schema_converter import GraphQLCoreConverter
-from strawberry.types.field import StrawberryField
+
+from schema.strawberry_seam import StrawberryField, strawberry_field
 
 #: The metadata key of a declaration.
 KEY = "salon.visibility"
@@ -71,13 +71,11 @@ Table = Mapping[tuple[str, str], Visibility]
 def definition(field: GraphQLField) -> StrawberryField | None:
     """The StrawberryField a graphql-core field was built from.
 
-    The one Strawberry internal the cache relies on: the converter links each
-    GraphQLField to its StrawberryField under `GraphQLCoreConverter.DEFINITION_BACKREF`.
-    Should that link go, every field reads as undeclared: nothing is cached (no leak),
-    and the schema walk in tests/test_cache_safety.py fails, naming this function.
+    The one Strawberry internal the cache relies on (schema/strawberry_seam.py). Should
+    that link go, every field reads as undeclared: nothing is cached (no leak), and
+    tests/test_strawberry_seam.py and the schema walk in tests/test_cache_safety.py fail.
     """
-    found = (field.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
-    return found if isinstance(found, StrawberryField) else None
+    return strawberry_field(field)
 
 
 def declared(field: GraphQLField) -> Visibility | None:

@@ -102,6 +102,10 @@ class Settings:
     #: Websockets one client address may hold at once, over every server process (0: no
     #: cap). Generous: a venue's Wi-Fi puts thousands of phones behind one address.
     ws_max_sockets_per_address: int = 10_000
+    #: Comma-separated origins (scheme://host[:port], exactly) whose pages may open
+    #: websockets besides the server's own; empty: same-origin pages only. Clients that
+    #: send no Origin (apps, `salon watch`) are always let in; others get HTTP 403.
+    allowed_origins: str = ""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
