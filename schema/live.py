@@ -47,6 +47,7 @@ from schema import live_messages as messages
 from schema.context import Context
 from schema.errors import give_code
 from schema.execution import OperationRunner, Prepared, body_of, ran
+from schema.live_frames import next_frame
 from schema.response_cache import operation_name_of, reads_viewer_fields
 from schema.strawberry_seam import (
     CompleteMessage,
@@ -65,7 +66,7 @@ from server.auth.tokens import hash_secret
 from server.auth.viewer import Viewer, bearer_token
 from server.domain import notices as notices_domain
 from server.domain.errors import DomainError, ErrorCode
-from server.live.hub import Hub, next_frame
+from server.live.hub import Hub
 from server.live.metrics import METRICS
 from server.live.sockets import Ticket
 from server.live.subscriber import Subscriber

@@ -23,9 +23,6 @@ import asyncpg
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
-# TEMPORARY: schema/live.py still imports next_frame from here; once it imports it from
-# schema.live_frames, delete this line and its ignore_imports entry in pyproject.toml.
-from schema.live_frames import next_frame as next_frame
 from server.auth.viewer import revoked_tokens
 from server.domain import notice_log
 from server.live import wire
