@@ -23,23 +23,12 @@ import contextlib
 import logging
 from collections.abc import Hashable
 from contextvars import ContextVar
-from dataclasses import dataclass
 from typing import Any, Protocol, cast
 
-import orjson
 from graphql import (
-    DocumentNode,
-    FieldNode,
-    FragmentDefinitionNode,
-    FragmentSpreadNode,
     GraphQLError,
-    InlineFragmentNode,
-    OperationDefinitionNode,
     OperationType,
-    SelectionNode,
-    VariableNode,
 )
-from graphql.execution.values import get_variable_values
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 from strawberry.exceptions import ConnectionRejectionError
 
@@ -48,7 +37,7 @@ from schema.context import Context
 from schema.errors import give_code
 from schema.execution import OperationRunner, Prepared, body_of, ran
 from schema.live_frames import next_frame
-from schema.response_cache import operation_name_of, reads_viewer_fields
+from schema.live_groups import GroupRenderer, Plan, plan_for, render
 from schema.strawberry_seam import (
     CompleteMessage,
     ConnectionInitMessage,
@@ -60,10 +49,8 @@ from schema.strawberry_seam import (
     answer,
     answer_errors,
 )
-from schema.types.enums import Lang
-from schema.types.notices import Notice
 from server.auth.tokens import hash_secret
-from server.auth.viewer import Viewer, bearer_token
+from server.auth.viewer import bearer_token
 from server.domain import notices as notices_domain
 from server.domain.errors import DomainError, ErrorCode
 from server.live.hub import Hub
@@ -73,149 +60,15 @@ from server.live.subscriber import Subscriber
 from server.live.transport import close_now_of
 from server.live.wire import LiveNotice
 from server.request_id import current_request_id
-from server.runtime import Runtime
 
 log = logging.getLogger("salon.live")
 
 REPLAY_PAGE = 200
 
-#: Where a prepared subscription keeps whether it reads viewer fields (Prepared.memo).
-_PER_VIEWER = "live.per_viewer"
-
 #: The socket and operation id an operation task runs for (its resolvers see it too).
 _running: ContextVar[tuple[NoticeSocket, str] | None] = ContextVar(
     "salon_live_operation", default=None
 )
-
-
-@dataclass(frozen=True, slots=True)
-class Plan:
-    """A validated `notices` subscription: how to render, and where to start."""
-
-    #: Its prepared operation, whose variables were checked at subscribe time.
-    prepared: Prepared
-    operation_name: str | None
-    variables: dict[str, Any]
-    after: str | None
-    group: Hashable
-    #: The selection reads viewer-specific fields: the group is one viewer's.
-    per_viewer: bool
-
-
-class GroupRenderer:
-    """Renders a notice for a group: executes the group's selection with the notice as
-    root value, once, and encodes the payload once."""
-
-    def __init__(self, runner: OperationRunner, runtime: Runtime) -> None:
-        self.runner = runner
-        self.schema = runner.schema
-        self.runtime = runtime
-        self._groups: dict[Hashable, tuple[Plan, Viewer | None, Lang, int]] = {}
-
-    def per_viewer(self, prepared: Prepared) -> bool:
-        """Whether this subscription's selection reads viewer-specific fields (worked
-        out once per prepared document, and kept with it)."""
-        if _PER_VIEWER not in prepared.memo:
-            prepared.memo[_PER_VIEWER] = reads_viewer_fields(
-                self.schema, prepared.document, operation_name_of(prepared)
-            )
-        return prepared.memo[_PER_VIEWER] is True
-
-    def join(self, plan: Plan, viewer: Viewer | None, lang: Lang) -> Hashable:
-        """Count a member in; return the group's one shared key (members keep that,
-        not equal copies of it)."""
-        found = self._groups.get(plan.group)
-        if found is None:
-            # Without viewer-specific fields, who asks does not matter: render anonymously.
-            self._groups[plan.group] = (plan, viewer if plan.per_viewer else None, lang, 1)
-            return plan.group
-        self._groups[plan.group] = (*found[:3], found[3] + 1)
-        return found[0].group
-
-    def leave(self, group: Hashable) -> None:
-        plan, viewer, lang, members = self._groups[group]
-        if members <= 1:
-            del self._groups[group]
-        else:
-            self._groups[group] = (plan, viewer, lang, members - 1)
-
-    def plans(self) -> list[tuple[Plan, int]]:
-        """Each group's plan and its number of members (what the process keeps)."""
-        return [(plan, members) for plan, _, _, members in self._groups.values()]
-
-    async def __call__(self, group: Hashable, live: LiveNotice) -> str:
-        plan, viewer, lang, _ = self._groups[group]
-        context = Context(
-            request=None, response=None, runtime=self.runtime, viewer=viewer, lang=lang
-        )
-        return await render(self.runner, plan, context, live)
-
-
-async def render(runner: OperationRunner, plan: Plan, context: Context, live: LiveNotice) -> str:
-    """The `payload` of a `next` message for this notice, as JSON text: the
-    subscription's selection executed with the notice as its root value."""
-    result = await runner.run(
-        plan.prepared,
-        context,
-        plan.variables,
-        plan.operation_name,
-        root=Notice.from_row(live.notice),
-        checked=True,  # at subscribe time: the variables never change
-    )
-    return orjson.dumps(body_of(result)).decode()
-
-
-def root_field(document: DocumentNode, definition: OperationDefinitionNode) -> FieldNode:
-    """The subscription's one root field (validation made sure there is exactly one),
-    found through fragment spreads and inline fragments too."""
-    fragments = {
-        d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
-    }
-    pending: list[SelectionNode] = list(definition.selection_set.selections)
-    while pending:
-        selection = pending.pop(0)
-        if isinstance(selection, FieldNode):
-            return selection
-        if isinstance(selection, InlineFragmentNode):
-            pending[:0] = selection.selection_set.selections
-        elif isinstance(selection, FragmentSpreadNode):
-            pending[:0] = fragments[selection.name.value].selection_set.selections
-    raise LookupError("a validated subscription has a root field")
-
-
-def plan_for(
-    prepared: Prepared,
-    renderer: GroupRenderer,
-    operation: Operation[Context, None],
-    context: Context,
-) -> Plan | list[GraphQLError]:
-    """The plan of a `notices` subscription, or the errors that refuse it."""
-    schema = renderer.schema
-    document, definition = prepared.document, prepared.definition
-    raw_variables = dict(operation.variables or {})
-    coerced = get_variable_values(schema, definition.variable_definitions or (), raw_variables)
-    if isinstance(coerced, list):
-        return coerced
-    field = root_field(document, definition)
-    after_node = next((a.value for a in field.arguments or () if a.name.value == "after"), None)
-    after: Any = None
-    rendering_variables = dict(raw_variables)
-    if isinstance(after_node, VariableNode):
-        after = coerced.coerced.get(after_node.name.value)
-        # The cursor only says where a phone starts; it does not change how it renders.
-        rendering_variables.pop(after_node.name.value, None)
-    elif after_node is not None:
-        after = getattr(after_node, "value", None)
-    per_viewer = renderer.per_viewer(prepared)
-    group = (
-        operation.query,
-        operation.operation_name,
-        # decoded: orjson's bytes keep a 4 KB buffer, per subscriber otherwise
-        orjson.dumps(rendering_variables, option=orjson.OPT_SORT_KEYS).decode(),
-        context.lang.value,
-        context.viewer.id if per_viewer and context.viewer else None,
-    )
-    return Plan(prepared, operation.operation_name, raw_variables, after, group, per_viewer)
 
 
 class LiveView(Protocol):

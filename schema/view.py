@@ -18,7 +18,8 @@ from schema import live_messages
 from schema.context import Context, lang_from_header
 from schema.execution import OperationRunner
 from schema.http import HttpGraphQL, json_response, refusal_body
-from schema.live import GroupRenderer, NoticeSocket
+from schema.live import NoticeSocket
+from schema.live_groups import GroupRenderer
 from schema.response_cache import ResponseCache
 from schema.strawberry_seam import graphiql_page, serve_websockets_with
 from server.auth.viewer import authenticate
