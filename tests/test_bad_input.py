@@ -216,3 +216,24 @@ def test_a_far_off_now_stops_the_command_with_a_clear_message(command: str) -> N
         2,
         True,
     )
+
+
+# --- refusals say what was refused ----------------------------------------------------
+
+
+async def test_a_demo_without_a_title_is_refused_as_a_demo(
+    gql_http: GraphQLClient, organiser: Person
+) -> None:
+    # Seen in tests/test_fuzz.py's refusals: it used to say "An announcement needs a title."
+    demo = {
+        "exhibitorId": "exh-001",
+        "title": "  ",
+        "startsAt": "2026-12-05T16:00:00+00:00",
+        "endsAt": "2026-12-05T16:20:00+00:00",
+    }
+    body = await gql_http(
+        "mutation($d: DemoInput!) { scheduleDemo(input: $d) { id } }", {"d": demo}, as_=organiser
+    )
+    assert [(e["extensions"]["code"], e["message"]) for e in body["errors"]] == [
+        ("BAD_USER_INPUT", "A demo needs a title.")
+    ]
