@@ -180,6 +180,22 @@ async def test_a_forged_session_cursor_is_bad_user_input(gql_http: GraphQLClient
     ) == ["BAD_USER_INPUT"]
 
 
+@pytest.mark.parametrize("field", ["sessions", "exhibitors", "speakers"])
+@pytest.mark.parametrize(
+    ("key", "item_id"),
+    [("\x00", "exh-001"), ("Acier", "a\x00b"), ("2026-12-03T09:30:00+00:00", "\x00")],
+)
+async def test_a_cursor_hiding_a_nul_is_bad_user_input(
+    gql_http: GraphQLClient, field: str, key: str, item_id: str
+) -> None:
+    # Found by tests/test_fuzz.py: the NUL is inside the base64, past the edge's check,
+    # and PostgreSQL refused the text (INTERNAL_SERVER_ERROR).
+    forged = encode_cursor(key, item_id)
+    assert await gql_http.error_codes(
+        f"query($a: String) {{ {field}(after: $a) {{ totalCount }} }}", {"a": forged}
+    ) == ["BAD_USER_INPUT"]
+
+
 @pytest.mark.parametrize("command", ["serve", "worker"])
 def test_a_far_off_now_stops_the_command_with_a_clear_message(command: str) -> None:
     done = subprocess.run(
@@ -200,3 +216,24 @@ def test_a_far_off_now_stops_the_command_with_a_clear_message(command: str) -> N
         2,
         True,
     )
+
+
+# --- refusals say what was refused ----------------------------------------------------
+
+
+async def test_a_demo_without_a_title_is_refused_as_a_demo(
+    gql_http: GraphQLClient, organiser: Person
+) -> None:
+    # Seen in tests/test_fuzz.py's refusals: it used to say "An announcement needs a title."
+    demo = {
+        "exhibitorId": "exh-001",
+        "title": "  ",
+        "startsAt": "2026-12-05T16:00:00+00:00",
+        "endsAt": "2026-12-05T16:20:00+00:00",
+    }
+    body = await gql_http(
+        "mutation($d: DemoInput!) { scheduleDemo(input: $d) { id } }", {"d": demo}, as_=organiser
+    )
+    assert [(e["extensions"]["code"], e["message"]) for e in body["errors"]] == [
+        ("BAD_USER_INPUT", "A demo needs a title.")
+    ]

@@ -33,11 +33,13 @@ class Announcement:
     body_en: str | None = None
 
 
-def _text(value: str | None, limit: int, what: str, *, required: bool) -> str | None:
+def _text(
+    value: str | None, limit: int, what: str, *, required: bool, of: str = "An announcement"
+) -> str | None:
     cleaned = (value or "").strip()
     if not cleaned:
         if required:
-            raise bad_input(f"An announcement needs a {what}.")
+            raise bad_input(f"{of} needs a {what}.")
         return None
     if len(cleaned) > limit:
         raise bad_input(f"A {what} has at most {limit} characters.")
@@ -175,7 +177,7 @@ def may_schedule_demo(viewer: Viewer | None, exhibitor_id: str) -> Viewer:
 
 async def schedule_demo(db: Pool, viewer: Viewer | None, demo: Demo, now: datetime) -> SessionRow:
     actor = may_schedule_demo(viewer, demo.exhibitor_id)
-    title = _text(demo.title, MAX_TITLE, "title", required=True) or ""
+    title = _text(demo.title, MAX_TITLE, "title", required=True, of="A demo") or ""
     if demo.ends_at <= demo.starts_at:
         raise bad_input("A demo ends after it starts.")
     if demo.starts_at <= now:
