@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
 from server.db.queries import accounts as sql
@@ -65,17 +65,9 @@ async def check_new_person(db: Executor, person: NewPerson) -> NewPerson:
 async def add_person(db: Executor, person: NewPerson) -> int:
     """Create the person or add to an existing one (roles accumulate); return the id.
     Run it inside a transaction: it writes two tables."""
-    person = await check_new_person(db, person)
-    person_id = await sql.upsert_person(
-        db,
-        email=person.email,
-        name=person.name,
-        badge_code=person.badge_code,
-        speaker_id=person.speaker_id,
-        exhibitor_id=person.exhibitor_id,
-        calendar_token=new_calendar_token(),
-    )
-    await sql.add_roles(db, person_id, person.roles)
+    person_id = await _add(db, person, sql.upsert_person)
+    if person_id is None:  # an upsert always returns its row
+        raise LookupError(f"no id came back for {person.email}")
     return person_id
 
 
@@ -83,8 +75,14 @@ async def add_person_if_new(db: Executor, person: NewPerson) -> int | None:
     """Create the person unless someone has that address (an existing account, which
     its owner or an operator may have changed, is left alone); the new id, or None.
     Run it inside a transaction: it writes two tables."""
+    return await _add(db, person, sql.insert_person_if_new)
+
+
+async def _add(
+    db: Executor, person: NewPerson, insert: Callable[..., Awaitable[int | None]]
+) -> int | None:
     person = await check_new_person(db, person)
-    person_id = await sql.insert_person_if_new(
+    person_id = await insert(
         db,
         email=person.email,
         name=person.name,
