@@ -25,14 +25,13 @@ from server.app import create_app
 from server.auth.signin import issue_token
 from server.client_address import uvicorn_proxy_options
 from server.clock import Clock
-from server.db.migrate import migrate
 from server.db.pool import connect
-from server.domain.demo import load_fair
 from server.domain.people import NewPerson, add_person
 from server.live.transport import SalonWebSockets
 from server.runtime import Runtime
-from server.services import ServiceUrls, drop_database, ensure_database, locate_services
+from server.services import ServiceUrls, locate_services
 from server.settings import Settings
+from tests.databases import fair_database
 
 
 @pytest.fixture(scope="session")
@@ -43,16 +42,8 @@ def service_urls() -> ServiceUrls:
 @pytest.fixture(scope="session")
 async def database_url(service_urls: ServiceUrls) -> AsyncIterator[str]:
     """A database of this run's own, migrated and loaded with the demo fair."""
-    name = f"salon_test_{os.getpid()}_{secrets.token_hex(3)}"
-    dsn = await ensure_database(service_urls, name)
-    conn = await connect(dsn)
-    try:
-        await migrate(conn)
-        await load_fair(conn)
-    finally:
-        await conn.close()
-    yield dsn
-    await drop_database(service_urls, name)
+    async with fair_database(service_urls, "salon_test") as dsn:
+        yield dsn
 
 
 class Mailbox:

@@ -6,19 +6,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
-import secrets
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from server.db.migrate import migrate
-from server.db.pool import connect
-from server.domain.demo import load_fair
-from server.services import ServiceUrls, drop_database, ensure_database
 from server.settings import Settings
 from tests.conftest import start_server, stop_server
+from tests.databases import fair_database as fair_database
 from tests.processes import free_port
 from workers.main import run_worker
 
@@ -85,23 +80,6 @@ async def own_redis(folder: Path) -> AsyncIterator[OwnRedis]:
         yield redis
     finally:
         await redis.kill()
-
-
-@contextlib.asynccontextmanager
-async def fair_database(urls: ServiceUrls) -> AsyncIterator[str]:
-    """A database of this test's own on `urls`' server, migrated, with the demo fair."""
-    name = f"salon_faults_{os.getpid()}_{secrets.token_hex(3)}"
-    dsn = await ensure_database(urls, name)
-    try:
-        conn = await connect(dsn)
-        try:
-            await migrate(conn)
-            await load_fair(conn)
-        finally:
-            await conn.close()
-        yield dsn
-    finally:
-        await drop_database(urls, name)
 
 
 @contextlib.asynccontextmanager

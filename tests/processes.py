@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import socket
 import sys
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -74,3 +76,18 @@ async def wait_ready(running: Process, url: str) -> None:
                 pass
             await asyncio.sleep(0.1)
     raise AssertionError(f"{running.name} not ready: {running.output()}")
+
+
+@contextlib.asynccontextmanager
+async def serving(
+    env: dict[str, str], folder: Path, name: str = "serve"
+) -> AsyncIterator[tuple[str, Process]]:
+    """`salon serve` on a free loopback port with exactly `env`, ready; its URL."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    server = await spawn(name, ["serve", "--host", "127.0.0.1", "--port", str(port)], env, folder)
+    try:
+        await wait_ready(server, url)
+        yield url, server
+    finally:
+        await finish(server)

@@ -38,7 +38,7 @@ from server.clock import (
 from server.services import ServiceUrls
 from tests.conftest import GraphQLClient, LiveServer, People, Person
 from tests.fair_data import demo_sessions
-from tests.processes import ROOT, finish, free_port, spawn, wait_ready
+from tests.processes import ROOT, serving
 
 CASABLANCA = "Africa/Casablanca"
 SESSIONS = """query($day: Date) { sessions(filter: {day: $day}, first: 200) {
@@ -255,18 +255,12 @@ async def test_a_server_given_a_lying_host_zone_database_answers_the_same(
         "SALON_REDIS_NAMESPACE": f"salon-tz-{secrets.token_hex(3)}",
         "SALON_LOG_LEVEL": "INFO",
     }
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    server = await spawn(
-        "liar", ["serve", "--host", "127.0.0.1", "--port", str(port)], env, tmp_path
-    )
-    try:
-        await wait_ready(server, url)
-        async with httpx.AsyncClient(base_url=url, timeout=10) as client:
-            answer = await client.post("/graphql", json={"query": SESSIONS})
-            health = await client.get("/healthz")
-    finally:
-        await finish(server)
+    async with (
+        serving(env, tmp_path, "liar") as (url, server),
+        httpx.AsyncClient(base_url=url, timeout=10) as client,
+    ):
+        answer = await client.post("/graphql", json={"query": SESSIONS})
+        health = await client.get("/healthz")
     assert answer.json()["data"]["sessions"]["nodes"] == await served_sessions(gql_http)
     assert health.json() == {"status": "ok", "tzdata": TZDATA_VERSION}
     started = [

@@ -25,7 +25,7 @@ from server.client_address import uvicorn_proxy_options
 from server.services import ServiceUrls
 from server.settings import Settings
 from tests.conftest import GraphQLClient, LiveServer, Mailbox, start_server, stop_server
-from tests.processes import finish, free_port, spawn, wait_ready
+from tests.processes import free_port, serving, spawn
 
 REQUEST = "mutation($e: String!) { requestSignInCode(email: $e) }"
 SIGN_IN = """mutation($e: String!, $c: String!) {
@@ -378,18 +378,12 @@ async def test_salon_serve_ignores_forwarded_for_by_default(
         "SALON_WRONG_BADGES_PER_CLIENT": "1",
         "SALON_LOG_LEVEL": "WARNING",
     }
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    server = await spawn(
-        "serve", ["serve", "--host", "127.0.0.1", "--port", str(port)], env, tmp_path
-    )
-    try:
-        await wait_ready(server, url)
-        async with httpx.AsyncClient(base_url=url, timeout=10) as http:
-            gql = GraphQLClient(http)
-            tries = [await wrong_badge(gql, n, **forged(f"203.0.113.{n}")) for n in range(2)]
-    finally:
-        await finish(server)
+    async with (
+        serving(env, tmp_path) as (url, _),
+        httpx.AsyncClient(base_url=url, timeout=10) as http,
+    ):
+        gql = GraphQLClient(http)
+        tries = [await wrong_badge(gql, n, **forged(f"203.0.113.{n}")) for n in range(2)]
     assert tries == [NO_BADGE, BADGES_LIMITED]
 
 
