@@ -1,5 +1,5 @@
-"""Live notices over graphql-transport-ws (Strawberry's protocol handler, through
-schema/strawberry_seam.py, plus a fast path for the `notices` subscription).
+"""Operations on a graphql-transport-ws socket, with a fast path for the `notices`
+subscription (the socket's life, from admission to close, is schema/live_connection.py).
 
 Strawberry would execute the subscription's selection once per phone for every
 notice. Here subscribers that would render a notice identically (same document,
@@ -11,53 +11,38 @@ Queries and mutations sent over the socket run through OperationRunner like HTTP
 (one prepared-operation cache, one set of limits, one error coding): one `next`, then
 `complete`, or an `error` when they were refused before running.
 
-The socket's own rules live here too: message checks (schema/live_messages.py), caps
-on sockets per person and per client address, every failed subscribe answered with
-an `error` for its id, and a socket whose token is revoked or expires closed at once.
+Every failed subscribe is answered with an `error` for its id, and a subscriber too
+slow for its notices is cut off (the socket closes with 1013).
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 from collections.abc import Hashable
-from contextvars import ContextVar
-from typing import Any, Protocol, cast
+from typing import Any
 
 from graphql import (
     GraphQLError,
     OperationType,
 )
-from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
-from strawberry.exceptions import ConnectionRejectionError
 
 from schema import live_messages as messages
 from schema.context import Context
 from schema.errors import give_code
-from schema.execution import OperationRunner, Prepared, body_of, ran
+from schema.execution import Prepared, body_of, ran
+from schema.live_connection import LiveConnection
 from schema.live_frames import next_frame
 from schema.live_groups import GroupRenderer, Plan, plan_for, render
 from schema.strawberry_seam import (
-    CompleteMessage,
-    ConnectionInitMessage,
-    Message,
     Operation,
-    ProtocolHandler,
     SubscribeMessage,
-    WebSocketDisconnected,
     answer,
     answer_errors,
 )
-from server.auth.tokens import hash_secret
-from server.auth.viewer import bearer_token
 from server.domain import notices as notices_domain
 from server.domain.errors import DomainError, ErrorCode
-from server.live.hub import Hub
 from server.live.metrics import METRICS
-from server.live.sockets import Ticket
 from server.live.subscriber import Subscriber
-from server.live.transport import close_now_of
 from server.live.wire import LiveNotice
 from server.request_id import current_request_id
 
@@ -65,215 +50,21 @@ log = logging.getLogger("salon.live")
 
 REPLAY_PAGE = 200
 
-#: The socket and operation id an operation task runs for (its resolvers see it too).
-_running: ContextVar[tuple[NoticeSocket, str] | None] = ContextVar(
-    "salon_live_operation", default=None
-)
 
-
-class LiveView(Protocol):
-    """What the socket needs of the view that accepted it (schema/view.py)."""
-
-    runner: OperationRunner
-    renderer: GroupRenderer | None
-
-    async def on_ws_connect(self, context: Context) -> object: ...
-
-
-class NoticeSocket(ProtocolHandler[Context]):
+class NoticeSocket(LiveConnection):
     """graphql-transport-ws with the `notices` fast path. Strawberry runs the protocol's
-    state machine (ping, complete, the operations' table); this handler checks every
-    message first, authenticates and counts the socket, runs every operation through
-    OperationRunner, and answers every failed subscribe with an `error` for its id."""
+    state machine (ping, complete, the operations' table); LiveConnection checks every
+    message first, authenticates and counts the socket; this class runs every operation
+    through OperationRunner and answers every failed subscribe with an `error` for its
+    id."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        view = cast(LiveView, self.host_view)
-        self.runner = view.runner
-        self._view = view
-        #: The Starlette websocket (what get_context was given for this socket).
-        self.ws: WebSocket = _websocket_of(self.context)
+        self.runner = self._view.runner
         #: operation id -> its hub subscriber and rendering group
         self._live: dict[str, tuple[Subscriber, Hashable]] = {}
-        #: What this socket counts against (its address, its person).
-        self._tickets: list[Ticket] = []
-        #: The hash of the token it was opened with, watched for revocation.
-        self._token: bytes | None = None
-        self._expiry: asyncio.TimerHandle | None = None
-        #: Set once the server has ended the socket: nothing more is sent.
-        self._ended = False
-        #: A revocation seen while this socket's own operation ran (its own signOut):
-        #: (code, reason, operation id); the socket closes once that operation answered.
-        self._close_after: tuple[int, str, str] | None = None
-        self._closing: asyncio.Future[None] | None = None
 
-    # --- the socket's life ------------------------------------------------------------
-
-    async def serve(self) -> None:
-        METRICS.open_connections.inc()
-        try:
-            if await self._admit_address():
-                await self.run_protocol()
-        finally:
-            await self._let_go()
-            METRICS.open_connections.dec()
-
-    async def _admit_address(self) -> bool:
-        client = self.ws.client
-        address = client.host if client is not None else "unknown"
-        cap = self.context.settings.ws_max_sockets_per_address
-        admitted = await self.hub.sockets.admit([(f"address:{address}", cap)])
-        if isinstance(admitted, str):
-            await self._close(messages.TOO_MANY, "Too many sockets from your address")
-            return False
-        self._tickets.append(admitted)
-        return True
-
-    async def _let_go(self) -> None:
-        if self._expiry is not None:
-            self._expiry.cancel()
-        if self._token is not None:
-            self.hub.unwatch_token(self._token, self._token_revoked)
-        for ticket in self._tickets:
-            await self.hub.sockets.release(ticket)
-
-    async def on_connection_init(self, message: ConnectionInitMessage) -> None:
-        # Strawberry's, with a null payload allowed and Salon's admission between
-        # authentication and the ack.
-        if not self.init_timer_stopped():
-            return
-        payload = message.get("payload")
-        if payload is None:  # the protocol allows a null payload
-            payload = {}
-        if not isinstance(payload, dict):
-            await self.refuse_message("Invalid connection init payload")
-            return
-        if not self.first_init():
-            await self._close(messages.TOO_MANY, "Too many initialisation requests")
-            return
-        refused = await self._sign_in(payload)
-        if self._ended:
-            return
-        if refused is not None:
-            await self._close(*refused)
-            return
-        await self.acknowledge()
-
-    async def _sign_in(self, payload: dict[str, object]) -> tuple[int, str] | None:
-        """Authenticate (view.on_ws_connect) and count the person in; why not, if not."""
-        authorization = payload.get("authorization") or payload.get("Authorization")
-        # Watched before it is checked: a signOut between the check and the watch
-        # cannot go unheard.
-        self._token = _token_hash(authorization)
-        if self._token is not None:
-            self.hub.watch_token(self._token, self._token_revoked)
-        self.context.connection_params = payload
-        try:
-            await self._view.on_ws_connect(self.context)
-        except ConnectionRejectionError:
-            return messages.FORBIDDEN, "Forbidden"
-        finally:
-            self.context.connection_params = None  # not kept for the socket's life
-        viewer = self.context.viewer
-        if viewer is None:
-            return None
-        cap = self.context.settings.ws_max_sockets_per_person
-        admitted = await self.hub.sockets.admit([(f"person:{viewer.id}", cap)])
-        if isinstance(admitted, str):
-            return messages.TOO_MANY, "Too many sockets for this account"
-        self._tickets.append(admitted)
-        self._watch_expiry()
-        return None
-
-    def _watch_expiry(self) -> None:
-        viewer = self.context.viewer
-        if viewer is None or viewer.token_expires_at is None:
-            return
-        left = (viewer.token_expires_at - self.context.clock.now()).total_seconds()
-        self._expiry = asyncio.get_running_loop().call_later(max(left, 0.0), self._token_expiry_due)
-
-    def _token_expiry_due(self) -> None:
-        viewer = self.context.viewer
-        if viewer is None or viewer.token_expires_at is None:
-            return
-        if self.context.clock.now() < viewer.token_expires_at:  # the fair's clock moved back
-            self._watch_expiry()
-            return
-        self._viewer_gone("Session expired")
-
-    def _token_revoked(self) -> None:
-        self._token = None  # the hub forgot it
-        self._viewer_gone("Signed out")
-
-    def _viewer_gone(self, why: str) -> None:
-        """The token is no longer valid: no private notice from now on, and the socket
-        closes with 4403, the code a phone gets when it connects with that token."""
-        self._stop_live()
-        running = _running.get()
-        if running is not None and running[0] is self:
-            # Its own signOut: the mutation answers first, then the socket closes.
-            self._close_after = (messages.FORBIDDEN, why, running[1])
-            return
-        self._end(messages.FORBIDDEN, why)
-
-    def _end(self, code: int, why: str) -> None:
-        """End the socket now, from anywhere (the hub's dispatch included): its
-        subscriptions leave the hub, its operations stop, and the transport closes,
-        or is dropped when the phone has stopped reading (server/live/transport.py)."""
-        if self._ended:
-            return
-        self._ended = True
-        log.info(
-            "socket closed by the server: %s",
-            why,
-            extra={"request_id": current_request_id(), "close_code": code},
-        )
-        self._stop_live()
-        self.cancel_operations(but=asyncio.current_task())
-        close_now = close_now_of(self.ws.scope)
-        if close_now is not None:
-            self.ws.application_state = WebSocketState.DISCONNECTED
-            close_now(code, messages.reason(why))
-        else:  # another server: the close may wait for the phone to read
-            self._closing = asyncio.ensure_future(self._close(code, why))
-
-    async def _close(self, code: int, why: str) -> None:
-        log.info(
-            "socket closed: %s",
-            why,
-            extra={"request_id": current_request_id(), "close_code": code},
-        )
-        with contextlib.suppress(RuntimeError, OSError, WebSocketDisconnect):  # closed already
-            await self.ws.close(code, messages.reason(why))
-
-    # --- messages ---------------------------------------------------------------------
-
-    async def on_message(self, message: Message) -> None:
-        value: object = message
-        if isinstance(value, messages.Oversize):
-            await self._refuse_oversize(value.value)
-            return
-        if not isinstance(value, dict):
-            await self.refuse_message("Messages must be JSON objects")
-            return
-        try:
-            await self.dispatch(message)
-        except (WebSocketDisconnected, WebSocketDisconnect):
-            raise
-        except Exception:
-            log.exception(
-                "failed to handle a websocket message", extra={"request_id": current_request_id()}
-            )
-            await self._close(messages.INTERNAL, "Internal error")
-
-    async def refuse_message(self, reason: str) -> None:
-        await self._close(messages.BAD_REQUEST, reason)
-
-    async def on_complete(self, message: CompleteMessage) -> None:
-        if messages.operation_id(message) is None:
-            await self.refuse_message("Complete needs an `id`: a non-empty string")
-            return
-        await self.complete_operation(message)
+    # --- starting an operation --------------------------------------------------------
 
     async def on_subscribe(self, message: SubscribeMessage) -> None:
         problem = messages.subscribe_problem(message)
@@ -324,7 +115,7 @@ class NoticeSocket(ProtocolHandler[Context]):
         limit = self.context.settings.ws_max_message_bytes
         found = messages.operation_id(value) if isinstance(value, dict) else None
         if found is None or not isinstance(value, dict) or value.get("type") != "subscribe":
-            await self.refuse_message(f"Message too large (over {limit} bytes)")
+            await super()._refuse_oversize(value)
             return
         if await self._may_start(found):
             await self._answer_error(
@@ -356,28 +147,23 @@ class NoticeSocket(ProtocolHandler[Context]):
     # --- operations -------------------------------------------------------------------
 
     async def on_operation(self, operation: Operation[Context, None]) -> None:
-        _running.set((self, operation.id))
-        try:
-            await self._run(operation)
-        except DomainError as refused:
-            self._forget_live(operation.id)
-            error = GraphQLError(refused.message, original_error=refused)
-            give_code(error)
-            await self._refuse(operation, [error])
-        except Exception as unexpected:
-            self._forget_live(operation.id)
-            if self._ended:
-                return  # the socket was closed under it
-            # With a path: give_code masks it as INTERNAL_SERVER_ERROR (or says
-            # SERVICE_UNAVAILABLE) and logs it with the request id.
-            error = GraphQLError(str(unexpected), path=["notices"], original_error=unexpected)
-            give_code(error)
-            await self._refuse(operation, [error])
-        finally:
-            if self._close_after is not None and self._close_after[2] == operation.id:
-                code, why, _ = self._close_after
-                self._close_after = None
-                self._end(code, why)
+        with self._operation_running(operation.id):
+            try:
+                await self._run(operation)
+            except DomainError as refused:
+                self._forget_live(operation.id)
+                error = GraphQLError(refused.message, original_error=refused)
+                give_code(error)
+                await self._refuse(operation, [error])
+            except Exception as unexpected:
+                self._forget_live(operation.id)
+                if self._ended:
+                    return  # the socket was closed under it
+                # With a path: give_code masks it as INTERNAL_SERVER_ERROR (or says
+                # SERVICE_UNAVAILABLE) and logs it with the request id.
+                error = GraphQLError(str(unexpected), path=["notices"], original_error=unexpected)
+                give_code(error)
+                await self._refuse(operation, [error])
 
     async def _run(self, operation: Operation[Context, None]) -> None:
         prepared = self.runner.prepare(operation.query, operation.operation_name)
@@ -490,34 +276,11 @@ class NoticeSocket(ProtocolHandler[Context]):
     # --- what the handler reaches -----------------------------------------------------
 
     @property
-    def hub(self) -> Hub:
-        return self.context.runtime.hub
-
-    @property
     def renderer(self) -> GroupRenderer:
         renderer = self._view.renderer
         if renderer is None:
             raise RuntimeError("the view's live renderer starts with the app (start_live)")
         return renderer
-
-
-def _websocket_of(context: Context) -> WebSocket:
-    """The socket's Starlette websocket: Strawberry gives it to get_context."""
-    if not isinstance(context.request, WebSocket):
-        raise TypeError("a websocket handler's context holds its websocket")
-    return context.request
-
-
-def _token_hash(authorization: object) -> bytes | None:
-    """The hash of the bearer token in `authorization`; None without a usable one
-    (authentication then refuses it or treats the socket as anonymous)."""
-    if not isinstance(authorization, str):
-        return None
-    try:
-        token = bearer_token(authorization)
-    except DomainError:
-        return None
-    return hash_secret(token) if token is not None else None
 
 
 def _fresh(context: Context) -> Context:

@@ -82,7 +82,7 @@ class SalonGraphQL(GraphQL[Context, None]):
 
     def decode_json(self, data: str | bytes) -> object:
         """Each websocket message (HTTP bodies never come here): a message over the
-        size limit is flagged, for schema/live.py to answer."""
+        size limit is flagged, for schema/live_connection.py to answer."""
         return live_messages.decode(data, self.settings.ws_max_message_bytes)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

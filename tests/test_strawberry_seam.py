@@ -212,12 +212,13 @@ def test_strawberry_s_handler_has_each_hook_the_seam_maps(hook: str) -> None:
     found = getattr(BaseGraphQLTransportWSHandler, hook, None)
     assert found is not None, (
         f"{STRAWBERRY} no longer has BaseGraphQLTransportWSHandler.{hook}; the websocket "
-        f"fast path in schema/live.py relies on it (as {salon_name}: {relies})"
+        f"handler (schema/live.py, schema/live_connection.py) relies on it (as {salon_name}: "
+        f"{relies})"
     )
     names = tuple(inspect.signature(found).parameters)[1:]
     assert names == parameters, (
         f"{STRAWBERRY} changed BaseGraphQLTransportWSHandler.{hook}{names} (was {parameters}); "
-        f"seam.ProtocolHandler hands it to {salon_name}, which schema/live.py relies on for "
+        f"seam.ProtocolHandler hands it to {salon_name}, which NoticeSocket relies on for "
         f"{relies}"
     )
 
@@ -285,7 +286,7 @@ def test_a_dropped_socket_is_still_strawberry_s_websocket_disconnected() -> None
     assert issubclass(seam.WebSocketDisconnected, Exception)
     assert "WebSocketDisconnected" in inspect.getsource(BaseGraphQLTransportWSHandler.handle), (
         f"{STRAWBERRY}'s handler no longer ends quietly on WebSocketDisconnected; "
-        "NoticeSocket.on_message lets it through rather than log an internal error"
+        "LiveConnection.on_message lets it through rather than log an internal error"
     )
 
 
