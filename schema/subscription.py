@@ -1,5 +1,6 @@
-"""Root subscription. Delivery itself lives in schema/live.py: the websocket handler
-renders each notice once per group of alike subscribers instead of once per phone."""
+"""Root subscription. Delivery itself lives in schema/live.py (operations) and
+schema/live_connection.py (the socket): the websocket handler renders each notice once
+per group of alike subscribers instead of once per phone."""
 
 from __future__ import annotations
 
