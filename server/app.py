@@ -25,6 +25,7 @@ from server.routes import calendar_feed, healthz, metrics, readyz, venue_geojson
 from server.runtime import Runtime, mailer_from
 from server.services import ensure_database, locate_services
 from server.settings import Settings
+from server.web import WebApp
 
 log = logging.getLogger("salon")
 
@@ -84,6 +85,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             Route("/venue.geojson", venue_geojson),
             Route("/metrics", metrics),
             Route("/calendar/{token}.ics", calendar_feed),
+            # The attendee app: its files, and index.html for every screen's path.
+            Route("/{path:path}", WebApp(settings.web_root).page, methods=["GET", "HEAD"]),
         ],
         middleware=[
             Middleware(RequestLog),

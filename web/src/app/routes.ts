@@ -1,0 +1,16 @@
+// Every screen of the app: its path and the module that defines its element.
+import type { Route } from "./router";
+
+export const routes: Route[] = [
+  { pattern: "/", tag: "agenda-screen", load: () => import("../screens/agenda-screen") },
+  { pattern: "/session/:id", tag: "session-screen", load: () => import("../screens/session-screen") },
+  { pattern: "/map", tag: "map-screen", load: () => import("../screens/map-screen") },
+  { pattern: "/exhibitors", tag: "exhibitors-screen", load: () => import("../screens/exhibitors-screen") },
+  { pattern: "/exhibitor/:id", tag: "exhibitor-screen", load: () => import("../screens/exhibitor-screen") },
+  { pattern: "/schedule", tag: "schedule-screen", load: () => import("../screens/schedule-screen") },
+  { pattern: "/notices", tag: "notices-screen", load: () => import("../screens/notices-screen") },
+  { pattern: "/signin", tag: "signin-screen", load: () => import("../screens/signin-screen") },
+  { pattern: "/speaker", tag: "speaker-screen", load: () => import("../screens/speaker-screen") },
+  { pattern: "/staff", tag: "staff-screen", load: () => import("../screens/staff-screen") },
+  { pattern: "/console", tag: "console-screen", load: () => import("../screens/console-screen") },
+];

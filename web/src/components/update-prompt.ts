@@ -1,0 +1,65 @@
+// After a deploy, the new service worker waits; we say so and reload on request,
+// rather than silently running a stale build (or reloading under the user's thumb).
+import { html, css, nothing } from "lit";
+import { Workbox } from "workbox-window";
+import { SalonElement } from "../app/salon-element";
+import { base } from "../app/styles";
+import { strings } from "../lib/i18n";
+
+const s = strings({
+  fr: { ready: "Nouvelle version disponible.", reload: "Recharger" },
+  en: { ready: "A new version is available.", reload: "Reload" },
+});
+
+export class UpdatePrompt extends SalonElement {
+  static override properties = { waiting: { state: true } };
+  declare waiting: boolean;
+  private workbox: Workbox | null = null;
+
+  constructor() {
+    super();
+    this.waiting = false;
+  }
+
+  static override styles = [
+    base,
+    css`
+      div {
+        display: flex;
+        align-items: center;
+        gap: 0.75rem;
+        justify-content: space-between;
+        padding: 0.5rem 0.9rem;
+        background: #e8f0ff;
+        border-bottom: 1px solid var(--line);
+      }
+    `,
+  ];
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    if (!("serviceWorker" in navigator) || this.workbox) return;
+    this.workbox = new Workbox("/sw.js", { scope: "/" });
+    this.workbox.addEventListener("waiting", () => {
+      this.waiting = true;
+    });
+    this.workbox.addEventListener("controlling", (event) => {
+      if (event.isUpdate) location.reload();
+    });
+    void this.workbox.register();
+  }
+
+  private reload(): void {
+    this.workbox?.messageSkipWaiting();
+  }
+
+  override render() {
+    if (!this.waiting) return nothing;
+    return html`<div role="status">
+      <span>${s("ready")}</span>
+      <button class="primary" @click=${this.reload}>${s("reload")}</button>
+    </div>`;
+  }
+}
+
+customElements.define("update-prompt", UpdatePrompt);

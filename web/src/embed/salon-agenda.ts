@@ -1,0 +1,2 @@
+// Placeholder for the embeddable <salon-agenda> element (one script for other sites).
+export {};

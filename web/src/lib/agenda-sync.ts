@@ -1,0 +1,101 @@
+// Keeps the offline copy of the public agenda fresh with `agendaChanges(since:)`:
+// the first time (or when the server no longer knows our version) it answers with
+// everything; afterwards only what changed. Called on start, on reconnect and when
+// a SESSION_CHANGED / SESSION_CANCELLED notice arrives.
+import { graphql, OfflineError } from "./api";
+import { announce, db, getValue } from "./db";
+import type { AgendaPatch } from "./agenda-patch";
+
+const TRACK = "id color nameFr: name(lang: FR) nameEn: name(lang: EN)";
+
+export const SESSION_FIELDS = `id kind status startsAt endsAt capacity version updatedAt
+  titleFr: title(lang: FR) titleEn: title(lang: EN)
+  abstractFr: abstract(lang: FR) abstractEn: abstract(lang: EN)
+  track { ${TRACK} }
+  room { id name capacity center { x y } hall { id name level } }
+  booth { id code center { x y } hall { id name level } }
+  speakers { id } exhibitor { id }`;
+
+export const EXHIBITOR_FIELDS = `id name country sectors website
+  descriptionFr: description(lang: FR) descriptionEn: description(lang: EN)
+  booths { id code center { x y } hall { id name level } }`;
+
+export const SPEAKER_FIELDS = `id name organisation jobTitle
+  bioFr: bio(lang: FR) bioEn: bio(lang: EN)`;
+
+const SYNC = `query Sync($since: String) {
+  agendaChanges(since: $since) {
+    version complete removedSessionIds removedExhibitorIds removedSpeakerIds
+    sessions { ${SESSION_FIELDS} }
+    exhibitors { ${EXHIBITOR_FIELDS} }
+    speakers { ${SPEAKER_FIELDS} }
+  }
+  event { id nameFr: name(lang: FR) nameEn: name(lang: EN) timezone venueName city days
+          tracks { ${TRACK} } }
+}`;
+
+export type SyncResult = "complete" | "patched" | "unchanged" | "offline";
+
+let running: Promise<SyncResult> | null = null;
+
+/** One sync at a time: a notice arriving during a sync waits for it, then syncs again. */
+export function syncAgenda(): Promise<SyncResult> {
+  const next = (running ?? Promise.resolve("unchanged" as SyncResult))
+    .catch(() => "offline" as SyncResult)
+    .then(runSync);
+  running = next;
+  return next;
+}
+
+async function runSync(): Promise<SyncResult> {
+  const since = (await getValue<string>("agendaVersion")) ?? null;
+  let answer: AgendaPatch;
+  try {
+    answer = await graphql<AgendaPatch>(SYNC, { since });
+  } catch (error) {
+    if (error instanceof OfflineError) return "offline";
+    throw error;
+  }
+  const result = await applyPatch(answer);
+  if (result !== "unchanged") announce("agenda");
+  return result;
+}
+
+async function applyPatch(answer: AgendaPatch): Promise<SyncResult> {
+  const changes = answer.agendaChanges;
+  const database = await db();
+  const tx = database.transaction(["sessions", "exhibitors", "speakers", "kv"], "readwrite");
+  const sessions = tx.objectStore("sessions");
+  const exhibitors = tx.objectStore("exhibitors");
+  const speakers = tx.objectStore("speakers");
+  if (changes.complete) {
+    await Promise.all([sessions.clear(), exhibitors.clear(), speakers.clear()]);
+  }
+  const writes: Promise<unknown>[] = [
+    ...changes.sessions.map((row) => sessions.put(row)),
+    ...changes.exhibitors.map((row) => exhibitors.put(row)),
+    ...changes.speakers.map((row) => speakers.put(row)),
+    ...changes.removedSessionIds.map((id) => sessions.delete(id)),
+    ...changes.removedExhibitorIds.map((id) => exhibitors.delete(id)),
+    ...changes.removedSpeakerIds.map((id) => speakers.delete(id)),
+    tx.objectStore("kv").put(answer.event, "event"),
+    tx.objectStore("kv").put(changes.version, "agendaVersion"),
+  ];
+  await Promise.all(writes);
+  await tx.done;
+  if (changes.complete) return "complete";
+  const touched =
+    changes.sessions.length +
+    changes.exhibitors.length +
+    changes.speakers.length +
+    changes.removedSessionIds.length +
+    changes.removedExhibitorIds.length +
+    changes.removedSpeakerIds.length;
+  return touched ? "patched" : "unchanged";
+}
+
+/** True once the phone holds an agenda (it may be offline and still show it). */
+export async function hasOfflineCopy(): Promise<boolean> {
+  return (await getValue<string>("agendaVersion")) !== undefined;
+}
+

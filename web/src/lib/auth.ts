@@ -1,0 +1,21 @@
+// Who is signed in on this phone: the bearer token, kept in localStorage so every
+// tab and the service worker's pages share it. The person's details live in the
+// offline store (lib/db.ts) with their schedule.
+
+const TOKEN_KEY = "salon.token";
+const CHANGED = "salon-auth";
+
+export function token(): string | null {
+  return localStorage.getItem(TOKEN_KEY);
+}
+
+export function setToken(value: string | null): void {
+  if (value) localStorage.setItem(TOKEN_KEY, value);
+  else localStorage.removeItem(TOKEN_KEY);
+  window.dispatchEvent(new Event(CHANGED));
+}
+
+export function onAuthChange(listener: () => void): () => void {
+  window.addEventListener(CHANGED, listener);
+  return () => window.removeEventListener(CHANGED, listener);
+}

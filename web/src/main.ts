@@ -1,0 +1,34 @@
+// Start-up: show the offline copy at once, then bring it up to date, then go live.
+import "./app.css";
+import "./app/salon-app";
+import { interceptLinks } from "./app/router";
+import { syncAgenda } from "./lib/agenda-sync";
+import { lang } from "./lib/i18n";
+import { onLiveStatus, onNotice, startLive } from "./lib/live";
+import { startPersonalSync } from "./lib/me";
+import { flushOutbox } from "./lib/plan";
+
+document.documentElement.lang = lang();
+interceptLinks(document);
+
+/** Background work never breaks the page: the offline copy stands meanwhile. */
+function quietly(work: Promise<unknown>): void {
+  work.catch((error: unknown) => console.warn("background work failed", error));
+}
+
+quietly(syncAgenda());
+quietly(startPersonalSync().then(flushOutbox));
+quietly(startLive());
+
+// A reconnect may follow minutes offline: patch the agenda then (only what changed).
+let wasConnected = false;
+onLiveStatus((connected) => {
+  if (connected && wasConnected) quietly(syncAgenda());
+  if (connected) wasConnected = true;
+});
+onNotice((notice) => {
+  if (notice.kind === "SESSION_CHANGED" || notice.kind === "SESSION_CANCELLED" || notice.kind === "DEMO_SCHEDULED") {
+    quietly(syncAgenda());
+  }
+});
+window.addEventListener("online", () => quietly(syncAgenda()));

@@ -1,0 +1,360 @@
+// The agenda: day tabs, "now / next", filters (kind, track, hall), search, and a
+// card per session that shows CHANGED and CANCELLED at a glance and the seats left.
+import { html, css, nothing, type TemplateResult } from "lit";
+import { SalonElement } from "../app/salon-element";
+import { base } from "../app/styles";
+import { graphql } from "../lib/api";
+import { allExhibitors, allSessions, allSpeakers, eventRecord } from "../lib/db";
+import { dayName, fairDay, instant, offsetLabel } from "../lib/fair-time";
+import { lang, pick, strings } from "../lib/i18n";
+import { currentMe } from "../lib/me";
+import type { EventRecord, ExhibitorRecord, SessionRecord, SpeakerRecord } from "../lib/model";
+import { search, type SearchHits } from "../lib/search";
+import { KINDS, kindName, sessionCard } from "../components/session-card";
+
+const s = strings({
+  fr: {
+    title: "Programme",
+    days: "Jours du salon",
+    now: "En ce moment",
+    next: "À suivre",
+    filters: "Filtres",
+    kind: "Type",
+    track: "Thématique",
+    hall: "Hall",
+    all: "Tous",
+    search: "Rechercher une conférence, un exposant, un intervenant",
+    searchLabel: "Rechercher",
+    clear: "Effacer",
+    none: "Aucune session ne correspond.",
+    loading: "Chargement du programme…",
+    empty: "Le programme n'est pas encore disponible hors ligne. Connectez-vous une première fois.",
+    times: "Heures de Casablanca ({offset})",
+    exhibitorsFound: "Exposants",
+    speakersFound: "Intervenants",
+    offlineSearch: "Hors ligne : recherche dans la copie enregistrée",
+    count: "{n} sessions",
+  },
+  en: {
+    title: "Agenda",
+    days: "Fair days",
+    now: "Happening now",
+    next: "Up next",
+    filters: "Filters",
+    kind: "Kind",
+    track: "Track",
+    hall: "Hall",
+    all: "All",
+    search: "Search a talk, an exhibitor, a speaker",
+    searchLabel: "Search",
+    clear: "Clear",
+    none: "No session matches.",
+    loading: "Loading the agenda…",
+    empty: "The agenda is not available offline yet. Go online once.",
+    times: "Casablanca time ({offset})",
+    exhibitorsFound: "Exhibitors",
+    speakersFound: "Speakers",
+    offlineSearch: "Offline: searching the saved copy",
+    count: "{n} sessions",
+  },
+});
+
+const SEATS = `query Seats($day: Date!) { sessions(filter: { day: $day }, first: 200) { nodes { id seatsLeft } } }`;
+
+export class AgendaScreen extends SalonElement {
+  static override properties = {
+    sessions: { state: true },
+    event: { state: true },
+    day: { state: true },
+    kind: { state: true },
+    track: { state: true },
+    hall: { state: true },
+    query: { state: true },
+    hits: { state: true },
+    seats: { state: true },
+    bookmarked: { state: true },
+    loaded: { state: true },
+  };
+  declare sessions: SessionRecord[];
+  declare event: EventRecord | null;
+  declare day: string;
+  declare kind: string;
+  declare track: string;
+  declare hall: string;
+  declare query: string;
+  declare hits: SearchHits | null;
+  declare seats: Map<string, number | null>;
+  declare bookmarked: Set<string>;
+  declare loaded: boolean;
+  protected override watches = ["agenda", "me"];
+  private exhibitors: ExhibitorRecord[] = [];
+  private speakers: SpeakerRecord[] = [];
+  private searching: AbortController | null = null;
+  private searchTimer = 0;
+
+  constructor() {
+    super();
+    this.sessions = [];
+    this.event = null;
+    this.day = sessionStorage.getItem("agenda.day") ?? "";
+    this.kind = "";
+    this.track = "";
+    this.hall = "";
+    this.query = "";
+    this.hits = null;
+    this.seats = new Map();
+    this.bookmarked = new Set();
+    this.loaded = false;
+  }
+
+  static override styles = [
+    base,
+    css`
+      .days {
+        display: flex;
+        gap: 0.4rem;
+        overflow-x: auto;
+        padding: 0.25rem 0;
+      }
+      .days button {
+        flex: 0 0 auto;
+      }
+      .filters {
+        display: grid;
+        grid-template-columns: repeat(3, 1fr);
+        gap: 0.5rem;
+      }
+      .filters select {
+        width: 100%;
+      }
+      .filters label {
+        margin: 0.3rem 0 0.1rem;
+        font-size: 0.85rem;
+      }
+      .search {
+        display: flex;
+        gap: 0.4rem;
+        margin: 0.5rem 0;
+      }
+      .search input {
+        flex: 1;
+        min-width: 0;
+      }
+      .when {
+        display: flex;
+        gap: 0.5rem;
+        align-items: center;
+        flex-wrap: wrap;
+      }
+      .session.cancelled h3 {
+        text-decoration: line-through;
+      }
+      .session.changed {
+        border-left: 4px solid #c98a00;
+      }
+      .session.cancelled {
+        border-left: 4px solid #8a1710;
+      }
+      .tz {
+        font-size: 0.85rem;
+      }
+      section.now {
+        background: var(--brand-soft);
+        border-radius: 0.8rem;
+        padding: 0.25rem 0.75rem;
+      }
+    `,
+  ];
+
+  protected override async refresh(): Promise<void> {
+    const [sessions, event, exhibitors, speakers, me] = await Promise.all([
+      allSessions(),
+      eventRecord(),
+      allExhibitors(),
+      allSpeakers(),
+      currentMe(),
+    ]);
+    this.sessions = sessions;
+    this.event = event ?? null;
+    this.exhibitors = exhibitors;
+    this.speakers = speakers;
+    this.bookmarked = new Set(me?.schedule.sessions.filter((x) => x.viewerHasBookmarked).map((x) => x.id) ?? []);
+    this.loaded = event !== undefined;
+    if (this.event && !this.event.days.includes(this.day)) this.day = this.defaultDay(this.event);
+    void this.loadSeats();
+  }
+
+  private defaultDay(event: EventRecord): string {
+    const today = new Date().toISOString().slice(0, 10);
+    return event.days.includes(today) ? today : event.days[0];
+  }
+
+  private async loadSeats(): Promise<void> {
+    if (!this.day || !navigator.onLine) return;
+    try {
+      const answer = await graphql<{ sessions: { nodes: { id: string; seatsLeft: number | null }[] } }>(SEATS, {
+        day: this.day,
+      });
+      this.seats = new Map(answer.sessions.nodes.map((node) => [node.id, node.seatsLeft]));
+    } catch {
+      // Seats are a live extra; the agenda stands without them.
+    }
+  }
+
+  private chooseDay(day: string): void {
+    this.day = day;
+    sessionStorage.setItem("agenda.day", day);
+    void this.loadSeats();
+  }
+
+  private onSearchInput(event: Event): void {
+    this.query = (event.target as HTMLInputElement).value;
+    clearTimeout(this.searchTimer);
+    this.searchTimer = window.setTimeout(() => void this.runSearch(), 250);
+  }
+
+  private async runSearch(): Promise<void> {
+    this.searching?.abort();
+    const text = this.query.trim();
+    if (text.length < 2) {
+      this.hits = null;
+      return;
+    }
+    const controller = new AbortController();
+    this.searching = controller;
+    try {
+      const local = { sessions: this.sessions, exhibitors: this.exhibitors, speakers: this.speakers };
+      const hits = await search(text, local, controller.signal);
+      if (!controller.signal.aborted) this.hits = hits;
+    } catch (error) {
+      if ((error as Error).name !== "AbortError") this.hits = null;
+    }
+  }
+
+  private visible(): SessionRecord[] {
+    const hitIds = this.hits ? new Set(this.hits.sessionIds) : null;
+    return this.sessions.filter(
+      (x) =>
+        (hitIds ? hitIds.has(x.id) : fairDay(x.startsAt) === this.day) &&
+        (!this.kind || x.kind === this.kind) &&
+        (!this.track || x.track?.id === this.track) &&
+        (!this.hall || (x.room?.hall?.id ?? x.booth?.hall.id) === this.hall),
+    );
+  }
+
+  private halls(): { id: string; name: string }[] {
+    const found = new Map<string, string>();
+    for (const x of this.sessions) {
+      const hall = x.room?.hall ?? x.booth?.hall;
+      if (hall) found.set(hall.id, hall.name);
+    }
+    return [...found].map(([id, name]) => ({ id, name })).sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  private nowAndNext(list: SessionRecord[]): TemplateResult | typeof nothing {
+    const now = Date.now();
+    const live = list.filter((x) => x.status !== "CANCELLED" && instant(x.startsAt) <= now && now < instant(x.endsAt));
+    const upcoming = list.filter((x) => x.status !== "CANCELLED" && instant(x.startsAt) > now);
+    const next = upcoming.length ? upcoming.filter((x) => x.startsAt === upcoming[0].startsAt) : [];
+    if (!live.length && !next.length) return nothing;
+    const card = (x: SessionRecord): TemplateResult =>
+      sessionCard(x, { seatsLeft: this.seats.get(x.id), bookmarked: this.bookmarked.has(x.id) });
+    return html`<section class="now" aria-label="${s("now")} / ${s("next")}">
+      ${live.length ? html`<h2>${s("now")}</h2>${live.map(card)}` : nothing}
+      ${next.length ? html`<h2>${s("next")}</h2>${next.map(card)}` : nothing}
+    </section>`;
+  }
+
+  private select(label: string, value: string, options: { id: string; name: string }[], set: (v: string) => void) {
+    const id = `filter-${label}`;
+    return html`<div>
+      <label for=${id}>${label}</label>
+      <select id=${id} .value=${value} @change=${(e: Event) => set((e.target as HTMLSelectElement).value)}>
+        <option value="">${s("all")}</option>
+        ${options.map((o) => html`<option value=${o.id} ?selected=${o.id === value}>${o.name}</option>`)}
+      </select>
+    </div>`;
+  }
+
+  private searchExtras(): TemplateResult | typeof nothing {
+    if (!this.hits) return nothing;
+    const exhibitors = this.hits.exhibitorIds
+      .map((id) => this.exhibitors.find((x) => x.id === id))
+      .filter((x): x is ExhibitorRecord => !!x);
+    const speakers = this.hits.speakerIds
+      .map((id) => this.speakers.find((x) => x.id === id))
+      .filter((x): x is SpeakerRecord => !!x);
+    return html`
+      ${this.hits.offline ? html`<p class="muted" role="status">${s("offlineSearch")}</p>` : nothing}
+      ${exhibitors.length
+        ? html`<h2>${s("exhibitorsFound")}</h2>
+            <ul>
+              ${exhibitors.map((x) => html`<li><a href="/exhibitor/${x.id}">${x.name}</a></li>`)}
+            </ul>`
+        : nothing}
+      ${speakers.length
+        ? html`<h2>${s("speakersFound")}</h2>
+            <ul>
+              ${speakers.map((x) => html`<li>${x.name}${x.organisation ? html` — ${x.organisation}` : nothing}</li>`)}
+            </ul>`
+        : nothing}
+    `;
+  }
+
+  override render(): TemplateResult {
+    if (!this.loaded) {
+      return html`<h1>${s("title")}</h1>
+        <p role="status">${navigator.onLine ? s("loading") : s("empty")}</p>`;
+    }
+    const event = this.event as EventRecord;
+    const list = this.visible();
+    const offset = this.sessions[0] ? offsetLabel(this.sessions[0].startsAt) : "";
+    const tracks = event.tracks.map((t) => ({ id: t.id, name: pick(t.nameFr, t.nameEn) }));
+    const kinds = KINDS.map((k) => ({ id: k, name: kindName(k) }));
+    return html`
+      <h1>${s("title")}</h1>
+      <p class="tz muted" data-testid="time-zone">${s("times", { offset })}</p>
+      <div class="search" role="search">
+        <label class="visually-hidden" for="search">${s("searchLabel")}</label>
+        <input
+          id="search"
+          type="search"
+          placeholder=${s("search")}
+          .value=${this.query}
+          @input=${this.onSearchInput}
+          enterkeyhint="search"
+          autocomplete="off"
+        />
+        ${this.query
+          ? html`<button @click=${() => { this.query = ""; this.hits = null; }}>${s("clear")}</button>`
+          : nothing}
+      </div>
+      ${this.hits
+        ? nothing
+        : html`<div class="days" role="group" aria-label=${s("days")}>
+            ${event.days.map(
+              (day) =>
+                html`<button aria-pressed=${day === this.day ? "true" : "false"} @click=${() => this.chooseDay(day)}>
+                  ${dayName(day, lang(), "short")}
+                </button>`,
+            )}
+          </div>`}
+      <details>
+        <summary>${s("filters")}</summary>
+        <div class="filters">
+          ${this.select(s("kind"), this.kind, kinds, (v) => (this.kind = v))}
+          ${this.select(s("track"), this.track, tracks, (v) => (this.track = v))}
+          ${this.select(s("hall"), this.hall, this.halls(), (v) => (this.hall = v))}
+        </div>
+      </details>
+      ${this.searchExtras()} ${this.hits ? nothing : this.nowAndNext(list)}
+      <h2 class="visually-hidden">${this.hits ? s("searchLabel") : dayName(this.day, lang())}</h2>
+      <p class="muted" aria-live="polite">${s("count", { n: list.length })}</p>
+      ${list.length
+        ? list.map((x) => sessionCard(x, { seatsLeft: this.seats.get(x.id), bookmarked: this.bookmarked.has(x.id) }))
+        : html`<p>${s("none")}</p>`}
+    `;
+  }
+}
+
+customElements.define("agenda-screen", AgendaScreen);

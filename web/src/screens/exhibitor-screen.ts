@@ -1,0 +1,14 @@
+// Placeholder: this screen is being built.
+import { html } from "lit";
+import { SalonElement } from "../app/salon-element";
+import { base } from "../app/styles";
+
+export class ExhibitorScreen extends SalonElement {
+  static override styles = [base];
+
+  override render() {
+    return html`<h1>Exposant</h1>`;
+  }
+}
+
+customElements.define("exhibitor-screen", ExhibitorScreen);

@@ -1,0 +1,14 @@
+// Placeholder: this screen is being built.
+import { html } from "lit";
+import { SalonElement } from "../app/salon-element";
+import { base } from "../app/styles";
+
+export class StaffScreen extends SalonElement {
+  static override styles = [base];
+
+  override render() {
+    return html`<h1>Stand</h1>`;
+  }
+}
+
+customElements.define("staff-screen", StaffScreen);
