@@ -10,6 +10,7 @@ from playwright.async_api import Route, expect
 
 from tests.browser.conftest import BrowserFair, PhoneMaker
 
+
 def fair_site_url(salon_url: str) -> str:
     """The fair's website, played by another origin on loopback (Chromium lets a public
     site reach loopback only with a permission, which a real deployment never needs:
