@@ -11,7 +11,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 # .venv runs on $(PYTHON); uv never downloads an interpreter.
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: install lock upgrade run test lint pytest sdl bench-agenda bench-schedule bench-fanout clean
+.PHONY: install lock upgrade run test lint pytest sdl bench-agenda bench-schedule bench-fanout bench-offline clean
 
 $(UV): requirements-uv.txt
 	rm -rf .tools/uv
@@ -67,6 +67,9 @@ bench-schedule: install
 
 bench-fanout: install
 	$(BIN)/python -m bench.fanout
+
+bench-offline: install
+	$(BIN)/python -m bench.offline_copy
 
 clean:
 	rm -rf $(VENV) .tools .pytest_cache .mypy_cache .ruff_cache .import_linter_cache *.egg-info
