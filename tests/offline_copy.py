@@ -92,7 +92,7 @@ class OwnFair:
 
 
 @contextlib.asynccontextmanager
-async def serving(settings: Settings, dsn: str) -> AsyncIterator[OwnFair]:
+async def app_on(settings: Settings, dsn: str) -> AsyncIterator[OwnFair]:
     served, server, task = await start_server(replace(settings, database_url=dsn))
     try:
         async with httpx.AsyncClient(base_url=served.url, timeout=30) as http:

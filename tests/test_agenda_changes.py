@@ -32,10 +32,10 @@ from tests.offline_copy import (
     SPEAKER,
     OfflineCopy,
     OwnFair,
+    app_on,
     as_copy,
     changes,
     patch,
-    serving,
 )
 
 UPDATE = """mutation($id: ID!, $input: SessionChangeInput!) {
@@ -51,7 +51,7 @@ Db: TypeAlias = "asyncpg.Connection[Any]"
 
 @pytest.fixture(scope="module")
 async def fair(settings: Settings, service_urls: ServiceUrls) -> AsyncIterator[OwnFair]:
-    async with fair_database(service_urls, "salon_copy") as dsn, serving(settings, dsn) as own:
+    async with fair_database(service_urls, "salon_copy") as dsn, app_on(settings, dsn) as own:
         yield own
 
 

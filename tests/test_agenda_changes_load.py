@@ -25,10 +25,10 @@ from tests.offline_copy import (
     KINDS,
     OfflineCopy,
     OwnFair,
+    app_on,
     as_copy,
     changes,
     patch,
-    serving,
     statements,
 )
 
@@ -44,7 +44,7 @@ TALKS = """SELECT s.id FROM session s WHERE s.kind <> 'DEMO' AND s.exhibitor_id 
 
 @pytest.fixture(scope="module")
 async def fair(settings: Settings, service_urls: ServiceUrls) -> AsyncIterator[OwnFair]:
-    async with fair_database(service_urls, "salon_copy") as dsn, serving(settings, dsn) as own:
+    async with fair_database(service_urls, "salon_copy") as dsn, app_on(settings, dsn) as own:
         yield own
 
 
@@ -175,7 +175,7 @@ async def test_a_big_fair_is_one_request_within_the_cost_limit(
             await big_fair(conn, sessions=1500, exhibitors=400, speakers=600)
         finally:
             await conn.close()
-        async with serving(settings, dsn) as big:
+        async with app_on(settings, dsn) as big:
             complete = await changes(big.gql)
             assert [len(complete[kind]) for kind in KINDS] == [1500, 400, 600]
             assert {len(s["speakers"]) for s in complete["sessions"]} == {2}
