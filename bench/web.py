@@ -30,7 +30,7 @@ import time
 from typing import Any
 
 import httpx
-from playwright.async_api import Browser, BrowserContext, Page, async_playwright
+from playwright.async_api import BrowserContext, Page, async_playwright
 
 from bench.harness import (
     CLIENT_CORE,
@@ -183,15 +183,18 @@ async def reload_until_agenda(page: Page) -> float:
     return time.perf_counter() - started
 
 
-async def browse(browser: Browser, base_url: str, token: str, reloads: int) -> dict[str, Any]:
-    context = await browser.new_context(base_url=base_url, **PHONE)
-    page = await context.new_page()
+async def browse(
+    context: BrowserContext, base_url: str, token: str, reloads: int
+) -> dict[str, Any]:
+    page = context.pages[0] if context.pages else await context.new_page()
     wire = Wire()
     await wire.attach(context, page)
     await page.goto("/")
     await page.wait_for_selector(AGENDA_SHOWN, timeout=30_000)
-    await page.wait_for_function("navigator.serviceWorker.ready.then(() => true)")
-    await page.wait_for_function("navigator.serviceWorker.controller !== null || location.reload()")
+    # evaluate, not wait_for_function: the page's CSP forbids eval, and rightly so.
+    await page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    if not await page.evaluate("navigator.serviceWorker.controller !== null"):
+        raise BenchError("the service worker did not take control of the first visit")
     cdp = await context.new_cdp_session(page)
     installability = (await cdp.send("Page.getInstallabilityErrors"))["installabilityErrors"]
     first_visit = wire.app_bytes()
@@ -210,7 +213,6 @@ async def browse(browser: Browser, base_url: str, token: str, reloads: int) -> d
         offline = await reload_until_agenda(page)
         await context.set_offline(False)
         pairs.append({"online_s": online, "offline_s": offline, "ratio": offline / online})
-    await context.close()
     return {
         "first_visit_page_bytes": first_visit,
         "first_visit_page_total": sum(first_visit.values()),
@@ -281,14 +283,20 @@ def main(argv: list[str] | None = None) -> int:
             os.sched_setaffinity(0, {int(CLIENT_CORE)})  # Chromium inherits it
 
             async def drive() -> dict[str, Any]:
+                # A persistent profile, as a phone's: Chromium's installability check
+                # refuses incognito profiles.
                 async with async_playwright() as playwright:
-                    browser = await playwright.chromium.launch(
-                        executable_path=CHROMIUM, args=["--no-sandbox"]
+                    context = await playwright.chromium.launch_persistent_context(
+                        str(space.workdir / "profile"),
+                        executable_path=CHROMIUM,
+                        args=["--no-sandbox"],
+                        base_url=server.base_url,
+                        **PHONE,
                     )
                     try:
-                        return await browse(browser, server.base_url, token, args.reloads)
+                        return await browse(context, server.base_url, token, args.reloads)
                     finally:
-                        await browser.close()
+                        await context.close()
 
             figures = asyncio.run(drive())
             scores = lighthouse_scores(server.base_url, CHROMIUM) if args.lighthouse else None

@@ -9,7 +9,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from bench.harness import CLIENT_CORE, BenchError
+from bench.harness import CLIENT_CORE, RESULTS_DIR, BenchError
 from server.settings import REPO_ROOT
 
 FOLDER = REPO_ROOT / "bench" / "lighthouse"
@@ -25,7 +25,7 @@ def installed() -> Path:
     return binary
 
 
-def lighthouse_scores(url: str, chromium: str) -> dict[str, int]:
+def lighthouse_scores(url: str, chromium: str) -> dict[str, object]:
     binary = installed()
     with tempfile.TemporaryDirectory() as out:
         report = Path(out) / "report.json"
@@ -43,5 +43,22 @@ def lighthouse_scores(url: str, chromium: str) -> dict[str, int]:
         )  # fmt: skip
         if done.returncode != 0 or not report.exists():
             raise BenchError(f"lighthouse failed:\n{done.stderr[-2000:]}")
-        categories = json.loads(report.read_text())["categories"]
-    return {name: round(categories[name]["score"] * 100) for name in CATEGORIES}
+        document = json.loads(report.read_text())
+        RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+        (RESULTS_DIR / "lighthouse-latest.json").write_text(report.read_text())
+    categories = document["categories"]
+    scores: dict[str, object] = {
+        name: round(categories[name]["score"] * 100) for name in CATEGORIES
+    }
+    # What cost points, so a figure below the goal says where to look.
+    audits = document["audits"]
+    scores["failing"] = sorted(
+        audit_id
+        for name in CATEGORIES
+        for ref in categories[name]["auditRefs"]
+        if ref["weight"] > 0
+        and (audit_id := ref["id"]) in audits
+        and audits[audit_id]["score"] is not None
+        and audits[audit_id]["score"] < 0.9
+    )
+    return scores
