@@ -113,6 +113,30 @@ async def test_tapping_a_booth_opens_its_exhibitor(new_phone: PhoneMaker) -> Non
     await expect(page).to_have_url(re.compile(f"/exhibitor/{exhibitor['id']}$"))
 
 
+async def test_a_room_lists_its_sessions_now_and_next(new_phone: PhoneMaker) -> None:
+    phone = await new_phone()
+    # 11:15 on the hall's clocks on the first day (Casablanca is on UTC+00 in December).
+    await phone.page.clock.set_fixed_time("2026-12-03T11:15:00+00:00")
+    page = await open_map(phone, "/map?to=room-rif")
+    await plan(page).locator('[data-place="room-rif"]').tap()
+    sheet = page.locator("map-screen .sheet")
+    await expect(sheet.get_by_role("heading", level=2)).to_have_text("Salle Rif")
+    in_room = sorted(
+        (s for s in demo_file("sessions.json") if s["room"] == "room-rif"),
+        key=lambda s: s["starts_at"],
+    )
+    now = [s for s in in_room if s["starts_at"] <= "2026-12-03T11:15" < s["ends_at"]]
+    after = [s for s in in_room if s["starts_at"] > "2026-12-03T11:15"][:3]
+
+    def line(s: dict[str, Any]) -> str:
+        return f"{s['starts_at'][11:]}–{s['ends_at'][11:]} {s['title_fr']}"
+
+    await expect(sheet.get_by_role("heading", level=3)).to_have_text(["En ce moment", "À suivre"])
+    await expect(sheet.locator("li")).to_have_text([line(s) for s in now + after])
+    first = sheet.get_by_role("link").first
+    await expect(first).to_have_attribute("href", f"/session/{now[0]['id']}")
+
+
 async def test_a_booth_opens_with_the_keyboard(new_phone: PhoneMaker) -> None:
     phone = await new_phone()
     page = await open_map(phone)
@@ -203,6 +227,37 @@ async def test_the_map_draws_offline_after_one_visit(new_phone: PhoneMaker) -> N
     await expect(plan(page).locator(".route.straight .route-line")).to_have_attribute(
         "points", f"{bx},{-by} {rx},{-ry}"
     )
+    await phone.offline(False)
+
+
+SAVED_VENUE = """() => indexedDB.databases().then((known) =>
+  known.some((d) => d.name === "salon") && new Promise((resolve) => {
+    const opening = indexedDB.open("salon");
+    opening.onerror = () => resolve(false);
+    opening.onsuccess = () => {
+      const read = opening.result.transaction("kv").objectStore("kv").get("venue");
+      read.onsuccess = () => { opening.result.close(); resolve(Boolean(read.result)); };
+      read.onerror = () => resolve(false);
+    };
+  }))"""
+
+
+async def test_the_map_opens_offline_on_a_phone_that_only_saw_the_agenda(
+    new_phone: PhoneMaker,
+) -> None:
+    phone = await new_phone()
+    page = await phone.open("/")
+    await expect(page.get_by_role("heading", name="Programme", exact=True)).to_be_visible()
+    await page.wait_for_function("navigator.serviceWorker.ready.then(() => true)")
+    await page.wait_for_function(SAVED_VENUE)
+    await phone.offline(True)
+    await page.reload()
+    await (
+        page.get_by_role("navigation", name="Navigation principale")
+        .get_by_role("link", name="Plan")
+        .click()
+    )
+    await expect(plan(page).locator(".booth")).to_have_count(len(VENUE["booths"]))
     await phone.offline(False)
 
 

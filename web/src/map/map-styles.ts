@@ -33,7 +33,7 @@ export const mapStyles = css`
   .plan * { vector-effect: non-scaling-stroke; }
   .hall { fill: #eef2f7; stroke: #8a93a3; stroke-width: 1.5px; }
   .hall-name { fill: #0b3d91; font-weight: 700; paint-order: stroke; stroke: #fff; stroke-width: 3px; }
-  .place { cursor: pointer; outline: none; }
+  .place { cursor: pointer; outline: none; -webkit-tap-highlight-color: transparent; }
   .booth .shape { fill: #fff; stroke: #6b7280; stroke-width: 1px; }
   .booth .code { fill: #1a1d24; font-weight: 700; }
   .booth .occupant { fill: #3b4250; }

@@ -3,8 +3,8 @@
 // interest what it is; each offers "go here" and "start from here".
 import { html, nothing, type TemplateResult } from "lit";
 import { statusBadge } from "../components/session-card";
-import { instant, timeRange } from "../lib/fair-time";
-import { pick, strings } from "../lib/i18n";
+import { dayName, instant, timeRange, wallClock } from "../lib/fair-time";
+import { lang, pick, strings } from "../lib/i18n";
 import type { SessionRecord } from "../lib/model";
 import { poiBadge } from "./icons";
 import { placeLabel, type Plan, type Place } from "./plan";
@@ -77,6 +77,21 @@ export interface PanelActions {
 
 const MAX_NEXT = 3;
 
+/** Whether `iso` falls on the day the fair's clocks read now (in the offset the server
+ * wrote for it): "next" may be tomorrow, and then it says which day. */
+function today(iso: string, now: number): boolean {
+  const { day, offset } = wallClock(iso);
+  const [hours, minutes] = offset.slice(1).split(":").map(Number);
+  const shift = (offset.startsWith("-") ? -1 : 1) * (hours * 60 + minutes) * 60_000;
+  return new Date(now + shift).toISOString().slice(0, 10) === day;
+}
+
+function when(session: SessionRecord, now: number): string {
+  const range = timeRange(session.startsAt, session.endsAt);
+  if (today(session.startsAt, now)) return range;
+  return `${dayName(wallClock(session.startsAt).day, lang(), "short")} ${range}`;
+}
+
 function sessionsHere(place: Place, sessions: SessionRecord[]): TemplateResult {
   const now = Date.now();
   const here = sessions.filter(
@@ -87,7 +102,7 @@ function sessionsHere(place: Place, sessions: SessionRecord[]): TemplateResult {
   const item = (x: SessionRecord): TemplateResult =>
     html`<li>
       <a href="/session/${x.id}" data-session-id=${x.id}
-        ><strong>${timeRange(x.startsAt, x.endsAt)}</strong> ${pick(x.titleFr, x.titleEn)}</a
+        ><strong>${when(x, now)}</strong> ${pick(x.titleFr, x.titleEn)}</a
       >
       ${statusBadge(x.status)}
     </li>`;

@@ -24,11 +24,23 @@ import { detail, drawScene } from "../map/draw";
 import { Gestures } from "../map/gestures";
 import { mapStyles } from "../map/map-styles";
 import { placePanel } from "../map/place-panel";
-import "../map/place-picker";
 import { placesList } from "../map/places-list";
-import { boxOf, buildPlan, findPlace, nearestEntrance, placeLabel, type Place, type Plan } from "../map/plan";
-import { findRoute, shownMinutes, type RouteAnswer } from "../map/route";
-import { centreOf, centreOn, clampView, fit, reshape, STEP, svgArea, toSvg, viewBoxAttribute, zoomAt, type View } from "../map/view";
+import { boxOf, buildPlan, findPlace, type Place, type Plan } from "../map/plan";
+import { findRoute, type RouteAnswer } from "../map/route";
+import { routeForm, routeStatus } from "../map/route-form";
+import {
+  centreOf,
+  centreOn,
+  clampView,
+  fit,
+  reshape,
+  STEP,
+  svgArea,
+  toSvg,
+  viewBoxAttribute,
+  zoomAt,
+  type View,
+} from "../map/view";
 
 const s = strings({
   fr: {
@@ -46,17 +58,6 @@ const s = strings({
     reset: "Vue d'ensemble",
     skipMap: "Passer le plan",
     missing: "Le lieu « {id} » n'est pas sur le plan.",
-    route: "Itinéraire",
-    from: "Départ",
-    to: "Arrivée",
-    fromEntrance: "Partir de l'entrée la plus proche : {name}",
-    swap: "Inverser",
-    clear: "Effacer",
-    routing: "Calcul de l'itinéraire…",
-    minutes: "{n} min à pied",
-    metres: "{n} m",
-    none: "Aucun chemin trouvé entre ces deux lieux.",
-    offline: "Hors ligne : l'itinéraire a besoin du réseau. En ligne droite : {n} m.",
   },
   en: {
     title: "Map",
@@ -73,17 +74,6 @@ const s = strings({
     reset: "Whole view",
     skipMap: "Skip the map",
     missing: "The place “{id}” is not on the map.",
-    route: "Route",
-    from: "From",
-    to: "To",
-    fromEntrance: "Start from the nearest entrance: {name}",
-    swap: "Swap",
-    clear: "Clear",
-    routing: "Finding the route…",
-    minutes: "{n} min walk",
-    metres: "{n} m",
-    none: "No way found between these two places.",
-    offline: "Offline: routes need the network. As the crow flies: {n} m.",
   },
 });
 
@@ -131,7 +121,6 @@ export class MapScreen extends SalonElement {
   /** The place whose sheet was opened from the keyboard: focus returns to it. */
   private keyboardPlace: string | null = null;
   private readonly online = (): void => {
-    void syncVenue();
     if (this.answer?.kind === "offline") void this.computeRoute();
   };
 
@@ -236,6 +225,7 @@ export class MapScreen extends SalonElement {
     this.routing = true;
     try {
       const answer = await findRoute(from, to, abort.signal);
+      if (abort.signal.aborted) return; // answered just as another pair was picked
       this.answer = answer;
       this.pinned = to.id;
       const path = answer.kind === "walk" ? answer.walk.path : answer.kind === "offline" ? answer.path : [];
@@ -252,9 +242,12 @@ export class MapScreen extends SalonElement {
   }
 
   private setEnds(from: string | null, to: string | null): void {
+    const destination = to && to !== this.to ? this.plan?.byId.get(to) : undefined;
     this.from = from;
     this.to = to;
     this.pinned = to;
+    // A destination alone has no route yet: show where it is meanwhile.
+    if (destination && !from) this.around(destination);
     void this.computeRoute();
   }
 
@@ -349,39 +342,6 @@ export class MapScreen extends SalonElement {
     </div>`;
   }
 
-  private routeStatus(): TemplateResult {
-    const answer = this.answer;
-    let text: TemplateResult | string = "";
-    if (this.routing) text = s("routing");
-    else if (answer?.kind === "walk") {
-      text = html`<span class="minutes">${s("minutes", { n: shownMinutes(answer.walk) })}</span>
-        · ${s("metres", { n: Math.round(answer.walk.distanceMeters) })}`;
-    } else if (answer?.kind === "none") text = s("none");
-    else if (answer?.kind === "offline") text = s("offline", { n: Math.round(answer.distanceMeters) });
-    else if (answer?.kind === "error") text = answer.message;
-    return html`<p class="route-status" role="status">${text}</p>`;
-  }
-
-  private routeForm(plan: Plan): TemplateResult {
-    const to = this.to ? plan.byId.get(this.to) : undefined;
-    const entrance = to && !this.from ? nearestEntrance(plan, to) : null;
-    return html`<section class="route-form" aria-labelledby="route-title">
-      <h2 id="route-title" tabindex="-1">${s("route")}</h2>
-      <map-place-picker class="from" label=${s("from")} .places=${plan.places} .value=${this.from}
-        @pick=${(e: CustomEvent<string>) => this.setEnds(e.detail, this.to)}></map-place-picker>
-      ${entrance
-        ? html`<button class="entrance" @click=${() => this.setEnds(entrance.id, this.to)}>
-            ${s("fromEntrance", { name: placeLabel(entrance) })}</button>`
-        : nothing}
-      <map-place-picker class="to" label=${s("to")} .places=${plan.places} .value=${this.to}
-        @pick=${(e: CustomEvent<string>) => this.setEnds(this.from, e.detail)}></map-place-picker>
-      <div class="actions">
-        <button ?disabled=${!this.from && !this.to} @click=${() => this.setEnds(this.to, this.from)}>⇅ ${s("swap")}</button>
-        <button ?disabled=${!this.from && !this.to} @click=${() => this.setEnds(null, null)}>${s("clear")}</button>
-      </div>
-    </section>`;
-  }
-
   override render(): TemplateResult {
     const plan = this.plan;
     if (!plan) return html`<h1>${s("title")}</h1><p class="muted">${this.loaded ? s("noCopy") : s("loading")}</p>`;
@@ -389,10 +349,12 @@ export class MapScreen extends SalonElement {
     return html`
       <h1>${s("title")}</h1>
       ${this.missing ? html`<p class="error" role="alert">${s("missing", { id: this.missing })}</p>` : nothing}
-      ${this.hallsBar(plan)} ${this.drawing(plan)} ${this.routeStatus()} ${this.routeForm(plan)}
+      ${this.hallsBar(plan)} ${this.drawing(plan)} ${routeStatus(this.answer, this.routing)}
+      ${routeForm(plan, this.from, this.to, (from, to) => this.setEnds(from, to))}
       ${placesList(plan, (place) => {
         this.around(place);
         this.select(place.id, true);
+        this.renderRoot.querySelector(".frame")?.scrollIntoView({ block: "nearest" });
       })}
       ${selected
         ? placePanel(selected, plan, this.sessions, {
