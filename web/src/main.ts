@@ -19,6 +19,10 @@ function quietly(work: Promise<unknown>): void {
 quietly(syncAgenda());
 quietly(startPersonalSync().then(flushOutbox));
 quietly(startLive());
+// The floor map too, so the Map opens offline on a phone that never showed it online
+// (its own small chunk: the first screen does not wait for it; a 304 when unchanged).
+const syncVenue = (): void => quietly(import("./lib/venue").then((venue) => venue.syncVenue()));
+syncVenue();
 
 // A reconnect may follow minutes offline: patch the agenda then (only what changed).
 let wasConnected = false;
@@ -32,3 +36,4 @@ onNotice((notice) => {
   }
 });
 window.addEventListener("online", () => quietly(syncAgenda()));
+window.addEventListener("online", syncVenue);
