@@ -2,7 +2,7 @@
 import "./app.css";
 import "./app/salon-app";
 import { interceptLinks } from "./app/router";
-import { syncAgenda } from "./lib/agenda-sync";
+import { syncAgenda, VENUE_STALE } from "./lib/agenda-sync";
 import { lang } from "./lib/i18n";
 import { onLiveStatus, onNotice, startLive } from "./lib/live";
 import { startPersonalSync } from "./lib/me";
@@ -37,3 +37,4 @@ onNotice((notice) => {
 });
 window.addEventListener("online", () => quietly(syncAgenda()));
 window.addEventListener("online", syncVenue);
+window.addEventListener(VENUE_STALE, syncVenue);
