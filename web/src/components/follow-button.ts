@@ -73,6 +73,9 @@ export class FollowButton extends SalonElement {
       :host {
         display: inline-block;
       }
+      button {
+        white-space: nowrap;
+      }
       p {
         margin: 0.25rem 0 0;
         font-size: 0.9rem;

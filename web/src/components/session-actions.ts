@@ -172,14 +172,19 @@ export class SessionActions extends SalonElement {
     this.busy = true;
     this.problem = "";
     try {
+      let now: LiveSeats["viewerRegistration"] = null;
       if (this.registration()) {
         await cancelRegistration(session.id);
         await (await db()).delete("kv", key);
       } else {
         const answer = await register(session.id);
+        now = answer.status;
+        this.position = answer.waitlistPosition;
         // The API gives the position only in this answer: keep it for the next visit.
         if (answer.waitlistPosition !== null) await setValue(key, answer.waitlistPosition);
       }
+      // Shown at once; the screen then asks the server for the seats again.
+      if (this.live) this.live = { ...this.live, viewerRegistration: now };
       this.dispatchEvent(new CustomEvent("session-changed"));
     } catch (error) {
       if (error instanceof OfflineError) this.problem = s("lost");

@@ -7,7 +7,8 @@ import { hasOfflineCopy } from "../lib/agenda-sync";
 import { token } from "../lib/auth";
 import { allSessions, db } from "../lib/db";
 import { follows } from "../lib/follow";
-import { pick, strings } from "../lib/i18n";
+import { dayName, fairDay } from "../lib/fair-time";
+import { lang, pick, strings } from "../lib/i18n";
 import { currentMe, type MeRecord } from "../lib/me";
 import type { ExhibitorRecord, SessionRecord } from "../lib/model";
 import { isBookmarked } from "../lib/plan";
@@ -27,7 +28,7 @@ const s = strings({
     sectors: "Secteurs :",
     booths: "Stands",
     map: "Voir sur le plan",
-    mapLabel: "Voir {booth} sur le plan",
+    mapPlace: " : {booth}",
     demos: "Démonstrations",
     noDemos: "Aucune démonstration annoncée pour l'instant.",
   },
@@ -42,7 +43,7 @@ const s = strings({
     sectors: "Sectors:",
     booths: "Booths",
     map: "Show on the map",
-    mapLabel: "Show {booth} on the map",
+    mapPlace: ": {booth}",
     demos: "Demos",
     noDemos: "No demo announced yet.",
   },
@@ -97,6 +98,12 @@ export class ExhibitorScreen extends SalonElement {
         align-items: center;
         flex-wrap: wrap;
       }
+      h3.day {
+        margin-top: 0.75rem;
+      }
+      h3.day::first-letter {
+        text-transform: uppercase;
+      }
       .session.cancelled h3 {
         text-decoration: line-through;
       }
@@ -144,12 +151,8 @@ export class ExhibitorScreen extends SalonElement {
         ${x.booths.map(
           (b) => html`<li>
             <span>${boothName(b)}</span>
-            <a
-              class="button"
-              href="/map?to=${encodeURIComponent(b.id)}"
-              aria-label=${s("mapLabel", { booth: boothName(b) })}
-              data-testid="map-link"
-              >${s("map")}</a
+            <a class="button" href="/map?to=${encodeURIComponent(b.id)}" data-testid="map-link"
+              >${s("map")}<span class="visually-hidden">${s("mapPlace", { booth: boothName(b) })}</span></a
             >
           </li>`,
         )}
@@ -157,12 +160,21 @@ export class ExhibitorScreen extends SalonElement {
     </section>`;
   }
 
+  /** A card shows a time, not a day: demos run over the four days. */
+  private demosByDay(): TemplateResult[] {
+    const days = [...new Set(this.demos.map((x) => fairDay(x.startsAt)))];
+    return days.map(
+      (day) => html`<h3 class="day">${dayName(day, lang())}</h3>
+        ${this.demos
+          .filter((x) => fairDay(x.startsAt) === day)
+          .map((x) => sessionCard(x, { bookmarked: isBookmarked(this.me, x.id) }))}`,
+    );
+  }
+
   private demoList(): TemplateResult {
     return html`<section aria-labelledby="demos">
       <h2 id="demos">${s("demos")}</h2>
-      ${this.demos.length
-        ? this.demos.map((x) => sessionCard(x, { bookmarked: isBookmarked(this.me, x.id) }))
-        : html`<p class="muted">${s("noDemos")}</p>`}
+      ${this.demos.length ? this.demosByDay() : html`<p class="muted">${s("noDemos")}</p>`}
     </section>`;
   }
 
