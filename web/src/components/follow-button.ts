@@ -8,7 +8,7 @@ import { navigate } from "../app/router";
 import { ApiError, OfflineError } from "../lib/api";
 import { setFollow } from "../lib/follow";
 import { strings } from "../lib/i18n";
-import { signInPath } from "../lib/sign-in-path";
+import { signInPath } from "../lib/auth";
 
 const s = strings({
   fr: {

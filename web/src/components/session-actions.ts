@@ -14,7 +14,7 @@ import { pick, strings } from "../lib/i18n";
 import type { MeRecord } from "../lib/me";
 import type { SessionRecord } from "../lib/model";
 import { cancelRegistration, isBookmarked, pendingChanges, register, setBookmark } from "../lib/plan";
-import { signInPath } from "../lib/sign-in-path";
+import { signInPath } from "../lib/auth";
 import { placeName } from "./session-card";
 
 /** The live part of a session, as `session(id:)` answers it for the viewer. */
