@@ -19,3 +19,11 @@ export function onAuthChange(listener: () => void): () => void {
   window.addEventListener(CHANGED, listener);
   return () => window.removeEventListener(CHANGED, listener);
 }
+
+/**
+ * Where an anonymous person goes when they press something that needs an account:
+ * the sign-in screen, with the way back (slashes kept readable: /signin?next=/session/ses-001).
+ */
+export function signInPath(back: string = location.pathname + location.search): string {
+  return `/signin?next=${encodeURIComponent(back).replace(/%2F/g, "/")}`;
+}

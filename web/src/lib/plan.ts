@@ -35,10 +35,22 @@ export async function setBookmark(sessionId: string, bookmarked: boolean): Promi
 }
 
 let flushing: Promise<void> | null = null;
+let flushAgain: Promise<void> | null = null;
 
 /** Send what was queued, oldest first; stop at the first network failure. */
 export function flushOutbox(): Promise<void> {
-  flushing ??= (async () => {
+  if (flushing) {
+    // The flush under way may have read the outbox before this call's entry was added
+    // (a bookmark pressed while the start-up flush still waits for `me`): one more after it.
+    flushAgain ??= flushing
+      .catch(() => undefined)
+      .then(() => {
+        flushAgain = null;
+        return flushOutbox();
+      });
+    return flushAgain;
+  }
+  flushing = (async () => {
     try {
       const database = await db();
       for (const entry of await database.getAll("outbox")) {
