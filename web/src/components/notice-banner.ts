@@ -51,6 +51,10 @@ export class NoticeBanner extends SalonElement {
       section.urgent a {
         color: #fff;
       }
+      section.urgent a.button {
+        background: transparent;
+        border-color: #fff;
+      }
       .actions {
         display: flex;
         gap: 0.5rem;

@@ -50,6 +50,12 @@ export function onLiveStatus(listener: StatusListener): () => void {
   return () => statusListeners.delete(listener);
 }
 
+/** Listeners, and `<html data-live>` (for styles, and for tests to wait on). */
+function tell(connected: boolean): void {
+  document.documentElement.dataset.live = connected ? "connected" : "disconnected";
+  statusListeners.forEach((listener) => listener(connected));
+}
+
 function socketUrl(): string {
   const scheme = location.protocol === "https:" ? "wss:" : "ws:";
   return `${scheme}//${location.host}/graphql`;
@@ -133,9 +139,12 @@ async function open(): Promise<void> {
     keepAlive: 20_000,
     connectionParams: () => (bearer ? { authorization: `Bearer ${bearer}` } : {}),
     on: {
-      connected: () => statusListeners.forEach((listener) => listener(true)),
+      // A socket of an earlier person may still be closing: it speaks for nobody now.
+      connected: () => {
+        if (mine === generation) tell(true);
+      },
       closed: (event) => {
-        statusListeners.forEach((listener) => listener(false));
+        if (mine === generation) tell(false);
         // The token was revoked or expired: sign out here too, then carry on as a guest.
         const code = (event as CloseEvent | undefined)?.code;
         if (code === TOKEN_REVOKED && bearer && token() === bearer) void signOutLocally();
@@ -180,6 +189,7 @@ export function startLive(): Promise<void> {
 /** Another person (or nobody) on this phone: their own log, from its start. */
 function restartForNewPerson(): void {
   generation += 1;
+  tell(false);
   void serially(async () => {
     await close();
     const database = await db();

@@ -118,6 +118,9 @@ function safeNext(next: string | null): string {
   return next && next.startsWith("/") && !next.startsWith("//") ? next : "/schedule";
 }
 
+/** Roles in one order whatever the server's, so the account reads the same each time. */
+const ROLE_ORDER = ["ATTENDEE", "SPEAKER", "EXHIBITOR", "ORGANISER"];
+
 const ROLE_SCREENS: { role: string; path: string; key: "speaker" | "staff" | "console" }[] = [
   { role: "SPEAKER", path: "/speaker", key: "speaker" },
   { role: "EXHIBITOR", path: "/staff", key: "staff" },
@@ -379,7 +382,7 @@ export class SigninScreen extends SalonElement {
         <dt>${s("email")}</dt>
         <dd>${me.email ?? s("unnamed")}</dd>
         <dt>${s("roles")}</dt>
-        <dd>${me.roles.map(roleName).join(", ")}</dd>
+        <dd>${ROLE_ORDER.filter((role) => me.roles.includes(role)).map(roleName).join(", ")}</dd>
       </dl>
       <h2>${s("spaces")}</h2>
       <ul class="spaces">
