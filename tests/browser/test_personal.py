@@ -161,6 +161,23 @@ async def test_the_calendar_feed_is_a_webcal_link_that_can_be_renewed(
     await expect(link).to_have_attribute("href", "webcal:" + after.split(":", 1)[1])
 
 
+async def test_a_bookmark_removed_on_the_plan_stays_in_view_until_the_next_visit(
+    new_phone: PhoneMaker, browser_fair: BrowserFair
+) -> None:
+    person = await browser_fair.people.make()
+    await api(browser_fair, person.token, BOOKMARK, id="ses-078")
+    phone = await signed_in_phone(new_phone, person.token)
+    page = await phone.open("/schedule")
+    bookmark = row(page, "ses-078").get_by_role("button", name="Favori")
+    async with page.expect_response(lambda r: "removeBookmark" in (r.request.post_data or "")):
+        await bookmark.click()
+    await expect(bookmark).to_have_attribute("aria-pressed", "false")
+    assert (await api(browser_fair, person.token, PLAN))["me"]["schedule"]["sessions"] == []
+    await page.reload()
+    await expect(page.get_by_text("Votre programme est vide", exact=False)).to_be_visible()
+    await expect(page.locator("li.row")).to_have_count(0)
+
+
 async def test_the_plan_opens_offline_and_a_bookmark_made_offline_reaches_the_server(
     new_phone: PhoneMaker, browser_fair: BrowserFair
 ) -> None:
