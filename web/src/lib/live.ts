@@ -63,12 +63,13 @@ function socketUrl(): string {
 
 /**
  * Backoff between reconnects, cut short when the phone says it is online again;
- * while it says it is offline, no attempt at all until it is back.
+ * while it says it is offline, one attempt a minute only (in case no `online` event
+ * ever comes).
  */
 function retryWait(retries: number): Promise<void> {
-  const ms = Math.min(1000 * 2 ** retries, 15_000) * (0.5 + Math.random() / 2);
+  const backoff = Math.min(1000 * 2 ** retries, 15_000) * (0.5 + Math.random() / 2);
   return new Promise((resolve) => {
-    const timer = navigator.onLine ? setTimeout(done, ms) : undefined;
+    const timer = setTimeout(done, navigator.onLine ? backoff : 60_000);
     function done(): void {
       clearTimeout(timer);
       wakeUp = null;
