@@ -52,6 +52,7 @@ from bench.harness import (
 )
 from server.auth.signin import issue_token
 from server.domain.people import NewPerson, add_person
+from server.live.transport import UVICORN_WS
 
 
 def create_graphql_app() -> Starlette:
@@ -147,6 +148,10 @@ def sizes(text: str) -> list[int]:
     return values
 
 
+#: What `salon serve` gives uvicorn: both sides run under it.
+SALON_WS = UVICORN_WS
+
+
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="bench.fanout", description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", type=sizes, default=[1000, 5000, 10000, 19000])
@@ -159,7 +164,10 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--concurrency", type=bounded(1, 1_000), default=200)
     parser.add_argument("--open-timeout", type=float, default=60.0)
     parser.add_argument(
-        "--ws", choices=["auto", "websockets", "websockets-sansio", "wsproto"], default="auto"
+        "--ws",
+        choices=[SALON_WS, "auto", "websockets", "websockets-sansio", "wsproto"],
+        default=SALON_WS,
+        help="uvicorn's websocket protocol (default: the one `salon serve` runs)",
     )
     parser.add_argument("--gc-tuning", action=argparse.BooleanOptionalAction, default=True)
     parser.add_argument(
