@@ -16,13 +16,23 @@ function quietly(work: Promise<unknown>): void {
   work.catch((error: unknown) => console.warn("background work failed", error));
 }
 
-quietly(syncAgenda());
-quietly(startPersonalSync().then(flushOutbox));
-quietly(startLive());
 // The floor map too, so the Map opens offline on a phone that never showed it online
 // (its own small chunk: the first screen does not wait for it; a 304 when unchanged).
 const syncVenue = (): void => quietly(import("./lib/venue").then((venue) => venue.syncVenue()));
-syncVenue();
+
+// The agenda first: on a phone's first visit its download and storage fill the main
+// thread, and the rest (the socket and its catch-up, the floor plan) can wait for it.
+const agendaFirst = syncAgenda();
+quietly(agendaFirst);
+quietly(startPersonalSync().then(flushOutbox));
+quietly(
+  agendaFirst
+    .catch(() => undefined)
+    .then(() => {
+      syncVenue();
+      return startLive();
+    }),
+);
 
 // A reconnect may follow minutes offline: patch the agenda then (only what changed).
 let wasConnected = false;

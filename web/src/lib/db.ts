@@ -55,17 +55,36 @@ export async function setValue(key: string, value: unknown): Promise<void> {
   await (await db()).put("kv", value, key);
 }
 
-export async function allSessions(): Promise<SessionRecord[]> {
-  return (await db()).getAllFromIndex("sessions", "startsAt");
+// Whole lists are read once per agenda version, not at every re-render: on a phone each
+// read is hundreds of structured clones on the main thread. Keyed by the stored version,
+// so a sync made by another tab is seen too. Callers must not modify what they get.
+const lists = new Map<string, { version: unknown; rows: Promise<unknown[]> }>();
+
+async function perVersion<T>(name: string, read: () => Promise<T[]>): Promise<T[]> {
+  const version = await getValue("agendaVersion");
+  const hit = lists.get(name);
+  if (hit && hit.version === version) return hit.rows as Promise<T[]>;
+  const rows = read();
+  lists.set(name, { version, rows });
+  rows.catch(() => lists.delete(name));
+  return rows;
 }
 
-export async function allExhibitors(): Promise<ExhibitorRecord[]> {
-  const rows = await (await db()).getAll("exhibitors");
-  return rows.sort((a, b) => a.name.localeCompare(b.name));
+export function allSessions(): Promise<SessionRecord[]> {
+  return perVersion("sessions", async () => (await db()).getAllFromIndex("sessions", "startsAt"));
 }
 
-export async function allSpeakers(): Promise<SpeakerRecord[]> {
-  return (await db()).getAll("speakers");
+const byName = new Intl.Collator("fr");
+
+export function allExhibitors(): Promise<ExhibitorRecord[]> {
+  return perVersion("exhibitors", async () => {
+    const rows = await (await db()).getAll("exhibitors");
+    return rows.sort((a, b) => byName.compare(a.name, b.name));
+  });
+}
+
+export function allSpeakers(): Promise<SpeakerRecord[]> {
+  return perVersion("speakers", async () => (await db()).getAll("speakers"));
 }
 
 export async function eventRecord(): Promise<EventRecord | undefined> {

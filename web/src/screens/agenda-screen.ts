@@ -167,17 +167,9 @@ export class AgendaScreen extends SalonElement {
   ];
 
   protected override async refresh(): Promise<void> {
-    const [sessions, event, exhibitors, speakers, me] = await Promise.all([
-      allSessions(),
-      eventRecord(),
-      allExhibitors(),
-      allSpeakers(),
-      currentMe(),
-    ]);
+    const [sessions, event, me] = await Promise.all([allSessions(), eventRecord(), currentMe()]);
     this.sessions = sessions;
     this.event = event ?? null;
-    this.exhibitors = exhibitors;
-    this.speakers = speakers;
     this.bookmarked = new Set(me?.schedule.sessions.filter((x) => x.viewerHasBookmarked).map((x) => x.id) ?? []);
     this.loaded = event !== undefined;
     if (this.event && !this.event.days.includes(this.day)) this.day = this.defaultDay(this.event);
@@ -223,6 +215,8 @@ export class AgendaScreen extends SalonElement {
     const controller = new AbortController();
     this.searching = controller;
     try {
+      // Exhibitors and speakers are read only for a search (the day's list needs neither).
+      [this.exhibitors, this.speakers] = await Promise.all([allExhibitors(), allSpeakers()]);
       const local = { sessions: this.sessions, exhibitors: this.exhibitors, speakers: this.speakers };
       const hits = await search(text, local, controller.signal);
       if (!controller.signal.aborted) this.hits = hits;
