@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 from redis.asyncio import Redis
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.routing import Route, WebSocketRoute
 
@@ -28,6 +29,15 @@ from server.settings import Settings
 from server.web import WebApp
 
 log = logging.getLogger("salon")
+
+PUBLIC_CORS = Middleware(
+    CORSMiddleware,
+    allow_origins=["*"],
+    allow_methods=["GET", "POST"],
+    allow_headers=["content-type", "accept-language"],
+    allow_credentials=False,
+    max_age=86_400,
+)
 
 
 def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> Starlette:
@@ -78,7 +88,9 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     view = graphql_view(settings)
     app = Starlette(
         routes=[
-            Route("/graphql", view, methods=["GET", "POST"]),
+            # Any site may read the public API (the embeddable agenda does): no credentials,
+            # and no Authorization header allowed across origins, so only anonymous calls.
+            Route("/graphql", view, methods=["GET", "POST", "OPTIONS"], middleware=[PUBLIC_CORS]),
             WebSocketRoute("/graphql", view),
             Route("/healthz", healthz),
             Route("/readyz", readyz),

@@ -129,8 +129,9 @@ class WebApp:
             "etag": found.etag,
             "vary": "accept-encoding",
         }
-        if path.startswith("/embed/"):
-            # Other sites load the embeddable agenda as a module script: CORS applies.
+        if path.startswith(("/embed/", "/assets/")):
+            # Other sites load the embeddable agenda (and the chunks it imports) as
+            # module scripts, which are fetched with CORS.
             headers["access-control-allow-origin"] = "*"
         if found.etag in _etags(request.headers.get("if-none-match", "")):
             return Response(status_code=304, headers=headers)
