@@ -22,7 +22,7 @@ WEB_SOURCES := $(shell find web/src web/public -type f 2>/dev/null) web/index.ht
 WEB_BUILT := web/dist/.built
 WEB_DEPS := web/node_modules/.installed
 
-.PHONY: install lock upgrade web run test lint pytest sdl bench-agenda bench-schedule bench-fanout clean
+.PHONY: install lock upgrade web run test lint pytest sdl bench-agenda bench-schedule bench-fanout bench-offline clean
 
 $(UV): requirements-uv.txt
 	rm -rf .tools/uv
@@ -93,6 +93,9 @@ bench-schedule: install
 
 bench-fanout: install
 	$(BIN)/python -m bench.fanout
+
+bench-offline: install
+	$(BIN)/python -m bench.offline_copy
 
 clean:
 	rm -rf web/node_modules web/dist

@@ -4,12 +4,14 @@ Every field counts 1; a list multiplies what is selected under it by how many it
 it can hold: its `first` argument when it has one (the largest page when `first` is a
 variable, its default when absent), or the documented maximum below. Nested lists
 multiply. A 77-byte query nesting sessions → speakers → sessions … is refused here
-instead of producing megabytes.
+instead of producing megabytes. The lists of `agendaChanges` hold the whole agenda
+(WHOLE_AGENDA_LISTS, below).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from enum import Enum
 
 from graphql import (
     DocumentNode,
@@ -51,6 +53,27 @@ LIST_SIZES: Mapping[tuple[str, str], int] = {
 }
 DEFAULT_LIST_SIZE = 50
 
+#: `agendaChanges` sends the whole public agenda in one answer (a patch is part of it):
+#: its lists hold at most the rows of the largest fair Salon is sized for (the demo fair
+#: has 130 sessions, 130 exhibitors, 53 speakers; a big one 1,500, 400, 600).
+WHOLE_AGENDA_LISTS: Mapping[tuple[str, str], int] = {
+    ("AgendaChanges", "sessions"): 2_000,
+    ("AgendaChanges", "exhibitors"): 600,
+    ("AgendaChanges", "speakers"): 1_000,
+}
+#: A list directly inside the items of a whole-agenda list counts the fair's average per
+#: item, not its maximum: those links are rows of the same agenda (2,000 sessions with 10
+#: speakers each would be 20,000 speaker links for at most 1,000 speakers; the demo fair
+#: has 1.1 speakers per session, 1 booth and 0.4 demos per exhibitor, 2.7 sessions per
+#: speaker). Lists deeper down count their maximum again, so a cycle (sessions → speakers
+#: → sessions …) stays as costly as anywhere else.
+PER_ITEM_OF_WHOLE_AGENDA: Mapping[tuple[str, str], int] = {
+    ("Session", "speakers"): 3,
+    ("Exhibitor", "booths"): 2,
+    ("Exhibitor", "demos"): 3,
+    ("Speaker", "sessions"): 5,
+}
+
 
 class OperationCost:
     """Computes costs against one schema; fragment costs are remembered per call."""
@@ -73,7 +96,7 @@ class OperationCost:
         pages = None if variables is None else _variable_pages(operation, variables)
         root = self.schema.get_root_type(operation.operation)
         walk = _Walk(self.schema, fragments, pages)
-        return walk.selections(operation.selection_set, root, False)
+        return walk.selections(operation.selection_set, root, _Lists.MAXIMUM)
 
 
 def _variable_pages(
@@ -94,6 +117,17 @@ def _variable_pages(
 _Composite = GraphQLObjectType | GraphQLInterfaceType
 
 
+class _Lists(Enum):
+    """How the lists directly in an object count (without a `first` of their own)."""
+
+    #: Their documented maximum (LIST_SIZES).
+    MAXIMUM = "maximum"
+    #: One: the field above already multiplied by its page (a connection's `nodes`).
+    PAGED = "paged"
+    #: The fair's average (PER_ITEM_OF_WHOLE_AGENDA): items of a whole-agenda list.
+    WHOLE_AGENDA = "whole agenda"
+
+
 class _Walk:
     def __init__(
         self,
@@ -104,37 +138,36 @@ class _Walk:
         self.schema = schema
         self.fragments = fragments
         self.pages = pages
-        self.fragment_costs: dict[tuple[str, bool], int] = {}
+        self.fragment_costs: dict[tuple[str, _Lists], int] = {}
 
     def selections(
-        self, selection_set: SelectionSetNode, parent: GraphQLType | None, paged: bool
+        self, selection_set: SelectionSetNode, parent: GraphQLType | None, lists: _Lists
     ) -> int:
-        """`paged`: the field above already multiplied by its page size, so the lists
-        directly in this object are that page (a connection's `nodes`)."""
+        """`lists`: how the lists directly in this object count."""
         total = 0
         for selection in selection_set.selections:
             if isinstance(selection, FieldNode):
-                total += self.field(selection, parent, paged)
+                total += self.field(selection, parent, lists)
             elif isinstance(selection, InlineFragmentNode):
                 condition = (
                     self.schema.get_type(selection.type_condition.name.value)
                     if selection.type_condition
                     else parent
                 )
-                total += self.selections(selection.selection_set, condition or parent, paged)
+                total += self.selections(selection.selection_set, condition or parent, lists)
             elif isinstance(selection, FragmentSpreadNode):
-                total += self.fragment(selection.name.value, paged)
+                total += self.fragment(selection.name.value, lists)
         return total
 
-    def fragment(self, name: str, paged: bool) -> int:
-        key = (name, paged)
+    def fragment(self, name: str, lists: _Lists) -> int:
+        key = (name, lists)
         if key not in self.fragment_costs:
             fragment = self.fragments[name]
             condition = self.schema.get_type(fragment.type_condition.name.value)
-            self.fragment_costs[key] = self.selections(fragment.selection_set, condition, paged)
+            self.fragment_costs[key] = self.selections(fragment.selection_set, condition, lists)
         return self.fragment_costs[key]
 
-    def field(self, node: FieldNode, parent: GraphQLType | None, paged: bool) -> int:
+    def field(self, node: FieldNode, parent: GraphQLType | None, lists: _Lists) -> int:
         if not isinstance(parent, _Composite):
             return 1  # __typename on a union, and the like
         definition = parent.fields.get(node.name.value)
@@ -142,17 +175,24 @@ class _Walk:
             return 1  # a scalar, a list of scalars, or an introspection field
         page = _page_size(node, definition, self.pages)
         returns_list = isinstance(_nullable(definition.type), GraphQLList)
+        key = (parent.name, node.name.value)
+        children_lists = _Lists.MAXIMUM
         if page is not None:
-            multiplier, children_paged = page, not returns_list
-        elif returns_list:
-            multiplier = (
-                1 if paged else LIST_SIZES.get((parent.name, node.name.value), DEFAULT_LIST_SIZE)
-            )
-            children_paged = False
+            multiplier = page
+            if not returns_list:
+                children_lists = _Lists.PAGED
+        elif not returns_list:
+            multiplier = 1
+        elif key in WHOLE_AGENDA_LISTS:
+            multiplier, children_lists = WHOLE_AGENDA_LISTS[key], _Lists.WHOLE_AGENDA
+        elif lists is _Lists.PAGED:
+            multiplier = 1
+        elif lists is _Lists.WHOLE_AGENDA and key in PER_ITEM_OF_WHOLE_AGENDA:
+            multiplier = PER_ITEM_OF_WHOLE_AGENDA[key]
         else:
-            multiplier, children_paged = 1, False
+            multiplier = LIST_SIZES.get(key, DEFAULT_LIST_SIZE)
         child_type = get_named_type(definition.type)
-        children = self.selections(node.selection_set, child_type, children_paged)
+        children = self.selections(node.selection_set, child_type, children_lists)
         return multiplier * (1 + children)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 
@@ -11,6 +11,7 @@ from schema.context import Info
 from schema.loaders import load_one
 from schema.types.accounts import Me
 from schema.types.agenda import Event, PageInfo, Session, SessionConnection, SessionFilter
+from schema.types.agenda_changes import AgendaChanges
 from schema.types.directory import (
     Exhibitor,
     ExhibitorConnection,
@@ -22,10 +23,11 @@ from schema.types.directory import (
 from schema.types.notices import Notice
 from schema.types.venue import Route, Venue
 from schema.visibility import PUBLIC, VIEWER, VOLATILE
-from server.domain import agenda, directory, routing
+from server.domain import agenda, agenda_changes, directory, routing
 from server.domain import notices as notices_domain
 from server.domain import search as search_domain
 from server.domain.agenda import SessionQuery
+from server.domain.agenda_changes import MAX_VERSION_LENGTH
 from server.domain.directory import ExhibitorQuery
 from server.domain.pagination import Page
 
@@ -37,6 +39,20 @@ def _connection(page: Page[Any], wrap: Callable[[Any], Any]) -> dict[str, Any]:
         "page_info": PageInfo(has_next_page=page.has_next, end_cursor=page.end_cursor),
         "total_count": page.total,
     }
+
+
+AGENDA_CHANGES = (
+    "What changed in the public agenda (sessions, exhibitors, speakers, venue) since an "
+    "earlier `AgendaChanges.version`. Without `since`, or when `since` is too old or "
+    "unknown, `complete` is true and the lists hold everything. The offline copy's one "
+    "request: on start, on reconnect, and at a SESSION_CHANGED or SESSION_CANCELLED notice."
+)
+SINCE = (
+    "A `version` this server gave out. Unknown ones (another database, a reset one, an "
+    "older format, older than the removals it remembers) give a complete answer; what "
+    f"cannot be a version at all (empty, over {MAX_VERSION_LENGTH} characters, anything "
+    "but printable ASCII such as spaces or NUL) is BAD_USER_INPUT."
+)
 
 
 def _session_query(f: SessionFilter | None) -> SessionQuery:
@@ -137,6 +153,15 @@ class Query:
     @strawberry.field(metadata=PUBLIC)
     async def exhibitor(self, info: Info, id: strawberry.ID) -> Exhibitor | None:
         return await load_one(info.context.loaders.exhibitor, id, Exhibitor.from_row)
+
+    @strawberry.field(description=AGENDA_CHANGES, metadata=PUBLIC)
+    async def agenda_changes(
+        self,
+        info: Info,
+        since: Annotated[str | None, strawberry.argument(description=SINCE)] = None,
+    ) -> AgendaChanges:
+        delta = await agenda_changes.changes_since(info.context.db, since)
+        return AgendaChanges.from_delta(delta)
 
     @strawberry.field(metadata=PUBLIC)
     async def venue(self, info: Info) -> Venue:

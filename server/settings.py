@@ -65,6 +65,9 @@ class Settings:
     reminder_poll_seconds: float = 15.0
     #: Seconds between two relay rounds when no NOTIFY wakes it.
     relay_poll_seconds: float = 1.0
+    #: Days a removed session, exhibitor or speaker is remembered for offline copies to
+    #: patch (`agendaChanges`); a phone whose copy is older gets a complete one.
+    agenda_tombstone_days: int = 30
     #: Notices a subscriber may have waiting before it is cut off as too slow.
     subscriber_queue_size: int = 256
     #: Live subscriptions one websocket may hold.

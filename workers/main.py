@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from server.clock import Clock, clock_from_setting, zone_data_facts
 from server.db.pool import create_pool
+from server.domain import agenda_changes
 from server.live import wire
 from server.live.publisher import Publisher
 from server.services import ensure_database, locate_services
@@ -19,6 +20,9 @@ from workers.relay import Relay
 from workers.reminders import ReminderJob
 
 log = logging.getLogger("salon.worker")
+
+#: Seconds between two prunings of the agenda's tombstones (they are kept for days).
+PRUNE_SECONDS = 3600.0
 
 
 async def run_worker(settings: Settings, stop: asyncio.Event, clock: Clock | None = None) -> None:
@@ -39,6 +43,13 @@ async def run_worker(settings: Settings, stop: asyncio.Event, clock: Clock | Non
         async with asyncio.TaskGroup() as jobs:
             jobs.create_task(relay.run(stop))
             jobs.create_task(_every(settings.reminder_poll_seconds, reminders.round, stop))
+            jobs.create_task(
+                _every(
+                    PRUNE_SECONDS,
+                    lambda: agenda_changes.prune_tombstones(pool, settings.agenda_tombstone_days),
+                    stop,
+                )
+            )
     finally:
         await publisher.aclose()
         await pool.close()

@@ -37,17 +37,23 @@ class ExhibitorQuery:
     search: str | None = None
 
 
-_EXHIBITOR = "e.id, e.name, e.country, e.sectors, e.description_fr, e.description_en, e.website"
-_SPEAKER = "p.id, p.name, p.organisation, p.job_title, p.bio_fr, p.bio_en"
+EXHIBITOR_COLUMNS = (
+    "e.id, e.name, e.country, e.sectors, e.description_fr, e.description_en, e.website"
+)
+SPEAKER_COLUMNS = "p.id, p.name, p.organisation, p.job_title, p.bio_fr, p.bio_en"
 
 
 async def exhibitors_by_ids(db: Executor, ids: Sequence[str]) -> list[ExhibitorRow]:
-    rows = await db.fetch(f"SELECT {_EXHIBITOR} FROM exhibitor e WHERE e.id = any($1::text[])", ids)
+    rows = await db.fetch(
+        f"SELECT {EXHIBITOR_COLUMNS} FROM exhibitor e WHERE e.id = any($1::text[])", ids
+    )
     return [ExhibitorRow(**r) for r in rows]
 
 
 async def speakers_by_ids(db: Executor, ids: Sequence[str]) -> list[SpeakerRow]:
-    rows = await db.fetch(f"SELECT {_SPEAKER} FROM speaker p WHERE p.id = any($1::text[])", ids)
+    rows = await db.fetch(
+        f"SELECT {SPEAKER_COLUMNS} FROM speaker p WHERE p.id = any($1::text[])", ids
+    )
     return [SpeakerRow(**r) for r in rows]
 
 
@@ -57,7 +63,7 @@ async def exhibitor_page(
     """Exhibitors matching `query` in (name, id) order after the keyset `after`."""
     rows = await db.fetch(
         f"""WITH matching AS (
-                SELECT {_EXHIBITOR} FROM exhibitor e
+                SELECT {EXHIBITOR_COLUMNS} FROM exhibitor e
                  WHERE ($1::text[] IS NULL OR e.sectors && $1::text[])
                    AND ($2::text[] IS NULL OR e.country = any($2::text[]))
                    AND ($3::text IS NULL OR EXISTS (
@@ -84,7 +90,7 @@ async def speaker_page(
     """Speakers (optionally matching `search`) in (name, id) order after `after`."""
     rows = await db.fetch(
         f"""WITH matching AS (
-                SELECT {_SPEAKER} FROM speaker p
+                SELECT {SPEAKER_COLUMNS} FROM speaker p
                  WHERE $1::text IS NULL OR {text_match("p", 1)})
             {keyset_page("name", "text", 2)}""",
         search,
@@ -99,7 +105,7 @@ async def speaker_page(
 async def search_exhibitors(db: Executor, text: str, limit: int) -> list[ExhibitorRow]:
     """Best matches first; a booth code standing for an exhibitor ranks on top."""
     rows = await db.fetch(
-        f"""SELECT {_EXHIBITOR},
+        f"""SELECT {EXHIBITOR_COLUMNS},
                    {text_rank("e", 1)}
                    + CASE WHEN EXISTS (SELECT 1 FROM booth b WHERE b.exhibitor_id = e.id
                                         AND upper(b.code) = upper($1)) THEN 10 ELSE 0 END
@@ -117,7 +123,7 @@ async def search_exhibitors(db: Executor, text: str, limit: int) -> list[Exhibit
 
 async def search_speakers(db: Executor, text: str, limit: int) -> list[SpeakerRow]:
     rows = await db.fetch(
-        f"""SELECT {_SPEAKER} FROM speaker p WHERE {text_match("p", 1)}
+        f"""SELECT {SPEAKER_COLUMNS} FROM speaker p WHERE {text_match("p", 1)}
              ORDER BY {text_rank("p", 1)} DESC, p.name, p.id LIMIT $2""",
         text,
         limit,
