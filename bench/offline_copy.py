@@ -4,7 +4,9 @@ answer of the demo fair, then the patch after one session moved.
 Run from the repository root: `python -m bench.offline_copy` (see bench/README.md).
 Sizes, not speed: one uvicorn process on the run's own database (the demo fair),
 requests with `Accept-Encoding: gzip` as a browser sends them; the byte counts are of
-the body on the wire (gzip when the server compressed it) and decoded.
+the body on the wire (gzip when the server compressed it) and decoded. Two documents:
+a lean selection, and the attendee app's own Sync document (both languages of every
+text, booths and centres, the event beside the agenda).
 """
 
 from __future__ import annotations
@@ -28,7 +30,8 @@ from server.services import drop_database, locate_services
 from server.settings import Settings
 
 PROG = "bench.offline_copy"
-#: What the app keeps of the agenda (seatsLeft is asked apart: it moves at every seat).
+#: A lean selection of what the app shows (no seatsLeft: it moves at every seat and
+#: makes a response uncacheable).
 CHANGES = """query($since: String) { agendaChanges(since: $since) {
   version complete venueChanged eventChanged
   sessions { id title startsAt endsAt kind status track { id name }
@@ -38,6 +41,27 @@ CHANGES = """query($since: String) { agendaChanges(since: $since) {
   removedExhibitorIds
   speakers { id name organisation jobTitle }
   removedSpeakerIds } }"""
+#: The attendee app's own Sync document (web/src/lib/agenda-sync.ts, as first written):
+#: both languages of every text, the event beside the agenda.
+APP_TRACK = "id color nameFr: name(lang: FR) nameEn: name(lang: EN)"
+APP_SYNC = f"""query Sync($since: String) {{
+  agendaChanges(since: $since) {{
+    version complete removedSessionIds removedExhibitorIds removedSpeakerIds
+    sessions {{ id kind status startsAt endsAt capacity version updatedAt
+      titleFr: title(lang: FR) titleEn: title(lang: EN)
+      abstractFr: abstract(lang: FR) abstractEn: abstract(lang: EN)
+      track {{ {APP_TRACK} }}
+      room {{ id name capacity center {{ x y }} hall {{ id name level }} }}
+      booth {{ id code center {{ x y }} hall {{ id name level }} }}
+      speakers {{ id }} exhibitor {{ id }} }}
+    exhibitors {{ id name country sectors website
+      descriptionFr: description(lang: FR) descriptionEn: description(lang: EN)
+      booths {{ id code center {{ x y }} hall {{ id name level }} }} }}
+    speakers {{ id name organisation jobTitle bioFr: bio(lang: FR) bioEn: bio(lang: EN) }}
+  }}
+  event {{ id nameFr: name(lang: FR) nameEn: name(lang: EN) timezone venueName city days
+          tracks {{ {APP_TRACK} }} }}
+}}"""
 MOVE = """mutation($id: ID!, $input: SessionChangeInput!) {
   updateSession(id: $id, input: $input) { id } }"""
 ORGANISER = "organisation@fimme.example"
@@ -82,23 +106,33 @@ def post(client: httpx.Client, body: dict[str, Any], token: str | None = None) -
     return {"data": answer["data"], "wire": len(wire), "decoded": len(decoded), "as": encoding}
 
 
+DOCUMENTS = {"a lean selection": CHANGES, "the app's Sync document": APP_SYNC}
+
+
 def measure(space: Workspace) -> int:
     dsn, (token, talk, room) = asyncio.run(prepare_database(space, setup))
     with running_server(space, dsn, "server.app:create_app") as server, server.client() as client:
-        complete = post(client, {"query": CHANGES})
-        changes = complete["data"]["agendaChanges"]
+        complete = {name: post(client, {"query": query}) for name, query in DOCUMENTS.items()}
+        version = next(iter(complete.values()))["data"]["agendaChanges"]["version"]
         move = {"roomId": room, "startsAt": WHEN[0], "endsAt": WHEN[1]}
         post(client, {"query": MOVE, "variables": {"id": talk, "input": move}}, token)
-        patch = post(client, {"query": CHANGES, "variables": {"since": changes["version"]}})
-    listed = patch["data"]["agendaChanges"]
-    print("agendaChanges, the demo fair, Accept-Encoding: gzip")
-    print(f"{'answer':<32}{'on the wire':>14}{'decoded':>12}  items")
-    counts = "/".join(str(len(changes[k])) for k in ("sessions", "exhibitors", "speakers"))
-    print(f"{'complete (no since)':<32}{complete['wire']:>10} B {complete['as']:<4}"
-          f"{complete['decoded']:>8} B  {counts} sessions/exhibitors/speakers")  # fmt: skip
-    shape = f"{len(listed['sessions'])}/0/{len(listed['speakers'])} (the session, its speakers)"
-    print(f"{'patch, one session moved':<32}{patch['wire']:>10} B {patch['as']:<4}"
-          f"{patch['decoded']:>8} B  {shape}")  # fmt: skip
+        patch = {
+            name: post(client, {"query": query, "variables": {"since": version}})
+            for name, query in DOCUMENTS.items()
+        }
+    print(
+        "agendaChanges on the demo fair, Accept-Encoding: gzip; lists: sessions/exhibitors/speakers"
+    )
+    print(f"{'answer':<58}{'on the wire':>16}{'decoded':>11}  lists")
+    for name in DOCUMENTS:
+        for label, answer in (
+            ("complete", complete[name]),
+            ("patch, one session moved", patch[name]),
+        ):
+            listed = answer["data"]["agendaChanges"]
+            counts = "/".join(str(len(listed[k])) for k in ("sessions", "exhibitors", "speakers"))
+            print(f"{label + ', ' + name:<58}{answer['wire']:>9} B {answer['as']:<5}"
+                  f"{answer['decoded']:>9} B  {counts}")  # fmt: skip
     return 0
 
 

@@ -54,16 +54,18 @@ LIST_SIZES: Mapping[tuple[str, str], int] = {
 DEFAULT_LIST_SIZE = 50
 
 #: `agendaChanges` sends the whole public agenda in one answer (a patch is part of it):
-#: its lists hold at most the rows of the largest fair Salon is sized for (the demo fair
-#: has 130 sessions, 130 exhibitors, 53 speakers; a big one 1,500, 400, 600).
+#: no client chooses how long its lists are, the fair does. They count as the largest
+#: fair Salon is sized for (the demo fair has 130 sessions, 130 exhibitors, 53
+#: speakers), where the attendee app's Sync document costs 86,014 of the default limit
+#: of 100,000. A bigger fair raises these and SALON_MAX_QUERY_COST together.
 WHOLE_AGENDA_LISTS: Mapping[tuple[str, str], int] = {
-    ("AgendaChanges", "sessions"): 2_000,
-    ("AgendaChanges", "exhibitors"): 600,
-    ("AgendaChanges", "speakers"): 1_000,
+    ("AgendaChanges", "sessions"): 1_500,
+    ("AgendaChanges", "exhibitors"): 400,
+    ("AgendaChanges", "speakers"): 600,
 }
 #: A list directly inside the items of a whole-agenda list counts the fair's average per
-#: item, not its maximum: those links are rows of the same agenda (2,000 sessions with 10
-#: speakers each would be 20,000 speaker links for at most 1,000 speakers; the demo fair
+#: item, not its maximum: those links are rows of the same agenda (1,500 sessions with 10
+#: speakers each would be 15,000 speaker links among 600 speakers; the demo fair
 #: has 1.1 speakers per session, 1 booth and 0.4 demos per exhibitor, 2.7 sessions per
 #: speaker). Lists deeper down count their maximum again, so a cycle (sessions → speakers
 #: → sessions …) stays as costly as anywhere else.

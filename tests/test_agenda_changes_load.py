@@ -21,6 +21,7 @@ from server.settings import Settings
 from tests.conftest import People, Person
 from tests.databases import fair_database
 from tests.offline_copy import (
+    APP_SYNC,
     CHANGES,
     KINDS,
     OfflineCopy,
@@ -142,13 +143,33 @@ async def test_a_patch_of_one_or_three_sessions_costs_the_same_statements(
     assert await statements(fair, None) <= 12
 
 
-def test_the_apps_whole_agenda_is_within_the_cost_limit(settings: Settings) -> None:
-    document = parse(CHANGES)
+def cost_of(query: str) -> int:
+    document = parse(query)
     [operation] = document.definitions
     assert isinstance(operation, OperationDefinitionNode)
-    cost = OperationCost(graphql_schema(schema)).of(document, operation)
-    # 2,000 sessions × 25 + 600 exhibitors × 18 + 1,000 speakers × 5, and 8 fields
-    assert cost == 2_000 * 25 + 600 * 18 + 1_000 * 5 + 8 == 65_808 < settings.max_query_cost
+    return OperationCost(graphql_schema(schema)).of(document, operation)
+
+
+def test_the_whole_agenda_is_within_the_cost_limit(settings: Settings) -> None:
+    # 1,500 sessions × 25 + 400 exhibitors × 18 + 600 speakers × 5, and 8 fields
+    assert cost_of(CHANGES) == 1_500 * 25 + 400 * 18 + 600 * 5 + 8 == 47_708
+    # the app's: 1,500 × 47 + 400 × 28 + 600 × 7, 6 fields, the event with its tracks
+    app = cost_of(APP_SYNC)
+    assert app == 1_500 * 47 + 400 * 28 + 600 * 7 + 6 + 108 == 86_014
+    assert app < settings.max_query_cost
+
+
+async def test_the_apps_sync_document_gets_the_whole_agenda_in_one_request(
+    fair: OwnFair,
+) -> None:
+    data = await fair.gql.data(APP_SYNC)
+    complete, event = data["agendaChanges"], data["event"]
+    lean = await changes(fair.gql)
+    assert complete["complete"] is True
+    assert [[i["id"] for i in complete[k]] for k in KINDS] == [
+        [i["id"] for i in lean[k]] for k in KINDS
+    ]
+    assert (event["id"], len(event["tracks"])) == ("sistep-2026", 7)
 
 
 async def test_a_cycle_under_the_whole_agenda_is_refused_with_its_cost(fair: OwnFair) -> None:
@@ -156,10 +177,10 @@ async def test_a_cycle_under_the_whole_agenda_is_refused_with_its_cost(fair: Own
         "{ agendaChanges { sessions { speakers { sessions { speakers { id } } } } } }"
     )
     [error] = body["errors"]
-    # 1 + 2,000 sessions × (1 + 3 speakers × (1 + 20 sessions × (1 + 10 speakers × 2)))
+    # 1 + 1,500 sessions × (1 + 3 speakers × (1 + 20 sessions × (1 + 10 speakers × 2)))
     assert (body["data"], error["extensions"]) == (
         None,
-        {"code": "BAD_USER_INPUT", "cost": 2_528_001, "maxCost": 100_000},
+        {"code": "BAD_USER_INPUT", "cost": 1_896_001, "maxCost": 100_000},
     )
 
 
