@@ -1,6 +1,7 @@
 // What the console's pickers offer: sessions and exhibitors of the offline copy, as
 // lines a person can tell apart on a phone, and the venue's rooms.
 import { ApiError, graphql, OfflineError } from "../lib/api";
+import { allSessions } from "../lib/db";
 import { dayName, fairDay, timeRange } from "../lib/fair-time";
 import { lang, pick, strings } from "../lib/i18n";
 import type { ExhibitorRecord, SessionRecord } from "../lib/model";
@@ -38,7 +39,7 @@ export function exhibitorItems(exhibitors: ExhibitorRecord[]): PickItem[] {
 }
 
 /** The venue's rooms from the server; offline, the rooms the offline copy's sessions use. */
-export async function roomChoices(sessions: SessionRecord[]): Promise<RoomChoice[]> {
+export async function roomChoices(): Promise<RoomChoice[]> {
   try {
     const { venue } = await graphql<{ venue: { halls: { name: string; rooms: { id: string; name: string }[] }[] } }>(
       ROOMS,
@@ -48,7 +49,7 @@ export async function roomChoices(sessions: SessionRecord[]): Promise<RoomChoice
     if (!(error instanceof OfflineError || error instanceof ApiError)) throw error;
   }
   const found = new Map<string, RoomChoice>();
-  for (const x of sessions) {
+  for (const x of await allSessions()) {
     if (x.room) found.set(x.room.id, { id: x.room.id, name: x.room.name, hall: x.room.hall?.name ?? null });
   }
   return [...found.values()].sort((a, b) => a.name.localeCompare(b.name));

@@ -84,13 +84,13 @@ export class PickList extends SalonElement {
     this.dispatchEvent(new CustomEvent<string[]>("picked", { detail: chosen, bubbles: true, composed: true }));
   }
 
-  private found(): { shown: PickItem[]; hidden: number } {
+  /** The matches not chosen yet (the chosen are on top), and whether anything matched at all. */
+  private found(): { shown: PickItem[]; hidden: number; any: boolean } {
     const wanted = fold(this.query.trim());
-    if (wanted.length < 2) return { shown: [], hidden: 0 };
-    const found = this.items.filter(
-      (x) => !this.selected.includes(x.id) && fold(`${x.id} ${x.label} ${x.detail ?? ""}`).includes(wanted),
-    );
-    return { shown: found.slice(0, SHOWN), hidden: Math.max(0, found.length - SHOWN) };
+    if (wanted.length < 2) return { shown: [], hidden: 0, any: false };
+    const all = this.items.filter((x) => fold(`${x.id} ${x.label} ${x.detail ?? ""}`).includes(wanted));
+    const open = all.filter((x) => !this.selected.includes(x.id));
+    return { shown: open.slice(0, SHOWN), hidden: Math.max(0, open.length - SHOWN), any: all.length > 0 };
   }
 
   private row(item: PickItem): TemplateResult {
@@ -113,7 +113,7 @@ export class PickList extends SalonElement {
     const chosen = this.selected
       .map((id) => this.items.find((x) => x.id === id))
       .filter((x): x is PickItem => !!x);
-    const { shown, hidden } = this.found();
+    const { shown, hidden, any } = this.found();
     const searched = fold(this.query.trim()).length >= 2;
     return html`<fieldset>
       <legend>${this.legend}</legend>
@@ -133,7 +133,7 @@ export class PickList extends SalonElement {
         ${shown.map((x) => this.row(x))}
       </ul>
       ${!searched && !chosen.length ? html`<p class="hint">${s("typeToSearch")}</p>` : nothing}
-      ${searched && !shown.length ? html`<p class="hint">${s("noMatch")}</p>` : nothing}
+      ${searched && !any ? html`<p class="hint">${s("noMatch")}</p>` : nothing}
       ${hidden ? html`<p class="hint">${s("more", { n: hidden })}</p>` : nothing}
     </fieldset>`;
   }

@@ -73,6 +73,8 @@ export class ConsoleScreen extends SalonElement {
   declare held: HeldRecord[];
   protected override watches = ["agenda", "me"];
   private organiserId = "";
+  /** Only the latest read is shown: one that started before the offline copy arrived must not empty it. */
+  private reads = 0;
 
   constructor() {
     super();
@@ -98,7 +100,9 @@ export class ConsoleScreen extends SalonElement {
   ];
 
   protected override async refresh(): Promise<void> {
+    const read = ++this.reads;
     const me = await currentMe();
+    if (read !== this.reads) return;
     if (!me) {
       this.state = token() ? "loading" : "signed-out";
       return;
@@ -107,18 +111,20 @@ export class ConsoleScreen extends SalonElement {
       this.state = "refused";
       return;
     }
-    this.organiserId = me.id;
-    const [sessions, exhibitors, days, held] = await Promise.all([
+    const [sessions, exhibitors, days, held, rooms] = await Promise.all([
       allSessions(),
       allExhibitors(),
       fairDays().catch(() => [] as string[]),
       heldAnnouncements(me.id),
+      this.rooms.length ? this.rooms : roomChoices(),
     ]);
+    if (read !== this.reads) return;
+    this.organiserId = me.id;
     this.sessions = sessions;
     this.exhibitors = exhibitors;
     this.days = days;
     this.held = held;
-    if (!this.rooms.length) this.rooms = await roomChoices(sessions);
+    this.rooms = rooms;
     this.state = "ready";
   }
 

@@ -63,6 +63,8 @@ export class StaffScreen extends SalonElement {
   declare stand: Stand | null;
   declare days: string[];
   protected override watches = ["agenda", "me"];
+  /** Only the latest read is shown: an older answer arriving late must not undo it. */
+  private reads = 0;
 
   constructor() {
     super();
@@ -87,7 +89,9 @@ export class StaffScreen extends SalonElement {
   ];
 
   protected override async refresh(): Promise<void> {
+    const read = ++this.reads;
     const me = await currentMe();
+    if (read !== this.reads) return;
     if (!me) {
       this.state = token() ? "loading" : "signed-out";
       return;
@@ -96,21 +100,25 @@ export class StaffScreen extends SalonElement {
       this.state = "not-staff";
       return;
     }
+    let answer: { me: { exhibitor: Stand | null } | null };
+    let days: string[];
     try {
-      const [answer, days] = await Promise.all([graphql<{ me: { exhibitor: Stand | null } | null }>(STAND), fairDays()]);
-      const stand = answer.me?.exhibitor ?? null;
-      if (!stand) {
-        this.state = "not-staff";
-        return;
-      }
-      stand.demos.sort((a, b) => instant(a.startsAt) - instant(b.startsAt));
-      this.stand = stand;
-      this.days = days;
-      this.state = "ready";
+      [answer, days] = await Promise.all([graphql<{ me: { exhibitor: Stand | null } | null }>(STAND), fairDays()]);
     } catch (error) {
       if (!(error instanceof OfflineError || error instanceof ApiError)) throw error;
-      this.state = "offline";
+      if (read === this.reads) this.state = "offline";
+      return;
     }
+    if (read !== this.reads) return;
+    const stand = answer.me?.exhibitor ?? null;
+    if (!stand) {
+      this.state = "not-staff";
+      return;
+    }
+    stand.demos.sort((a, b) => instant(a.startsAt) - instant(b.startsAt));
+    this.stand = stand;
+    this.days = days;
+    this.state = "ready";
   }
 
   private demos(stand: Stand): TemplateResult {
