@@ -22,7 +22,8 @@ WEB_SOURCES := $(shell find web/src web/public -type f 2>/dev/null) web/index.ht
 WEB_BUILT := web/dist/.built
 WEB_DEPS := web/node_modules/.installed
 
-.PHONY: install lock upgrade web run test lint pytest sdl bench-agenda bench-schedule bench-fanout bench-offline clean
+.PHONY: install lock upgrade web run test lint pytest sdl bench-agenda bench-schedule bench-fanout \
+	bench-offline bench-web clean
 
 $(UV): requirements-uv.txt
 	rm -rf .tools/uv
@@ -96,6 +97,9 @@ bench-fanout: install
 
 bench-offline: install
 	$(BIN)/python -m bench.offline_copy
+
+bench-web: install web
+	$(BIN)/python -m bench.web
 
 clean:
 	rm -rf web/node_modules web/dist

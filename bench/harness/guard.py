@@ -72,13 +72,13 @@ def _raise_interrupt(signum: int, _frame: object) -> None:
     raise KeyboardInterrupt(f"signal {signum}")  # so every `finally` still runs
 
 
-def run(prog: str, body: Callable[[Workspace], int]) -> int:
+def run(prog: str, body: Callable[[Workspace], int], check: Callable[[], None] = preflight) -> int:
     """Preflight, then `body` with its own database name and temporary folder; the
     database is dropped at the end whatever happens (error, Ctrl-C, SIGTERM), and the
     server `body` starts is stopped by its context manager on the way out.
     Exit status: 2 unusable machine, 1 void run, 130 interrupted, else `body`'s."""
     try:
-        preflight()
+        check()
     except BenchError as exc:
         print(f"{prog}: {exc}", file=sys.stderr)
         return 2

@@ -1,8 +1,11 @@
 // Every screen of the app: its path and the module that defines its element.
 import type { Route } from "./router";
+// The landing screen is part of the first download (no second round trip before the
+// agenda shows); every other screen is a chunk of its own, loaded on first visit.
+import "../screens/agenda-screen";
 
 export const routes: Route[] = [
-  { pattern: "/", tag: "agenda-screen", load: () => import("../screens/agenda-screen") },
+  { pattern: "/", tag: "agenda-screen", load: () => Promise.resolve() },
   { pattern: "/session/:id", tag: "session-screen", load: () => import("../screens/session-screen") },
   { pattern: "/map", tag: "map-screen", load: () => import("../screens/map-screen") },
   { pattern: "/exhibitors", tag: "exhibitors-screen", load: () => import("../screens/exhibitors-screen") },

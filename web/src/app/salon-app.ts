@@ -12,7 +12,6 @@ import "../components/update-prompt";
 
 const s = strings({
   fr: {
-    skip: "Aller au contenu",
     agenda: "Programme",
     map: "Plan",
     exhibitors: "Exposants",
@@ -25,7 +24,6 @@ const s = strings({
     mainNav: "Navigation principale",
   },
   en: {
-    skip: "Skip to content",
     agenda: "Agenda",
     map: "Map",
     exhibitors: "Exhibitors",
@@ -125,17 +123,6 @@ export class SalonApp extends SalonElement {
         font-weight: 700;
         box-shadow: inset 0 3px 0 var(--brand);
       }
-      .skip {
-        position: absolute;
-        left: -999px;
-      }
-      .skip:focus {
-        left: 0.5rem;
-        top: 0.5rem;
-        z-index: 10;
-        background: #fff;
-        padding: 0.5rem;
-      }
     `,
   ];
 
@@ -165,7 +152,6 @@ export class SalonApp extends SalonElement {
   override render(): TemplateResult {
     const path = location.pathname;
     return html`
-      <a class="skip" href="#main">${s("skip")}</a>
       <header>
         <a class="title" href="/">SISTEP 2026</a>
         <offline-indicator></offline-indicator>

@@ -350,9 +350,11 @@ export class AgendaScreen extends SalonElement {
       ${this.searchExtras()} ${this.hits ? nothing : this.nowAndNext(list)}
       <h2 class="visually-hidden">${this.hits ? s("searchLabel") : dayName(this.day, lang())}</h2>
       <p class="muted" aria-live="polite">${s("count", { n: list.length })}</p>
-      ${list.length
-        ? list.map((x) => sessionCard(x, { seatsLeft: this.seats.get(x.id), bookmarked: this.bookmarked.has(x.id) }))
-        : html`<p>${s("none")}</p>`}
+      <section class="day" data-testid="day-list">
+        ${list.length
+          ? list.map((x) => sessionCard(x, { seatsLeft: this.seats.get(x.id), bookmarked: this.bookmarked.has(x.id) }))
+          : html`<p>${s("none")}</p>`}
+      </section>
     `;
   }
 }

@@ -1,0 +1,311 @@
+"""bench.web — what a phone downloads for the attendee app, and how fast it opens offline.
+
+    make bench-web                   # = .venv/bin/python -m bench.web
+    .venv/bin/python -m bench.web --reloads 10 --no-lighthouse
+
+Against one `salon serve`-like uvicorn (core 0) with the demo fair, Debian's Chromium
+(core 1) in a phone viewport:
+
+- bytes of the first visit as served (gzip on the wire): what the page itself loads
+  before the agenda shows (HTML, JS, CSS, manifest, icons), and the same plus the
+  service worker's precache of every screen;
+- the offline copy: the agenda data of the demo fair (`agendaChanges` without `since`),
+  and the patch after one session moved, both compressed as served;
+- reload until the agenda shows, offline against online, interleaved (ratio per pair);
+- Chromium's installability check (CDP `Page.getInstallabilityErrors`);
+- Lighthouse (mobile preset) on `/`, installed on demand from bench/lighthouse's lock.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gzip
+import json
+import os
+import shutil
+import statistics
+import sys
+import time
+from typing import Any
+
+import httpx
+from playwright.async_api import BrowserContext, Page, async_playwright
+
+from bench.harness import (
+    CLIENT_CORE,
+    SERVER_CORE,
+    BenchError,
+    Workspace,
+    bounded,
+    describe_server,
+    prepare_database,
+    run,
+    running_server,
+    save_results,
+)
+from bench.web_lighthouse import lighthouse_scores
+from server.settings import REPO_ROOT
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+DIST = REPO_ROOT / "web" / "dist"
+PHONE: dict[str, Any] = {
+    "viewport": {"width": 412, "height": 915},
+    "is_mobile": True,
+    "has_touch": True,
+    "locale": "fr-FR",
+    "timezone_id": "America/New_York",
+}
+AGENDA_SHOWN = "agenda-screen .card"
+GOAL_FIRST_VISIT = 80 * 1024
+LISTS = ("sessions", "exhibitors", "speakers")
+
+
+def check() -> None:
+    if not (DIST / "index.html").is_file():
+        raise BenchError("the app is not built: run `make web` first")
+    if not os.path.exists(CHROMIUM):
+        raise BenchError("Chromium is missing: apt-get install chromium")
+    if {int(SERVER_CORE), int(CLIENT_CORE)} - os.sched_getaffinity(0):
+        raise BenchError(f"cores {SERVER_CORE} and {CLIENT_CORE} are needed")
+
+
+async def make_organiser(conn: Any) -> str:
+    from datetime import UTC, datetime, timedelta
+
+    from server.auth.signin import issue_token
+    from server.domain.people import NewPerson, add_person
+
+    person = await add_person(conn, NewPerson(email="bench@bench.example", roles=["ORGANISER"]))
+    return await issue_token(conn, person, datetime.now(UTC), timedelta(days=1))
+
+
+class Wire:
+    """Bytes on the wire per request of one page, from the DevTools protocol."""
+
+    def __init__(self) -> None:
+        self.kinds: dict[str, str] = {}
+        self.urls: dict[str, str] = {}
+        self.bodies: dict[str, str] = {}
+        self.sizes: dict[str, int] = {}
+
+    async def attach(self, context: BrowserContext, page: Page) -> None:
+        cdp = await context.new_cdp_session(page)
+        cdp.on("Network.requestWillBeSent", self._sent)
+        cdp.on("Network.responseReceived", self._received)
+        cdp.on("Network.loadingFinished", self._finished)
+        await cdp.send("Network.enable")
+
+    def _sent(self, event: dict[str, Any]) -> None:
+        self.urls[event["requestId"]] = event["request"]["url"]
+        self.bodies[event["requestId"]] = event["request"].get("postData", "")
+
+    def _received(self, event: dict[str, Any]) -> None:
+        self.kinds[event["requestId"]] = event["type"]
+
+    def _finished(self, event: dict[str, Any]) -> None:
+        self.sizes[event["requestId"]] = int(event["encodedDataLength"])
+
+    def app_bytes(self) -> dict[str, int]:
+        """Bytes per resource type, the API's answers left out."""
+        totals: dict[str, int] = {}
+        for request, size in self.sizes.items():
+            if "/graphql" in self.urls.get(request, "") or "venue.geojson" in self.urls.get(
+                request, ""
+            ):
+                continue
+            kind = self.kinds.get(request, "Other")
+            totals[kind] = totals.get(kind, 0) + size
+        return totals
+
+    def sync_document(self) -> str:
+        for body in self.bodies.values():
+            if "query Sync" in body:
+                document: str = json.loads(body)["query"]
+                return document
+        raise BenchError("the app sent no Sync query")
+
+
+def precache_bytes(base_url: str) -> int:
+    """Every file the service worker precaches (all screens), gzip as served."""
+    total = 0
+    with httpx.Client(base_url=base_url, headers={"accept-encoding": "gzip"}) as http:
+        for path in sorted(DIST.rglob("*")):
+            relative = path.relative_to(DIST).as_posix()
+            if not path.is_file() or relative.startswith(("embed/", ".")):
+                continue
+            with http.stream("GET", "/" + relative) as response:
+                total += sum(len(chunk) for chunk in response.iter_raw())
+    return total
+
+
+def sync_bytes(base_url: str, document: str, since: str | None) -> tuple[int, dict[str, Any]]:
+    """The agendaChanges answer as served (gzip bytes) and decoded."""
+    body = json.dumps({"query": document, "variables": {"since": since}})
+    headers = {"accept-encoding": "gzip", "content-type": "application/json"}
+    with (
+        httpx.Client(base_url=base_url) as http,
+        http.stream("POST", "/graphql", content=body, headers=headers) as response,
+    ):
+        raw = b"".join(response.iter_raw())
+        encoding = response.headers.get("content-encoding")
+    decoded = json.loads(gzip.decompress(raw) if encoding == "gzip" else raw)
+    return len(raw), decoded["data"]["agendaChanges"]
+
+
+def move_one_session(base_url: str, token: str) -> str:
+    headers = {"authorization": f"Bearer {token}"}
+    with httpx.Client(base_url=base_url, headers=headers) as http:
+        venue = http.post("/graphql", json={"query": "{ venue { halls { rooms { id } } } }"}).json()
+        rooms = [room["id"] for hall in venue["data"]["venue"]["halls"] for room in hall["rooms"]]
+        first = http.post(
+            "/graphql", json={"query": "{ sessions(first: 1) { nodes { id room { id } } } }"}
+        ).json()["data"]["sessions"]["nodes"][0]
+        target = next(room for room in rooms if room != (first["room"] or {}).get("id"))
+        moved = http.post(
+            "/graphql",
+            json={
+                "query": "mutation($id: ID!, $room: ID!) { updateSession(id: $id, "
+                'input: {roomId: $room, note: "bench"}) { id } }',
+                "variables": {"id": first["id"], "room": target},
+            },
+        ).json()
+    if "errors" in moved:
+        raise BenchError(f"could not move a session: {moved['errors']}")
+    session_id: str = first["id"]
+    return session_id
+
+
+async def reload_until_agenda(page: Page) -> float:
+    started = time.perf_counter()
+    await page.reload(wait_until="commit")
+    await page.wait_for_selector(AGENDA_SHOWN, timeout=30_000)
+    return time.perf_counter() - started
+
+
+async def browse(
+    context: BrowserContext, base_url: str, token: str, reloads: int
+) -> dict[str, Any]:
+    page = context.pages[0] if context.pages else await context.new_page()
+    wire = Wire()
+    await wire.attach(context, page)
+    await page.goto("/")
+    await page.wait_for_selector(AGENDA_SHOWN, timeout=30_000)
+    # evaluate, not wait_for_function: the page's CSP forbids eval, and rightly so.
+    await page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    if not await page.evaluate("navigator.serviceWorker.controller !== null"):
+        raise BenchError("the service worker did not take control of the first visit")
+    cdp = await context.new_cdp_session(page)
+    installability = (await cdp.send("Page.getInstallabilityErrors"))["installabilityErrors"]
+    first_visit = wire.app_bytes()
+    document = wire.sync_document()
+
+    complete_bytes, complete = sync_bytes(base_url, document, None)
+    moved = move_one_session(base_url, token)
+    patch_bytes, patch = sync_bytes(base_url, document, complete["version"])
+    if [s["id"] for s in patch["sessions"]] != [moved] or patch["complete"]:
+        raise BenchError(f"the patch after one move is not that one session: {patch}")
+
+    pairs = []
+    for _ in range(reloads):
+        online = await reload_until_agenda(page)
+        await context.set_offline(True)
+        offline = await reload_until_agenda(page)
+        await context.set_offline(False)
+        pairs.append({"online_s": online, "offline_s": offline, "ratio": offline / online})
+    return {
+        "first_visit_page_bytes": first_visit,
+        "first_visit_page_total": sum(first_visit.values()),
+        "first_visit_with_precache_total": precache_bytes(base_url),
+        "agenda_complete_bytes": complete_bytes,
+        "agenda_complete_counts": {
+            k: len(complete[k]) for k in ("sessions", "exhibitors", "speakers")
+        },
+        "agenda_patch_bytes": patch_bytes,
+        "installability_errors": installability,
+        "reload_pairs": pairs,
+        "reload_offline_over_online_median": statistics.median(p["ratio"] for p in pairs),
+    }
+
+
+def kib(size: int) -> str:
+    return f"{size / 1024:.1f} KiB"
+
+
+def report(figures: dict[str, Any], lighthouse: dict[str, Any] | None) -> None:
+    page_total = figures["first_visit_page_total"]
+    verdict = "met" if page_total <= GOAL_FIRST_VISIT else "MISSED"
+    counts = figures["agenda_complete_counts"]
+    errors = figures["installability_errors"]
+    by_kind = figures["first_visit_page_bytes"]
+    lines = [
+        describe_server() + f"; Chromium pinned to core {CLIENT_CORE}, phone 412×915",
+        "",
+        f"first visit, the page (HTML, JS, CSS, manifest, icons): {kib(page_total)} "
+        f"(goal ≤ {kib(GOAL_FIRST_VISIT)}: {verdict})",
+        *(f"  {kind:<12} {kib(size)}" for kind, size in sorted(by_kind.items())),
+        "first visit with the service worker's precache of every screen: "
+        + kib(figures["first_visit_with_precache_total"]),
+        f"offline copy of the demo fair ({counts['sessions']} sessions, {counts['exhibitors']} "
+        f"exhibitors, {counts['speakers']} speakers), gzip: "
+        + kib(figures["agenda_complete_bytes"]),
+        f"agendaChanges patch after one session moved, gzip: {figures['agenda_patch_bytes']} B",
+        f"installability (Chromium): {errors or 'installable'}",
+        "",
+        "reload until the agenda shows      online    offline  offline/online",
+        *(
+            f"{p['online_s'] * 1000:>36.0f} ms {p['offline_s'] * 1000:>7.0f} ms {p['ratio']:>15.2f}"
+            for p in figures["reload_pairs"]
+        ),
+        f"median offline/online: {figures['reload_offline_over_online_median']:.2f}",
+    ]
+    if lighthouse:
+        lines += [
+            "",
+            "Lighthouse (mobile): " + ", ".join(f"{k} {v}" for k, v in lighthouse.items()),
+        ]
+    print("\n".join(lines))
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="bench.web", description=__doc__.split("\n")[0])
+    parser.add_argument("--reloads", type=bounded(1, 30), default=5, help="online/offline pairs")
+    parser.add_argument("--lighthouse", action=argparse.BooleanOptionalAction, default=True)
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+
+    def body(space: Workspace) -> int:
+        dsn, token = asyncio.run(prepare_database(space, make_organiser))
+        with running_server(space, dsn, "server.app:create_app") as server:
+            os.sched_setaffinity(0, {int(CLIENT_CORE)})  # Chromium inherits it
+
+            async def drive() -> dict[str, Any]:
+                # A persistent profile, as a phone's: Chromium's installability check
+                # refuses incognito profiles.
+                async with async_playwright() as playwright:
+                    context = await playwright.chromium.launch_persistent_context(
+                        str(space.workdir / "profile"),
+                        executable_path=CHROMIUM,
+                        args=["--no-sandbox"],
+                        base_url=server.base_url,
+                        **PHONE,
+                    )
+                    try:
+                        return await browse(context, server.base_url, token, args.reloads)
+                    finally:
+                        await context.close()
+
+            figures = asyncio.run(drive())
+            scores = lighthouse_scores(server.base_url, CHROMIUM) if args.lighthouse else None
+        report(figures, scores)
+        save_results("web", {"figures": figures, "lighthouse": scores})
+        return 0
+
+    return run("bench.web", body, check)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
