@@ -3,7 +3,7 @@ exhibitor staff's demo form, and the organisers' console (broadcast, move, cance
 each seen from another signed-in phone without a reload.
 
 These tests share the browser fair with the other browser tests, so each changes
-sessions nobody else uses (late on the last days) and broadcasts only to the people
+sessions of the last day that no other test uses, and broadcasts only to the people
 of a session its own attendee bookmarked, never to everyone: a new phone replays the
 whole log, and an announcement to everyone would greet every later test's phone.
 """
@@ -20,10 +20,11 @@ from playwright.async_api import Locator, Page, expect
 from tests.browser.conftest import BrowserFair, Phone, PhoneMaker
 from tests.conftest import Person
 
-#: ses-066 "Électromécanique minière…", 5 Dec 17:15–18:00 in Salle Rif, by spk-011 alone;
-#: the Atlas room is free from 16:45 that day.
-MOVED = "ses-066"
-MOVED_TITLE = "Électromécanique minière : maintenir la disponibilité des équipements"
+#: ses-075 "Câblage automobile…", 6 Dec 11:00–12:00 in Salle Souss, by spk-023 alone; the
+#: Atlas room is free from 12:15 to 14:00 that day. (tests/browser/test_agenda.py cancels
+#: the last session of 5 Dec.)
+MOVED = "ses-075"
+MOVED_TITLE = "Câblage automobile : l'électrification des véhicules change la donne"
 #: ses-080 "Armoires électriques…", 6 Dec 14:00–14:45 in Salle Souss.
 CANCELLED = "ses-080"
 #: Two booths (A101, A102), so the booth picker has a choice.
@@ -111,7 +112,7 @@ async def test_a_broadcast_from_the_console_reaches_another_signed_in_phone(
 
     await page.get_by_label("Normale").check()
     await page.get_by_label("Le public de sessions").check()
-    await page.locator("pick-list").get_by_role("searchbox").fill("minière")
+    await page.locator("pick-list").get_by_role("searchbox").fill("câblage")
     await page.locator(f"pick-list input[value='{MOVED}']").check()
     await phone.screenshot("console")
     assert await phone.accessibility_violations() == []
@@ -163,7 +164,7 @@ async def test_an_announcement_held_for_later_is_withdrawn_from_the_console(
 async def test_a_speaker_sees_a_move_made_in_the_console_without_reload(
     new_phone: PhoneMaker, browser_fair: BrowserFair
 ) -> None:
-    speaker = await browser_fair.people.make("SPEAKER", speaker_id="spk-011")
+    speaker = await browser_fair.people.make("SPEAKER", speaker_id="spk-023")
     organiser = await browser_fair.people.make("ORGANISER")
     speaker_phone = await signed_in(new_phone, speaker)
     mine = await speaker_phone.open("/speaker")
@@ -173,13 +174,13 @@ async def test_a_speaker_sees_a_move_made_in_the_console_without_reload(
 
     phone = await signed_in(new_phone, organiser)
     page = await phone.open("/console")
-    form = await console_session(page, "minière", MOVED)
+    form = await console_session(page, "câblage", MOVED)
     await form.get_by_label("Salle", exact=True).select_option("room-atlas")
-    await form.get_by_label("Début").fill("17:30")
+    await form.get_by_label("Début").fill("12:30")
     await form.get_by_label("Début").dispatch_event("change")
-    await expect(form.get_by_label("Fin")).to_have_value("18:15")
+    await expect(form.get_by_label("Fin")).to_have_value("13:30")
     await form.get_by_label("Note pour les personnes prévenues (facultatif)").fill(
-        "La salle Rif est en travaux."
+        "La salle Souss est en travaux."
     )
     await form.get_by_role("button", name="Enregistrer le changement").click()
     await expect(form.get_by_role("status")).to_have_text(
@@ -190,9 +191,9 @@ async def test_a_speaker_sees_a_move_made_in_the_console_without_reload(
     await expect(moved.locator("p")).to_have_text(
         [
             "Changé depuis votre dernière visite",
-            "Salle : Salle Rif · Centre de conférences"
+            "Salle : Salle Souss · Centre de conférences"
             " → Salle plénière Atlas · Centre de conférences",
-            "Horaire : 17:15 → 17:30",
+            "Horaire : 11:00 → 12:30",
         ]
     )
     await expect(card.locator("a.card")).to_have_attribute("data-status", "CHANGED")
