@@ -2,7 +2,7 @@
 import "./app.css";
 import "./app/salon-app";
 import { interceptLinks } from "./app/router";
-import { syncAgenda } from "./lib/agenda-sync";
+import { syncAgenda, VENUE_STALE } from "./lib/agenda-sync";
 import { lang } from "./lib/i18n";
 import { onLiveStatus, onNotice, startLive } from "./lib/live";
 import { startPersonalSync } from "./lib/me";
@@ -19,6 +19,10 @@ function quietly(work: Promise<unknown>): void {
 quietly(syncAgenda());
 quietly(startPersonalSync().then(flushOutbox));
 quietly(startLive());
+// The floor map too, so the Map opens offline on a phone that never showed it online
+// (its own small chunk: the first screen does not wait for it; a 304 when unchanged).
+const syncVenue = (): void => quietly(import("./lib/venue").then((venue) => venue.syncVenue()));
+syncVenue();
 
 // A reconnect may follow minutes offline: patch the agenda then (only what changed).
 let wasConnected = false;
@@ -32,3 +36,5 @@ onNotice((notice) => {
   }
 });
 window.addEventListener("online", () => quietly(syncAgenda()));
+window.addEventListener("online", syncVenue);
+window.addEventListener(VENUE_STALE, syncVenue);

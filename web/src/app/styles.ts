@@ -17,6 +17,8 @@ export const base = css`
   h3 { font-size: 1rem; }
   a { color: var(--link); }
   button, .button {
+    /* A link styled as a button is 44 px tall too, padding included. */
+    box-sizing: border-box;
     font: inherit;
     min-height: 44px;
     min-width: 44px;

@@ -1,5 +1,6 @@
 // A live banner for each new notice. URGENT ones cover the top of the screen in
-// red and stay until dismissed; the others can be dismissed or read in the inbox.
+// red (role alert, focus on their button) and stay until acknowledged; the others
+// can be dismissed or read in the inbox.
 import { html, css, nothing } from "lit";
 import { SalonElement } from "../app/salon-element";
 import { base } from "../app/styles";
@@ -32,7 +33,15 @@ export class NoticeBanner extends SalonElement {
         border: 1px solid var(--line-strong);
         background: #e8f0ff;
       }
+      /* Over the top of the screen wherever the page is scrolled, until acknowledged. */
       section.urgent {
+        position: fixed;
+        top: 0;
+        left: 0;
+        right: 0;
+        z-index: 20;
+        margin: 0;
+        border-radius: 0;
         background: #8a1710;
         color: #fff;
         border-color: #8a1710;
@@ -41,6 +50,10 @@ export class NoticeBanner extends SalonElement {
       }
       section.urgent a {
         color: #fff;
+      }
+      section.urgent a.button {
+        background: transparent;
+        border-color: #fff;
       }
       .actions {
         display: flex;
@@ -68,8 +81,10 @@ export class NoticeBanner extends SalonElement {
     this.stop?.();
   }
 
-  override updated(): void {
-    if (this.notice?.priority === "URGENT") {
+  override updated(changed: Map<string, unknown>): void {
+    // Focus moves to an urgent notice once, when it arrives (not at every re-render):
+    // screen readers read it out, a keyboard user is on its button.
+    if (changed.has("notice") && this.notice?.priority === "URGENT") {
       this.renderRoot.querySelector<HTMLButtonElement>("button")?.focus();
     }
   }

@@ -43,13 +43,13 @@ export class UpdatePrompt extends SalonElement {
     this.workbox.addEventListener("waiting", () => {
       this.waiting = true;
     });
-    this.workbox.addEventListener("controlling", (event) => {
-      if (event.isUpdate) location.reload();
-    });
     void this.workbox.register();
   }
 
   private reload(): void {
+    // Reload once the new worker controls the page (its claim at activation), whoever
+    // found the update (our registration, or the browser's own periodic check).
+    navigator.serviceWorker.addEventListener("controllerchange", () => location.reload(), { once: true });
     this.workbox?.messageSkipWaiting();
   }
 

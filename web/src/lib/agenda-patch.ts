@@ -5,6 +5,7 @@ export interface AgendaPatch {
   agendaChanges: {
     version: string;
     complete: boolean;
+    venueChanged: boolean;
     sessions: SessionRecord[];
     removedSessionIds: string[];
     exhibitors: ExhibitorRecord[];

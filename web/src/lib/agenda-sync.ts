@@ -25,7 +25,7 @@ export const SPEAKER_FIELDS = `id name organisation jobTitle
 
 const SYNC = `query Sync($since: String) {
   agendaChanges(since: $since) {
-    version complete removedSessionIds removedExhibitorIds removedSpeakerIds
+    version complete venueChanged removedSessionIds removedExhibitorIds removedSpeakerIds
     sessions { ${SESSION_FIELDS} }
     exhibitors { ${EXHIBITOR_FIELDS} }
     speakers { ${SPEAKER_FIELDS} }
@@ -33,6 +33,9 @@ const SYNC = `query Sync($since: String) {
   event { id nameFr: name(lang: FR) nameEn: name(lang: EN) timezone venueName city days
           tracks { ${TRACK} } }
 }`;
+
+/** Dispatched on window when the server says the venue changed since our version. */
+export const VENUE_STALE = "salon-venue-stale";
 
 export type SyncResult = "complete" | "patched" | "unchanged" | "offline";
 
@@ -58,6 +61,8 @@ async function runSync(): Promise<SyncResult> {
   }
   const result = await applyPatch(answer);
   if (result !== "unchanged") announce("agenda");
+  // The floor plan has its own copy (lib/venue.ts, by ETag): tell it to look again.
+  if (answer.agendaChanges.venueChanged) window.dispatchEvent(new Event(VENUE_STALE));
   return result;
 }
 

@@ -4,8 +4,10 @@
 // back from ten minutes offline resumes after the latest notice it has, and the
 // server replays exactly what it missed, in order, once each.
 import { type Client, createClient } from "graphql-ws";
-import { onAuthChange, setToken, token } from "./auth";
-import { announce, db, getValue, setValue } from "./db";
+import { graphql } from "./api";
+import { onAuthChange, token } from "./auth";
+import { announce, db, getValue } from "./db";
+import { refreshMe, signOutLocally } from "./me";
 import type { NoticeRecord } from "./model";
 
 export const NOTICE_FIELDS = `id kind priority createdAt
@@ -14,6 +16,14 @@ export const NOTICE_FIELDS = `id kind priority createdAt
   session { id } exhibitor { id }`;
 
 const SUBSCRIPTION = `subscription Notices($after: ID) { notices(after: $after) { ${NOTICE_FIELDS} } }`;
+const HISTORY = `query NoticeHistory($after: ID) { notices(after: $after, first: 50) { ${NOTICE_FIELDS} } }`;
+const HISTORY_PAGE = 50;
+/** "0": before the first notice of the log. */
+const START = "0";
+/** Notices that change what "me" shows (a moved session, a seat that freed up). */
+const PLAN_KINDS = new Set(["SESSION_CHANGED", "SESSION_CANCELLED", "WAITLIST_PROMOTED"]);
+/** Close code of a token that is not valid any more (signed out, expired). */
+const TOKEN_REVOKED = 4403;
 
 type NoticeListener = (notice: NoticeRecord) => void;
 type StatusListener = (connected: boolean) => void;
@@ -22,10 +32,13 @@ const noticeListeners = new Set<NoticeListener>();
 const statusListeners = new Set<StatusListener>();
 
 let client: Client | null = null;
-let stop: (() => void) | null = null;
+let unsubscribe: (() => void) | null = null;
 let wakeUp: (() => void) | null = null;
+/** Bumped at each sign-in or sign-out: notices of an older socket are someone else's. */
+let generation = 0;
+let queue: Promise<void> = Promise.resolve();
 
-/** Called for each new notice, after it is stored (never for a repeat). */
+/** Called for each new notice, after it is stored (never for a repeat, never for history). */
 export function onNotice(listener: NoticeListener): () => void {
   noticeListeners.add(listener);
   return () => noticeListeners.delete(listener);
@@ -37,16 +50,26 @@ export function onLiveStatus(listener: StatusListener): () => void {
   return () => statusListeners.delete(listener);
 }
 
+/** Listeners, and `<html data-live>` (for styles, and for tests to wait on). */
+function tell(connected: boolean): void {
+  document.documentElement.dataset.live = connected ? "connected" : "disconnected";
+  statusListeners.forEach((listener) => listener(connected));
+}
+
 function socketUrl(): string {
   const scheme = location.protocol === "https:" ? "wss:" : "ws:";
   return `${scheme}//${location.host}/graphql`;
 }
 
-/** Backoff between reconnects, cut short when the phone says it is online again. */
+/**
+ * Backoff between reconnects, cut short when the phone says it is online again;
+ * while it says it is offline, one attempt a minute only (in case no `online` event
+ * ever comes).
+ */
 function retryWait(retries: number): Promise<void> {
-  const ms = Math.min(1000 * 2 ** retries, 15_000) * (0.5 + Math.random() / 2);
+  const backoff = Math.min(1000 * 2 ** retries, 15_000) * (0.5 + Math.random() / 2);
   return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
+    const timer = setTimeout(done, navigator.onLine ? backoff : 60_000);
     function done(): void {
       clearTimeout(timer);
       wakeUp = null;
@@ -56,26 +79,58 @@ function retryWait(retries: number): Promise<void> {
   });
 }
 
-/** Store a notice once; false when it was already there (a replay after a reconnect). */
-async function keep(notice: NoticeRecord): Promise<boolean> {
+/** Store notices once each, in order, and move the cursor; returns those that were new. */
+async function keep(notices: NoticeRecord[], mine: number): Promise<NoticeRecord[]> {
   const database = await db();
   const tx = database.transaction(["notices", "kv"], "readwrite");
-  const seen = await tx.objectStore("notices").index("id").getKey(notice.id);
-  if (seen === undefined) {
-    await tx.objectStore("notices").add({ ...notice, read: false });
+  // Checked as the transaction starts: a sign-out's clearing is queued after it.
+  if (mine !== generation || !notices.length) {
+    await tx.done;
+    return [];
   }
-  await tx.objectStore("kv").put(notice.id, "noticeCursor");
+  const store = tx.objectStore("notices");
+  const fresh: NoticeRecord[] = [];
+  for (const notice of notices) {
+    if ((await store.index("id").getKey(notice.id)) !== undefined) continue;
+    await store.add({ ...notice, read: false });
+    fresh.push(notice);
+  }
+  await tx.objectStore("kv").put(notices[notices.length - 1].id, "noticeCursor");
   await tx.done;
-  return seen === undefined;
+  if (fresh.length) announce("notices");
+  return fresh;
 }
 
-export async function startLive(): Promise<void> {
+/**
+ * A phone with no cursor yet (new, or a new person on it) reads the log over HTTP
+ * first and keeps it quietly: the banner is for what happens from now on, not for
+ * yesterday's announcements. Offline, the subscription replays it instead.
+ */
+async function readHistory(mine: number): Promise<string> {
+  let after = START;
+  try {
+    for (;;) {
+      const { notices } = await graphql<{ notices: NoticeRecord[] }>(HISTORY, { after });
+      if (mine !== generation) return after;
+      await keep(notices, mine);
+      if (notices.length) after = notices[notices.length - 1].id;
+      if (notices.length < HISTORY_PAGE) return after;
+    }
+  } catch (error) {
+    console.warn("notice history unavailable", error);
+    return after;
+  }
+}
+
+async function open(): Promise<void> {
   if (client) return;
-  const payload = {
-    query: SUBSCRIPTION,
-    // "0": from the start of the log (a new phone, or a new person on it).
-    variables: { after: (await getValue<string>("noticeCursor")) ?? "0" },
-  };
+  const mine = generation;
+  // The socket speaks for the person signed in now; another one gets another socket.
+  const bearer = token();
+  let after = (await getValue<string | null>("noticeCursor")) ?? START;
+  if (after === START) after = await readHistory(mine);
+  if (mine !== generation) return;
+  const payload = { query: SUBSCRIPTION, variables: { after } };
   client = createClient({
     url: socketUrl(),
     lazy: false,
@@ -83,29 +138,29 @@ export async function startLive(): Promise<void> {
     shouldRetry: () => true,
     retryWait,
     keepAlive: 20_000,
-    // Read at every (re)connect: a sign-in or sign-out takes effect on the next socket.
-    connectionParams: () => {
-      const bearer = token();
-      return bearer ? { authorization: `Bearer ${bearer}` } : {};
-    },
+    connectionParams: () => (bearer ? { authorization: `Bearer ${bearer}` } : {}),
     on: {
-      connected: () => statusListeners.forEach((listener) => listener(true)),
+      // A socket of an earlier person may still be closing: it speaks for nobody now.
+      connected: () => {
+        if (mine === generation) tell(true);
+      },
       closed: (event) => {
-        statusListeners.forEach((listener) => listener(false));
-        // 4403: the token was revoked or expired; carry on as a guest.
-        if ((event as CloseEvent | undefined)?.code === 4403 && token()) setToken(null);
+        if (mine === generation) tell(false);
+        // The token was revoked or expired: sign out here too, then carry on as a guest.
+        const code = (event as CloseEvent | undefined)?.code;
+        if (code === TOKEN_REVOKED && bearer && token() === bearer) void signOutLocally();
       },
     },
   });
-  stop = client.subscribe<{ notices: NoticeRecord }>(payload, {
+  unsubscribe = client.subscribe<{ notices: NoticeRecord }>(payload, {
     next: (message) => {
       const notice = message.data?.notices;
-      if (!notice) return;
+      if (!notice || mine !== generation) return;
       // Resume after this one on the next reconnect, whatever happens below.
       payload.variables.after = notice.id;
-      void keep(notice).then((fresh) => {
-        if (!fresh) return;
-        announce("notices");
+      void keep([notice], mine).then((fresh) => {
+        if (!fresh.length) return;
+        if (PLAN_KINDS.has(notice.kind)) void refreshMe();
         noticeListeners.forEach((listener) => listener(notice));
       });
     },
@@ -114,21 +169,41 @@ export async function startLive(): Promise<void> {
   });
 }
 
-export async function restartLive(): Promise<void> {
-  stop?.();
-  await client?.dispose();
+async function close(): Promise<void> {
+  unsubscribe?.();
+  const closing = client?.dispose();
   client = null;
-  stop = null;
-  await startLive();
+  unsubscribe = null;
+  await closing;
+}
+
+/** Start and restart one at a time, in the order asked. */
+function serially(work: () => Promise<void>): Promise<void> {
+  queue = queue.then(work).catch((error: unknown) => console.warn("live notices failed", error));
+  return queue;
+}
+
+export function startLive(): Promise<void> {
+  return serially(open);
+}
+
+/** Another person (or nobody) on this phone: their own log, from its start. */
+function restartForNewPerson(): void {
+  generation += 1;
+  tell(false);
+  void serially(async () => {
+    await close();
+    const database = await db();
+    const tx = database.transaction(["notices", "kv"], "readwrite");
+    await Promise.all([tx.objectStore("notices").clear(), tx.objectStore("kv").put(START, "noticeCursor")]);
+    await tx.done;
+    announce("notices");
+    await open();
+  });
 }
 
 window.addEventListener("online", () => wakeUp?.());
-// Another person signed in on this phone: their notices, from the start of their log.
-onAuthChange(() => {
-  void (async () => {
-    await setValue("noticeCursor", null);
-    await (await db()).clear("notices");
-    announce("notices");
-    await restartLive();
-  })();
-});
+// A socket can outlive the network for minutes without noticing; drop it at once,
+// and reconnect (with the latest cursor) when the phone is back online.
+window.addEventListener("offline", () => client?.terminate());
+onAuthChange(restartForNewPerson);

@@ -2,8 +2,9 @@
 // order when the network is back; each is idempotent and the server's state wins),
 // registrations (online only: a seat is the server's to give).
 import { ApiError, graphql, OfflineError } from "./api";
-import { announce, db, setValue } from "./db";
-import { currentMe, refreshMe, type MeRecord } from "./me";
+import { announce, db } from "./db";
+import { onLiveStatus } from "./live";
+import { refreshMe, signedIn, withBookmark, type MeRecord, type RegistrationStatus } from "./me";
 
 const BOOKMARK = `mutation Bookmark($id: ID!) { bookmarkSession(sessionId: $id) { id } }`;
 const UNBOOKMARK = `mutation Unbookmark($id: ID!) { removeBookmark(sessionId: $id) { id } }`;
@@ -14,45 +15,42 @@ export function isBookmarked(me: MeRecord | null, sessionId: string): boolean {
   return !!me?.schedule.sessions.find((x) => x.id === sessionId && x.viewerHasBookmarked);
 }
 
-/** Show the change at once in the stored plan, whether or not the network is there. */
-async function applyLocally(sessionId: string, bookmarked: boolean): Promise<void> {
-  const me = await currentMe();
-  if (!me) return;
-  const sessions = me.schedule.sessions.filter((x) => x.id !== sessionId || x.viewerRegistration);
-  const entry = me.schedule.sessions.find((x) => x.id === sessionId);
-  if (entry?.viewerRegistration) entry.viewerHasBookmarked = bookmarked;
-  else if (bookmarked) sessions.push({ id: sessionId, viewerHasBookmarked: true, viewerRegistration: null });
-  await setValue("me", { ...me, schedule: { ...me.schedule, sessions } });
-  announce("me");
-}
-
+/**
+ * Show the change at once and queue it, in one transaction: a refresh of `me` that
+ * lands meanwhile either sees the queued entry (and keeps it on top) or comes first.
+ */
 export async function setBookmark(sessionId: string, bookmarked: boolean): Promise<void> {
-  await applyLocally(sessionId, bookmarked);
+  if (!signedIn()) return;
   const database = await db();
-  await database.add("outbox", { action: bookmarked ? "bookmark" : "unbookmark", sessionId });
+  const tx = database.transaction(["kv", "outbox"], "readwrite");
+  const me = (await tx.objectStore("kv").get("me")) as MeRecord | undefined;
+  if (me) await tx.objectStore("kv").put(withBookmark(me, sessionId, bookmarked), "me");
+  await tx.objectStore("outbox").add({ action: bookmarked ? "bookmark" : "unbookmark", sessionId });
+  await tx.done;
+  announce("me");
   announce("outbox");
   await flushOutbox();
 }
 
 let flushing: Promise<void> | null = null;
+let again = false;
 
-/** Send what was queued, oldest first; stop at the first network failure. */
+/**
+ * Send what was queued, oldest first; stop at the first network failure (the next
+ * `online` event or reconnect tries again). An entry queued while a flush runs is
+ * sent by that same flush.
+ */
 export function flushOutbox(): Promise<void> {
+  again = true;
   flushing ??= (async () => {
     try {
-      const database = await db();
-      for (const entry of await database.getAll("outbox")) {
-        try {
-          await graphql(entry.action === "bookmark" ? BOOKMARK : UNBOOKMARK, { id: entry.sessionId });
-        } catch (error) {
-          if (error instanceof OfflineError) return;
-          // NOT_FOUND, a cancelled session…: the server's state wins, drop the entry.
-          if (!(error instanceof ApiError)) throw error;
+      do {
+        while (again) {
+          again = false;
+          if (!(await sendQueued())) return;
         }
-        await database.delete("outbox", entry.key as number);
-      }
-      announce("outbox");
-      await refreshMe();
+        await refreshMe();
+      } while (again);
     } finally {
       flushing = null;
     }
@@ -60,12 +58,30 @@ export function flushOutbox(): Promise<void> {
   return flushing;
 }
 
+/** False when the network failed (what is left stays queued). */
+async function sendQueued(): Promise<boolean> {
+  const database = await db();
+  for (const entry of await database.getAll("outbox")) {
+    if (!signedIn()) return true;
+    try {
+      await graphql(entry.action === "bookmark" ? BOOKMARK : UNBOOKMARK, { id: entry.sessionId });
+    } catch (error) {
+      if (error instanceof OfflineError) return false;
+      // NOT_FOUND, a cancelled session, a dead token…: the server's state wins, drop the entry.
+      if (!(error instanceof ApiError)) throw error;
+    }
+    await database.delete("outbox", entry.key as number);
+    announce("outbox");
+  }
+  return true;
+}
+
 export async function pendingChanges(): Promise<number> {
   return (await db()).count("outbox");
 }
 
 export interface RegistrationAnswer {
-  status: "REGISTERED" | "WAITLISTED";
+  status: RegistrationStatus;
   waitlistPosition: number | null;
 }
 
@@ -82,4 +98,9 @@ export async function cancelRegistration(sessionId: string): Promise<void> {
   await refreshMe();
 }
 
+// The network is back (the phone says so, or the live socket reconnected): send the
+// queue, then read the plan again, which also catches what changed meanwhile.
 window.addEventListener("online", () => void flushOutbox());
+onLiveStatus((connected) => {
+  if (connected) void flushOutbox();
+});
