@@ -2,10 +2,12 @@
 exhibitor staff's demo form, and the organisers' console (broadcast, move, cancel),
 each seen from another signed-in phone without a reload.
 
-These tests share the browser fair with the other browser tests, so each changes
-sessions of the last day that no other test uses, and broadcasts only to the people
-of a session its own attendee bookmarked, never to everyone: a new phone replays the
-whole log, and an announcement to everyone would greet every later test's phone.
+These tests share the browser fair with the other browser tests, so they change only
+sessions no other test uses, on a day whose cards no other test counts (5 December; the
+demo they add is on 6 December, at a booth of an exhibitor no other test lists), and
+broadcast only to the people of a session their own attendee bookmarked, never to
+everyone: a new phone replays the whole log, and an announcement to everyone would greet
+every later test's phone.
 """
 
 from __future__ import annotations
@@ -20,13 +22,13 @@ from playwright.async_api import Locator, Page, expect
 from tests.browser.conftest import BrowserFair, Phone, PhoneMaker
 from tests.conftest import Person
 
-#: ses-075 "Câblage automobile…", 6 Dec 11:00–12:00 in Salle Souss, by spk-023 alone; the
-#: Atlas room is free from 12:15 to 14:00 that day. (tests/browser/test_agenda.py cancels
-#: the last session of 5 Dec.)
-MOVED = "ses-075"
-MOVED_TITLE = "Câblage automobile : l'électrification des véhicules change la donne"
-#: ses-080 "Armoires électriques…", 6 Dec 14:00–14:45 in Salle Souss.
-CANCELLED = "ses-080"
+#: ses-058 "Galvanisation à chaud…", 5 Dec 14:30–15:15 in Salle Souss, by spk-029 alone;
+#: the Atlas room is free from 12:15 to 14:30 that day.
+MOVED = "ses-058"
+MOVED_TITLE = "Galvanisation à chaud : durabilité des structures en milieu marin"
+#: ses-055 "Lean manufacturing…", 5 Dec 14:00–14:45 in Salle Rif.
+CANCELLED = "ses-055"
+CANCELLED_TITLE = "Lean manufacturing dans les PME de mécanique"
 #: Two booths (A101, A102), so the booth picker has a choice.
 EXHIBITOR = "exh-107"
 
@@ -112,7 +114,7 @@ async def test_a_broadcast_from_the_console_reaches_another_signed_in_phone(
 
     await page.get_by_label("Normale").check()
     await page.get_by_label("Le public de sessions").check()
-    await page.locator("pick-list").get_by_role("searchbox").fill("câblage")
+    await page.locator("pick-list").get_by_role("searchbox").fill("galvanisation")
     await page.locator(f"pick-list input[value='{MOVED}']").check()
     await phone.screenshot("console")
     assert await phone.accessibility_violations() == []
@@ -136,7 +138,7 @@ async def test_an_announcement_held_for_later_is_withdrawn_from_the_console(
     await form.get_by_label("Titre", exact=True).fill(title)
     await form.get_by_label("Message", exact=True).fill("Rendez-vous en salle Atlas.")
     await form.get_by_label("Le public de sessions").check()
-    await form.locator("pick-list").get_by_role("searchbox").fill("armoires")
+    await form.locator("pick-list").get_by_role("searchbox").fill("lean")
     await form.locator(f"pick-list input[value='{CANCELLED}']").check()
     await form.get_by_label("Envoyer plus tard").check()
     await form.get_by_label("Jour d'envoi").select_option("2026-12-06")
@@ -164,7 +166,7 @@ async def test_an_announcement_held_for_later_is_withdrawn_from_the_console(
 async def test_a_speaker_sees_a_move_made_in_the_console_without_reload(
     new_phone: PhoneMaker, browser_fair: BrowserFair
 ) -> None:
-    speaker = await browser_fair.people.make("SPEAKER", speaker_id="spk-023")
+    speaker = await browser_fair.people.make("SPEAKER", speaker_id="spk-029")
     organiser = await browser_fair.people.make("ORGANISER")
     speaker_phone = await signed_in(new_phone, speaker)
     mine = await speaker_phone.open("/speaker")
@@ -174,11 +176,11 @@ async def test_a_speaker_sees_a_move_made_in_the_console_without_reload(
 
     phone = await signed_in(new_phone, organiser)
     page = await phone.open("/console")
-    form = await console_session(page, "câblage", MOVED)
+    form = await console_session(page, "galvanisation", MOVED)
     await form.get_by_label("Salle", exact=True).select_option("room-atlas")
-    await form.get_by_label("Début").fill("12:30")
+    await form.get_by_label("Début").fill("13:00")
     await form.get_by_label("Début").dispatch_event("change")
-    await expect(form.get_by_label("Fin")).to_have_value("13:30")
+    await expect(form.get_by_label("Fin")).to_have_value("13:45")
     await form.get_by_label("Note pour les personnes prévenues (facultatif)").fill(
         "La salle Souss est en travaux."
     )
@@ -193,7 +195,7 @@ async def test_a_speaker_sees_a_move_made_in_the_console_without_reload(
             "Changé depuis votre dernière visite",
             "Salle : Salle Souss · Centre de conférences"
             " → Salle plénière Atlas · Centre de conférences",
-            "Horaire : 11:00 → 12:30",
+            "Horaire : 14:30 → 13:00",
         ]
     )
     await expect(card.locator("a.card")).to_have_attribute("data-status", "CHANGED")
@@ -265,25 +267,23 @@ async def test_a_session_cancelled_in_the_console_shows_cancelled_on_another_pho
     await bookmark(browser_fair, attendee, CANCELLED)
     other = await signed_in(new_phone, attendee)
     agenda = await other.open("/")
-    await agenda.get_by_role("group", name="Jours du salon").get_by_role("button").nth(3).click()
+    await agenda.get_by_role("group", name="Jours du salon").get_by_role("button").nth(2).click()
     card = agenda.locator(f"a.card[data-session-id='{CANCELLED}']")
     await expect(card).to_have_attribute("data-status", "SCHEDULED")
 
     phone = await signed_in(new_phone, organiser)
     page = await phone.open("/console")
-    form = await console_session(page, "armoires", CANCELLED)
+    form = await console_session(page, "lean", CANCELLED)
     assert await phone.accessibility_violations() == []
     await form.get_by_label("Raison de l'annulation (lue par le public)").fill(
         "L'intervenant est retenu à l'étranger."
     )
     await form.get_by_role("button", name="Annuler la session…").click()
     dialog = form.get_by_role("dialog")
-    await expect(dialog.get_by_role("heading")).to_have_text(
-        "Annuler « Armoires électriques : conformité IEC 61439 et bonnes pratiques » ?"
-    )
+    await expect(dialog.get_by_role("heading")).to_have_text(f"Annuler « {CANCELLED_TITLE} » ?")
     await dialog.get_by_role("button", name="Oui, annuler la session").click()
     await expect(form.get_by_role("status")).to_have_text(
-        "Session annulée : « Armoires électriques : conformité IEC 61439 et bonnes pratiques »."
+        f"Session annulée : « {CANCELLED_TITLE} »."
     )
     await expect(
         form.get_by_text("Cette session est annulée : elle ne peut plus changer.")
