@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator, Iterator
-from datetime import UTC, datetime
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -26,15 +25,6 @@ JEUDI_3 = "jeudi 3 décembre"
 
 def demo(name: str) -> Any:
     return json.loads((DEMO / f"{name}.json").read_text(encoding="utf-8"))
-
-
-@pytest.fixture
-def before_the_fair(browser_fair: BrowserFair) -> Iterator[None]:
-    """Registrations close when a session starts: run these on the eve of the fair."""
-    clock = browser_fair.live.runtime.clock
-    clock.set(datetime(2026, 12, 2, 10, 0, tzinfo=UTC))
-    yield
-    clock.reset()
 
 
 @pytest.fixture
@@ -111,7 +101,7 @@ async def test_a_session_opened_from_the_agenda_shows_its_details_in_fair_time(
 
 
 async def test_bookmark_and_registration_reach_the_server_and_stay_after_a_reload(
-    new_phone: PhoneMaker, browser_fair: BrowserFair, api: httpx.AsyncClient, before_the_fair: None
+    new_phone: PhoneMaker, browser_fair: BrowserFair, api: httpx.AsyncClient
 ) -> None:
     session_id = "ses-069"  # a talk with a seat limit, on the last day
     person = await browser_fair.people.make()
@@ -147,7 +137,7 @@ async def test_bookmark_and_registration_reach_the_server_and_stay_after_a_reloa
 
 
 async def test_a_full_session_puts_the_next_person_on_the_waitlist(
-    new_phone: PhoneMaker, browser_fair: BrowserFair, api: httpx.AsyncClient, before_the_fair: None
+    new_phone: PhoneMaker, browser_fair: BrowserFair, api: httpx.AsyncClient
 ) -> None:
     session_id = "ses-076"
     organiser = await browser_fair.people.make("ORGANISER")
