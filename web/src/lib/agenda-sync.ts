@@ -3,7 +3,7 @@
 // everything; afterwards only what changed. Called on start, on reconnect and when
 // a SESSION_CHANGED / SESSION_CANCELLED notice arrives.
 import { graphql, OfflineError } from "./api";
-import { announce, db, getValue } from "./db";
+import { announce, db, getValue, inStoreOrder, pinLists, setValue, unpinLists } from "./db";
 import type { AgendaPatch } from "./agenda-patch";
 
 const TRACK = "id color nameFr: name(lang: FR) nameEn: name(lang: EN)";
@@ -59,11 +59,55 @@ async function runSync(): Promise<SyncResult> {
     if (error instanceof OfflineError) return "offline";
     throw error;
   }
-  const result = await applyPatch(answer);
-  if (result !== "unchanged") announce("agenda");
+  const result = answer.agendaChanges.complete ? await replaceAll(answer) : await applyPatch(answer);
+  if (result === "patched") announce("agenda");
   // The floor plan has its own copy (lib/venue.ts, by ETag): tell it to look again.
   if (answer.agendaChanges.venueChanged) window.dispatchEvent(new Event(VENUE_STALE));
   return result;
+}
+
+const CHUNK = 40;
+
+/** Let the page breathe between two slices of work (a phone's main thread is slow). */
+function yieldToMain(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+/**
+ * A complete answer: shown from memory at once, written in small transactions so the
+ * page stays responsive. The version is stored last: a phone closed halfway has no
+ * version, and its next start asks for everything again.
+ */
+async function replaceAll(answer: AgendaPatch): Promise<SyncResult> {
+  const changes = answer.agendaChanges;
+  const database = await db();
+  const lists = inStoreOrder(changes);
+  const first = database.transaction(["sessions", "exhibitors", "speakers", "kv"], "readwrite");
+  await Promise.all([
+    first.objectStore("sessions").clear(),
+    first.objectStore("exhibitors").clear(),
+    first.objectStore("speakers").clear(),
+    first.objectStore("kv").delete("agendaVersion"),
+    first.objectStore("kv").put(answer.event, "event"),
+  ]);
+  await first.done;
+  pinLists(lists);
+  announce("agenda");
+  try {
+    for (const store of ["sessions", "exhibitors", "speakers"] as const) {
+      const rows: { id: string }[] = lists[store];
+      for (let start = 0; start < rows.length; start += CHUNK) {
+        await yieldToMain();
+        const tx = database.transaction(store, "readwrite");
+        await Promise.all(rows.slice(start, start + CHUNK).map((row) => tx.store.put(row as never)));
+        await tx.done;
+      }
+    }
+    await setValue("agendaVersion", changes.version);
+  } finally {
+    unpinLists(changes.version);
+  }
+  return "complete";
 }
 
 async function applyPatch(answer: AgendaPatch): Promise<SyncResult> {
@@ -73,9 +117,6 @@ async function applyPatch(answer: AgendaPatch): Promise<SyncResult> {
   const sessions = tx.objectStore("sessions");
   const exhibitors = tx.objectStore("exhibitors");
   const speakers = tx.objectStore("speakers");
-  if (changes.complete) {
-    await Promise.all([sessions.clear(), exhibitors.clear(), speakers.clear()]);
-  }
   const writes: Promise<unknown>[] = [
     ...changes.sessions.map((row) => sessions.put(row)),
     ...changes.exhibitors.map((row) => exhibitors.put(row)),
@@ -88,7 +129,6 @@ async function applyPatch(answer: AgendaPatch): Promise<SyncResult> {
   ];
   await Promise.all(writes);
   await tx.done;
-  if (changes.complete) return "complete";
   const touched =
     changes.sessions.length +
     changes.exhibitors.length +

@@ -59,8 +59,40 @@ export async function setValue(key: string, value: unknown): Promise<void> {
 // read is hundreds of structured clones on the main thread. Keyed by the stored version,
 // so a sync made by another tab is seen too. Callers must not modify what they get.
 const lists = new Map<string, { version: unknown; rows: Promise<unknown[]> }>();
+const byName = new Intl.Collator("fr");
+
+/** A complete copy being written: screens read it from memory until it is stored. */
+let pinned: Record<string, unknown[]> | null = null;
+
+export interface WholeLists {
+  sessions: SessionRecord[];
+  exhibitors: ExhibitorRecord[];
+  speakers: SpeakerRecord[];
+}
+
+/** In the order the stores give them back (IndexedDB sorts by key). */
+export function inStoreOrder(lists: WholeLists): WholeLists {
+  const byKey = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+  return {
+    sessions: [...lists.sessions].sort((a, b) => byKey(a.startsAt, b.startsAt) || byKey(a.id, b.id)),
+    exhibitors: [...lists.exhibitors].sort((a, b) => byName.compare(a.name, b.name)),
+    speakers: [...lists.speakers].sort((a, b) => byKey(a.id, b.id)),
+  };
+}
+
+/** Serve these lists from memory while they are written, then as `version`'s. */
+export function pinLists(lists: WholeLists): void {
+  pinned = { ...lists };
+}
+
+export function unpinLists(version: string): void {
+  if (!pinned) return;
+  for (const [name, rows] of Object.entries(pinned)) lists.set(name, { version, rows: Promise.resolve(rows) });
+  pinned = null;
+}
 
 async function perVersion<T>(name: string, read: () => Promise<T[]>): Promise<T[]> {
+  if (pinned) return pinned[name] as T[];
   const version = await getValue("agendaVersion");
   const hit = lists.get(name);
   if (hit && hit.version === version) return hit.rows as Promise<T[]>;
@@ -73,8 +105,6 @@ async function perVersion<T>(name: string, read: () => Promise<T[]>): Promise<T[
 export function allSessions(): Promise<SessionRecord[]> {
   return perVersion("sessions", async () => (await db()).getAllFromIndex("sessions", "startsAt"));
 }
-
-const byName = new Intl.Collator("fr");
 
 export function allExhibitors(): Promise<ExhibitorRecord[]> {
   return perVersion("exhibitors", async () => {

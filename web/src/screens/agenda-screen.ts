@@ -59,6 +59,10 @@ const s = strings({
   },
 });
 
+// A phone shows about six cards: draw those first, so the agenda appears before the
+// whole day is laid out (the first visit's main thread is busy with the offline copy).
+const FIRST_CARDS = 8;
+
 const SEATS = `query Seats($day: Date!) { sessions(filter: { day: $day }, first: 200) { nodes { id seatsLeft } } }`;
 
 export class AgendaScreen extends SalonElement {
@@ -74,7 +78,10 @@ export class AgendaScreen extends SalonElement {
     seats: { state: true },
     bookmarked: { state: true },
     loaded: { state: true },
+    shown: { state: true },
   };
+  /** Cards drawn so far: the first screenful at once, the rest a frame later. */
+  declare shown: number;
   declare sessions: SessionRecord[];
   declare event: EventRecord | null;
   declare day: string;
@@ -94,6 +101,7 @@ export class AgendaScreen extends SalonElement {
 
   constructor() {
     super();
+    this.shown = FIRST_CARDS;
     this.sessions = [];
     this.event = null;
     this.day = sessionStorage.getItem("agenda.day") ?? "";
@@ -174,6 +182,12 @@ export class AgendaScreen extends SalonElement {
     this.loaded = event !== undefined;
     if (this.event && !this.event.days.includes(this.day)) this.day = this.defaultDay(this.event);
     void this.loadSeats();
+  }
+
+  override updated(): void {
+    if (this.loaded && this.shown === FIRST_CARDS) {
+      requestAnimationFrame(() => setTimeout(() => (this.shown = Number.POSITIVE_INFINITY)));
+    }
   }
 
   private defaultDay(event: EventRecord): string {
@@ -346,7 +360,9 @@ export class AgendaScreen extends SalonElement {
       <p class="muted" aria-live="polite">${s("count", { n: list.length })}</p>
       <section class="day" data-testid="day-list">
         ${list.length
-          ? list.map((x) => sessionCard(x, { seatsLeft: this.seats.get(x.id), bookmarked: this.bookmarked.has(x.id) }))
+          ? list
+              .slice(0, this.shown)
+              .map((x) => sessionCard(x, { seatsLeft: this.seats.get(x.id), bookmarked: this.bookmarked.has(x.id) }))
           : html`<p>${s("none")}</p>`}
       </section>
     `;
