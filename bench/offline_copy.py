@@ -28,6 +28,7 @@ from bench.harness import BenchError, Workspace, prepare_database, running_serve
 from server.auth.signin import issue_token
 from server.services import drop_database, locate_services
 from server.settings import Settings
+from tests.app_documents import app_document
 
 PROG = "bench.offline_copy"
 #: A lean selection of what the app shows (no seatsLeft: it moves at every seat and
@@ -41,27 +42,8 @@ CHANGES = """query($since: String) { agendaChanges(since: $since) {
   removedExhibitorIds
   speakers { id name organisation jobTitle }
   removedSpeakerIds } }"""
-#: The attendee app's own Sync document (web/src/lib/agenda-sync.ts, as first written):
-#: both languages of every text, the event beside the agenda.
-APP_TRACK = "id color nameFr: name(lang: FR) nameEn: name(lang: EN)"
-APP_SYNC = f"""query Sync($since: String) {{
-  agendaChanges(since: $since) {{
-    version complete removedSessionIds removedExhibitorIds removedSpeakerIds
-    sessions {{ id kind status startsAt endsAt capacity version updatedAt
-      titleFr: title(lang: FR) titleEn: title(lang: EN)
-      abstractFr: abstract(lang: FR) abstractEn: abstract(lang: EN)
-      track {{ {APP_TRACK} }}
-      room {{ id name capacity center {{ x y }} hall {{ id name level }} }}
-      booth {{ id code center {{ x y }} hall {{ id name level }} }}
-      speakers {{ id }} exhibitor {{ id }} }}
-    exhibitors {{ id name country sectors website
-      descriptionFr: description(lang: FR) descriptionEn: description(lang: EN)
-      booths {{ id code center {{ x y }} hall {{ id name level }} }} }}
-    speakers {{ id name organisation jobTitle bioFr: bio(lang: FR) bioEn: bio(lang: EN) }}
-  }}
-  event {{ id nameFr: name(lang: FR) nameEn: name(lang: EN) timezone venueName city days
-          tracks {{ {APP_TRACK} }} }}
-}}"""
+#: The attendee app's own Sync document, as web/src/lib/agenda-sync.ts writes it.
+APP_SYNC = app_document("lib/agenda-sync", "SYNC")
 MOVE = """mutation($id: ID!, $input: SessionChangeInput!) {
   updateSession(id: $id, input: $input) { id } }"""
 ORGANISER = "organisation@fimme.example"

@@ -9,8 +9,7 @@ Against one `salon serve`-like uvicorn (core 0) with the demo fair, Debian's Chr
 - bytes of the first visit as served (gzip on the wire): what the page itself loads
   before the agenda shows (HTML, JS, CSS, manifest, icons), and the same plus the
   service worker's precache of every screen;
-- the offline copy: the agenda data of the demo fair (`agendaChanges` without `since`),
-  and the patch after one session moved, both compressed as served;
+- (the offline copy's own bytes, complete and as a patch, are `make bench-offline`'s);
 - reload until the agenda shows, offline against online, interleaved (ratio per pair);
 - Chromium's installability check (CDP `Page.getInstallabilityErrors`);
 - Lighthouse (mobile preset) on `/`, installed on demand from bench/lighthouse's lock.
@@ -20,8 +19,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import gzip
-import json
 import os
 import shutil
 import statistics
@@ -58,7 +55,6 @@ PHONE: dict[str, Any] = {
 }
 AGENDA_SHOWN = "agenda-screen .card"
 GOAL_FIRST_VISIT = 80 * 1024
-LISTS = ("sessions", "exhibitors", "speakers")
 
 
 def check() -> None:
@@ -70,14 +66,8 @@ def check() -> None:
         raise BenchError(f"cores {SERVER_CORE} and {CLIENT_CORE} are needed")
 
 
-async def make_organiser(conn: Any) -> str:
-    from datetime import UTC, datetime, timedelta
-
-    from server.auth.signin import issue_token
-    from server.domain.people import NewPerson, add_person
-
-    person = await add_person(conn, NewPerson(email="bench@bench.example", roles=["ORGANISER"]))
-    return await issue_token(conn, person, datetime.now(UTC), timedelta(days=1))
+async def nothing_more(conn: Any) -> None:
+    """The demo fair as it is."""
 
 
 class Wire:
@@ -86,7 +76,6 @@ class Wire:
     def __init__(self) -> None:
         self.kinds: dict[str, str] = {}
         self.urls: dict[str, str] = {}
-        self.bodies: dict[str, str] = {}
         self.sizes: dict[str, int] = {}
 
     async def attach(self, context: BrowserContext, page: Page) -> None:
@@ -98,7 +87,6 @@ class Wire:
 
     def _sent(self, event: dict[str, Any]) -> None:
         self.urls[event["requestId"]] = event["request"]["url"]
-        self.bodies[event["requestId"]] = event["request"].get("postData", "")
 
     def _received(self, event: dict[str, Any]) -> None:
         self.kinds[event["requestId"]] = event["type"]
@@ -110,20 +98,12 @@ class Wire:
         """Bytes per resource type, the API's answers left out."""
         totals: dict[str, int] = {}
         for request, size in self.sizes.items():
-            if "/graphql" in self.urls.get(request, "") or "venue.geojson" in self.urls.get(
-                request, ""
-            ):
+            url = self.urls.get(request, "")
+            if "/graphql" in url or "venue.geojson" in url:
                 continue
             kind = self.kinds.get(request, "Other")
             totals[kind] = totals.get(kind, 0) + size
         return totals
-
-    def sync_document(self) -> str:
-        for body in self.bodies.values():
-            if "query Sync" in body:
-                document: str = json.loads(body)["query"]
-                return document
-        raise BenchError("the app sent no Sync query")
 
 
 def precache_bytes(base_url: str) -> int:
@@ -139,43 +119,6 @@ def precache_bytes(base_url: str) -> int:
     return total
 
 
-def sync_bytes(base_url: str, document: str, since: str | None) -> tuple[int, dict[str, Any]]:
-    """The agendaChanges answer as served (gzip bytes) and decoded."""
-    body = json.dumps({"query": document, "variables": {"since": since}})
-    headers = {"accept-encoding": "gzip", "content-type": "application/json"}
-    with (
-        httpx.Client(base_url=base_url) as http,
-        http.stream("POST", "/graphql", content=body, headers=headers) as response,
-    ):
-        raw = b"".join(response.iter_raw())
-        encoding = response.headers.get("content-encoding")
-    decoded = json.loads(gzip.decompress(raw) if encoding == "gzip" else raw)
-    return len(raw), decoded["data"]["agendaChanges"]
-
-
-def move_one_session(base_url: str, token: str) -> str:
-    headers = {"authorization": f"Bearer {token}"}
-    with httpx.Client(base_url=base_url, headers=headers) as http:
-        venue = http.post("/graphql", json={"query": "{ venue { halls { rooms { id } } } }"}).json()
-        rooms = [room["id"] for hall in venue["data"]["venue"]["halls"] for room in hall["rooms"]]
-        first = http.post(
-            "/graphql", json={"query": "{ sessions(first: 1) { nodes { id room { id } } } }"}
-        ).json()["data"]["sessions"]["nodes"][0]
-        target = next(room for room in rooms if room != (first["room"] or {}).get("id"))
-        moved = http.post(
-            "/graphql",
-            json={
-                "query": "mutation($id: ID!, $room: ID!) { updateSession(id: $id, "
-                'input: {roomId: $room, note: "bench"}) { id } }',
-                "variables": {"id": first["id"], "room": target},
-            },
-        ).json()
-    if "errors" in moved:
-        raise BenchError(f"could not move a session: {moved['errors']}")
-    session_id: str = first["id"]
-    return session_id
-
-
 async def reload_until_agenda(page: Page) -> float:
     started = time.perf_counter()
     await page.reload(wait_until="commit")
@@ -183,9 +126,7 @@ async def reload_until_agenda(page: Page) -> float:
     return time.perf_counter() - started
 
 
-async def browse(
-    context: BrowserContext, base_url: str, token: str, reloads: int
-) -> dict[str, Any]:
+async def browse(context: BrowserContext, base_url: str, reloads: int) -> dict[str, Any]:
     page = context.pages[0] if context.pages else await context.new_page()
     wire = Wire()
     await wire.attach(context, page)
@@ -198,13 +139,6 @@ async def browse(
     cdp = await context.new_cdp_session(page)
     installability = (await cdp.send("Page.getInstallabilityErrors"))["installabilityErrors"]
     first_visit = wire.app_bytes()
-    document = wire.sync_document()
-
-    complete_bytes, complete = sync_bytes(base_url, document, None)
-    moved = move_one_session(base_url, token)
-    patch_bytes, patch = sync_bytes(base_url, document, complete["version"])
-    if [s["id"] for s in patch["sessions"]] != [moved] or patch["complete"]:
-        raise BenchError(f"the patch after one move is not that one session: {patch}")
 
     pairs = []
     for _ in range(reloads):
@@ -217,11 +151,6 @@ async def browse(
         "first_visit_page_bytes": first_visit,
         "first_visit_page_total": sum(first_visit.values()),
         "first_visit_with_precache_total": precache_bytes(base_url),
-        "agenda_complete_bytes": complete_bytes,
-        "agenda_complete_counts": {
-            k: len(complete[k]) for k in ("sessions", "exhibitors", "speakers")
-        },
-        "agenda_patch_bytes": patch_bytes,
         "installability_errors": installability,
         "reload_pairs": pairs,
         "reload_offline_over_online_median": statistics.median(p["ratio"] for p in pairs),
@@ -235,7 +164,6 @@ def kib(size: int) -> str:
 def report(figures: dict[str, Any], lighthouse: dict[str, Any] | None) -> None:
     page_total = figures["first_visit_page_total"]
     verdict = "met" if page_total <= GOAL_FIRST_VISIT else "MISSED"
-    counts = figures["agenda_complete_counts"]
     errors = figures["installability_errors"]
     by_kind = figures["first_visit_page_bytes"]
     lines = [
@@ -246,10 +174,7 @@ def report(figures: dict[str, Any], lighthouse: dict[str, Any] | None) -> None:
         *(f"  {kind:<12} {kib(size)}" for kind, size in sorted(by_kind.items())),
         "first visit with the service worker's precache of every screen: "
         + kib(figures["first_visit_with_precache_total"]),
-        f"offline copy of the demo fair ({counts['sessions']} sessions, {counts['exhibitors']} "
-        f"exhibitors, {counts['speakers']} speakers), gzip: "
-        + kib(figures["agenda_complete_bytes"]),
-        f"agendaChanges patch after one session moved, gzip: {figures['agenda_patch_bytes']} B",
+        "(the offline copy's bytes, complete and as a patch: make bench-offline)",
         f"installability (Chromium): {errors or 'installable'}",
         "",
         "reload until the agenda shows      online    offline  offline/online",
@@ -278,7 +203,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
 
     def body(space: Workspace) -> int:
-        dsn, token = asyncio.run(prepare_database(space, make_organiser))
+        dsn, _ = asyncio.run(prepare_database(space, nothing_more))
         with running_server(space, dsn, "server.app:create_app") as server:
             os.sched_setaffinity(0, {int(CLIENT_CORE)})  # Chromium inherits it
 
@@ -294,7 +219,7 @@ def main(argv: list[str] | None = None) -> int:
                         **PHONE,
                     )
                     try:
-                        return await browse(context, server.base_url, token, args.reloads)
+                        return await browse(context, server.base_url, args.reloads)
                     finally:
                         await context.close()
 

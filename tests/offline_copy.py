@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 
 from server.settings import Settings
+from tests.app_documents import app_document
 from tests.conftest import GraphQLClient, LiveServer, start_server, stop_server
 
 #: What the app keeps of each item (seatsLeft is asked apart: it moves at every seat).
@@ -23,27 +24,8 @@ CHANGES = f"""query($since: String) {{ agendaChanges(since: $since) {{
   sessions {{ {SESSION} }} removedSessionIds
   exhibitors {{ {EXHIBITOR} }} removedExhibitorIds
   speakers {{ {SPEAKER} }} removedSpeakerIds }} }}"""
-#: The attendee app's own Sync document (web/src/lib/agenda-sync.ts, as first written):
-#: both languages of every text, the event beside the agenda.
-APP_TRACK = "id color nameFr: name(lang: FR) nameEn: name(lang: EN)"
-APP_SYNC = f"""query Sync($since: String) {{
-  agendaChanges(since: $since) {{
-    version complete removedSessionIds removedExhibitorIds removedSpeakerIds
-    sessions {{ id kind status startsAt endsAt capacity version updatedAt
-      titleFr: title(lang: FR) titleEn: title(lang: EN)
-      abstractFr: abstract(lang: FR) abstractEn: abstract(lang: EN)
-      track {{ {APP_TRACK} }}
-      room {{ id name capacity center {{ x y }} hall {{ id name level }} }}
-      booth {{ id code center {{ x y }} hall {{ id name level }} }}
-      speakers {{ id }} exhibitor {{ id }} }}
-    exhibitors {{ id name country sectors website
-      descriptionFr: description(lang: FR) descriptionEn: description(lang: EN)
-      booths {{ id code center {{ x y }} hall {{ id name level }} }} }}
-    speakers {{ id name organisation jobTitle bioFr: bio(lang: FR) bioEn: bio(lang: EN) }}
-  }}
-  event {{ id nameFr: name(lang: FR) nameEn: name(lang: EN) timezone venueName city days
-          tracks {{ {APP_TRACK} }} }}
-}}"""
+#: The attendee app's own Sync document, as web/src/lib/agenda-sync.ts writes it.
+APP_SYNC = app_document("lib/agenda-sync", "SYNC")
 #: The same items through the paged lists (the demo fair fits in one page of each).
 AGENDA = f"""{{ sessions(first: 200) {{ totalCount nodes {{ {SESSION} }} }}
   exhibitors(first: 200) {{ totalCount nodes {{ {EXHIBITOR} }} }}
