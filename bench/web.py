@@ -119,6 +119,26 @@ def precache_bytes(base_url: str) -> int:
     return total
 
 
+#: Resolves with the stored agenda version (undefined until the first copy is written).
+STORED_VERSION = """() => new Promise((resolve) => {
+  const open = indexedDB.open("salon");
+  open.onsuccess = () => {
+    const read = open.result.transaction("kv").objectStore("kv").get("agendaVersion");
+    read.onsuccess = () => resolve(read.result ?? null);
+  };
+  open.onerror = () => resolve(null);
+})"""
+
+
+async def wait_until_stored(page: Page, timeout_s: float = 30.0) -> None:
+    """The agenda shows from memory before IndexedDB holds it: wait for the copy itself."""
+    deadline = time.monotonic() + timeout_s
+    while await page.evaluate(STORED_VERSION) is None:
+        if time.monotonic() > deadline:
+            raise BenchError("the offline copy was never stored")
+        await asyncio.sleep(0.05)
+
+
 async def reload_until_agenda(page: Page) -> float:
     started = time.perf_counter()
     await page.reload(wait_until="commit")
@@ -136,6 +156,7 @@ async def browse(context: BrowserContext, base_url: str, reloads: int) -> dict[s
     await page.evaluate("navigator.serviceWorker.ready.then(() => true)")
     if not await page.evaluate("navigator.serviceWorker.controller !== null"):
         raise BenchError("the service worker did not take control of the first visit")
+    await wait_until_stored(page)
     cdp = await context.new_cdp_session(page)
     installability = (await cdp.send("Page.getInstallabilityErrors"))["installabilityErrors"]
     first_visit = wire.app_bytes()

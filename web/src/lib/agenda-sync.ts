@@ -3,7 +3,7 @@
 // everything; afterwards only what changed. Called on start, on reconnect and when
 // a SESSION_CHANGED / SESSION_CANCELLED notice arrives.
 import { graphql, OfflineError } from "./api";
-import { announce, db, getValue, inStoreOrder, pinLists, setValue, unpinLists } from "./db";
+import { announce, db, getValue, inStoreOrder, pinLists, unpinLists } from "./db";
 import type { AgendaPatch } from "./agenda-patch";
 
 const TRACK = "id color nameFr: name(lang: FR) nameEn: name(lang: EN)";
@@ -66,44 +66,35 @@ async function runSync(): Promise<SyncResult> {
   return result;
 }
 
-const CHUNK = 40;
-
-/** Let the page breathe between two slices of work (a phone's main thread is slow). */
-function yieldToMain(): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, 0));
-}
+const SLICE = 40;
 
 /**
- * A complete answer: shown from memory at once, written in small transactions so the
- * page stays responsive. The version is stored last: a phone closed halfway has no
- * version, and its next start asks for everything again.
+ * A complete answer: shown from memory at once, then written in one transaction (a phone
+ * closed halfway keeps its previous copy whole). The rows go in slices: each slice is
+ * issued when the previous one is stored, so each runs in a task of its own and the page
+ * stays responsive, and the transaction stays alive between them.
  */
 async function replaceAll(answer: AgendaPatch): Promise<SyncResult> {
   const changes = answer.agendaChanges;
-  const database = await db();
   const lists = inStoreOrder(changes);
-  const first = database.transaction(["sessions", "exhibitors", "speakers", "kv"], "readwrite");
-  await Promise.all([
-    first.objectStore("sessions").clear(),
-    first.objectStore("exhibitors").clear(),
-    first.objectStore("speakers").clear(),
-    first.objectStore("kv").delete("agendaVersion"),
-    first.objectStore("kv").put(answer.event, "event"),
-  ]);
-  await first.done;
-  pinLists(lists);
+  pinLists(lists, answer.event);
   announce("agenda");
   try {
-    for (const store of ["sessions", "exhibitors", "speakers"] as const) {
-      const rows: { id: string }[] = lists[store];
-      for (let start = 0; start < rows.length; start += CHUNK) {
-        await yieldToMain();
-        const tx = database.transaction(store, "readwrite");
-        await Promise.all(rows.slice(start, start + CHUNK).map((row) => tx.store.put(row as never)));
-        await tx.done;
+    const database = await db();
+    const tx = database.transaction(["sessions", "exhibitors", "speakers", "kv"], "readwrite");
+    const stores = ["sessions", "exhibitors", "speakers"] as const;
+    await Promise.all(stores.map((store) => tx.objectStore(store).clear()));
+    for (const store of stores) {
+      const rows: unknown[] = lists[store];
+      for (let start = 0; start < rows.length; start += SLICE) {
+        await Promise.all(rows.slice(start, start + SLICE).map((row) => tx.objectStore(store).put(row as never)));
       }
     }
-    await setValue("agendaVersion", changes.version);
+    await Promise.all([
+      tx.objectStore("kv").put(answer.event, "event"),
+      tx.objectStore("kv").put(changes.version, "agendaVersion"),
+    ]);
+    await tx.done;
   } finally {
     unpinLists(changes.version);
   }

@@ -63,6 +63,7 @@ const byName = new Intl.Collator("fr");
 
 /** A complete copy being written: screens read it from memory until it is stored. */
 let pinned: Record<string, unknown[]> | null = null;
+let pinnedEvent: EventRecord | null = null;
 
 export interface WholeLists {
   sessions: SessionRecord[];
@@ -81,14 +82,16 @@ export function inStoreOrder(lists: WholeLists): WholeLists {
 }
 
 /** Serve these lists from memory while they are written, then as `version`'s. */
-export function pinLists(lists: WholeLists): void {
+export function pinLists(lists: WholeLists, event: EventRecord): void {
   pinned = { ...lists };
+  pinnedEvent = event;
 }
 
 export function unpinLists(version: string): void {
   if (!pinned) return;
   for (const [name, rows] of Object.entries(pinned)) lists.set(name, { version, rows: Promise.resolve(rows) });
   pinned = null;
+  pinnedEvent = null;
 }
 
 async function perVersion<T>(name: string, read: () => Promise<T[]>): Promise<T[]> {
@@ -118,7 +121,7 @@ export function allSpeakers(): Promise<SpeakerRecord[]> {
 }
 
 export async function eventRecord(): Promise<EventRecord | undefined> {
-  return getValue<EventRecord>("event");
+  return pinnedEvent ?? getValue<EventRecord>("event");
 }
 
 /** Tell every screen that some part of the offline copy changed. */
