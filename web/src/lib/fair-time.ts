@@ -56,13 +56,25 @@ export function offsetLabel(iso: string): string {
  * has no rules to get wrong.
  */
 export function dayName(day: string, lang: string, style: "long" | "short" = "long"): string {
-  const date = new Date(`${day}T12:00:00Z`);
-  return new Intl.DateTimeFormat(lang === "en" ? "en-GB" : "fr-FR", {
-    timeZone: "UTC",
-    weekday: style,
-    day: "numeric",
-    month: style === "long" ? "long" : "short",
-  }).format(date);
+  return dayFormat(lang, style).format(new Date(`${day}T12:00:00Z`));
+}
+
+// Making an Intl formatter costs far more than using one: one per language and style.
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+
+function dayFormat(lang: string, style: "long" | "short"): Intl.DateTimeFormat {
+  const key = `${lang}/${style}`;
+  let format = dayFormats.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat(lang === "en" ? "en-GB" : "fr-FR", {
+      timeZone: "UTC",
+      weekday: style,
+      day: "numeric",
+      month: style === "long" ? "long" : "short",
+    });
+    dayFormats.set(key, format);
+  }
+  return format;
 }
 
 /** Milliseconds since the epoch: for ordering and "now / next", never for display. */
