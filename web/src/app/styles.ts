@@ -70,6 +70,7 @@ export const base = css`
     text-decoration: none;
   }
   .muted { color: var(--muted); }
+  .tz { font-size: 0.85rem; }
   .chips { display: flex; flex-wrap: wrap; gap: 0.4rem; }
   .badge {
     display: inline-block;

@@ -14,7 +14,7 @@ import { lang, pick, strings } from "../lib/i18n";
 import { onNotice } from "../lib/live";
 import { currentMe } from "../lib/me";
 import type { SessionRecord } from "../lib/model";
-import { sessionCard } from "../components/session-card";
+import { sessionCard, sessionCardStyles } from "../components/session-card";
 import { acknowledge, movedSinceSeen, type Moved, type Seen } from "../roles/speaker-seen";
 
 const s = strings({
@@ -80,26 +80,18 @@ export class SpeakerScreen extends SalonElement {
 
   static override styles = [
     base,
+    sessionCardStyles,
     css`
       ol {
         list-style: none;
         padding: 0;
         margin: 0;
       }
-      .when {
-        display: flex;
-        gap: 0.5rem;
-        align-items: center;
-        flex-wrap: wrap;
-      }
       .session.changed {
         border-left: 4px solid #c98a00;
       }
       .session.cancelled {
         border-left: 4px solid #8a1710;
-      }
-      .session.cancelled h3 {
-        text-decoration: line-through;
       }
       li.moved .card {
         margin-bottom: 0;
@@ -122,9 +114,6 @@ export class SpeakerScreen extends SalonElement {
       .moves .lead {
         font-weight: 400;
         font-size: 0.9rem;
-      }
-      .tz {
-        font-size: 0.85rem;
       }
     `,
   ];

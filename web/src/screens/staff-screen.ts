@@ -82,9 +82,6 @@ export class StaffScreen extends SalonElement {
         align-items: center;
         flex-wrap: wrap;
       }
-      .tz {
-        font-size: 0.85rem;
-      }
     `,
   ];
 
