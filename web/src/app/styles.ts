@@ -94,3 +94,12 @@ export const base = css`
   }
   .error { color: #8a1710; }
 `;
+
+/** A list screen's search box and its row of filter selects (agenda, exhibitors). */
+export const filters = css`
+  .filters { display: grid; grid-template-columns: repeat(3, 1fr); gap: 0.5rem; }
+  .filters select { width: 100%; }
+  .filters label { margin: 0.3rem 0 0.1rem; font-size: 0.85rem; }
+  .search { display: flex; gap: 0.4rem; margin: 0.5rem 0; }
+  .search input { flex: 1; min-width: 0; }
+`;
