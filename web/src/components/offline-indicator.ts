@@ -5,6 +5,7 @@ import { SalonElement } from "../app/salon-element";
 import { base } from "../app/styles";
 import { strings } from "../lib/i18n";
 import { onLiveStatus } from "../lib/live";
+import { watchNetwork } from "../lib/network";
 
 const s = strings({
   fr: { offline: "Hors ligne", offlineHelp: "Hors ligne : vous voyez la dernière copie enregistrée" },
@@ -15,13 +16,11 @@ export class OfflineIndicator extends SalonElement {
   static override properties = { online: { state: true } };
   declare online: boolean;
   private stopLive: (() => void) | null = null;
-  private readonly update_ = (): void => {
-    this.online = navigator.onLine;
-  };
 
   constructor() {
     super();
     this.online = navigator.onLine;
+    watchNetwork(this, (online) => (this.online = online));
   }
 
   static override styles = [
@@ -41,8 +40,6 @@ export class OfflineIndicator extends SalonElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    window.addEventListener("online", this.update_);
-    window.addEventListener("offline", this.update_);
     this.stopLive = onLiveStatus((connected) => {
       if (connected) this.online = true;
     });
@@ -50,8 +47,6 @@ export class OfflineIndicator extends SalonElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    window.removeEventListener("online", this.update_);
-    window.removeEventListener("offline", this.update_);
     this.stopLive?.();
   }
 

@@ -9,6 +9,7 @@ import { allExhibitors } from "../lib/db";
 import { searchExhibitors, type ExhibitorHits } from "../lib/exhibitor-search";
 import { follows } from "../lib/follow";
 import { lang, strings } from "../lib/i18n";
+import { watchNetwork } from "../lib/network";
 import { currentMe, type MeRecord } from "../lib/me";
 import type { ExhibitorRecord } from "../lib/model";
 import { boothName, countryName, sectorName } from "../components/exhibitor-labels";
@@ -94,6 +95,7 @@ export class ExhibitorsScreen extends SalonElement {
     this.query = "";
     this.hits = null;
     this.online = navigator.onLine;
+    watchNetwork(this, (online) => (this.online = online));
     this.loaded = false;
   }
 
@@ -122,20 +124,8 @@ export class ExhibitorsScreen extends SalonElement {
     `,
   ];
 
-  private readonly onNetwork = (): void => {
-    this.online = navigator.onLine;
-  };
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    window.addEventListener("online", this.onNetwork);
-    window.addEventListener("offline", this.onNetwork);
-  }
-
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    window.removeEventListener("online", this.onNetwork);
-    window.removeEventListener("offline", this.onNetwork);
     this.searching.cancel();
   }
 
