@@ -5,7 +5,6 @@ import { SalonElement } from "../app/salon-element";
 import { base } from "../app/styles";
 import { strings } from "../lib/i18n";
 import { onLiveStatus } from "../lib/live";
-import { watchNetwork } from "../lib/network";
 
 const s = strings({
   fr: { offline: "Hors ligne", offlineHelp: "Hors ligne : vous voyez la dernière copie enregistrée" },
@@ -16,11 +15,13 @@ export class OfflineIndicator extends SalonElement {
   static override properties = { online: { state: true } };
   declare online: boolean;
   private stopLive: (() => void) | null = null;
+  private readonly update_ = (): void => {
+    this.online = navigator.onLine;
+  };
 
   constructor() {
     super();
     this.online = navigator.onLine;
-    watchNetwork(this, (online) => (this.online = online));
   }
 
   static override styles = [
@@ -40,6 +41,8 @@ export class OfflineIndicator extends SalonElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
+    window.addEventListener("online", this.update_);
+    window.addEventListener("offline", this.update_);
     this.stopLive = onLiveStatus((connected) => {
       if (connected) this.online = true;
     });
@@ -47,6 +50,8 @@ export class OfflineIndicator extends SalonElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    window.removeEventListener("online", this.update_);
+    window.removeEventListener("offline", this.update_);
     this.stopLive?.();
   }
 
