@@ -227,12 +227,15 @@ export class AgendaScreen extends SalonElement {
     const upcoming = list.filter((x) => x.status !== "CANCELLED" && instant(x.startsAt) > now);
     const next = upcoming.length ? upcoming.filter((x) => x.startsAt === upcoming[0].startsAt) : [];
     if (!live.length && !next.length) return nothing;
-    const card = (x: SessionRecord): TemplateResult =>
-      sessionCard(x, { seatsLeft: this.seats.get(x.id), bookmarked: this.bookmarked.has(x.id) });
+    const card = (x: SessionRecord): TemplateResult => this.card(x);
     return html`<section class="now" aria-label="${s("now")} / ${s("next")}">
       ${live.length ? html`<h2>${s("now")}</h2>${live.map(card)}` : nothing}
       ${next.length ? html`<h2>${s("next")}</h2>${next.map(card)}` : nothing}
     </section>`;
+  }
+
+  private card(x: SessionRecord): TemplateResult {
+    return sessionCard(x, { seatsLeft: this.seats.get(x.id), bookmarked: this.bookmarked.has(x.id) });
   }
 
   private select(key: "kind" | "track" | "hall", options: Option[]): TemplateResult {
@@ -306,9 +309,7 @@ export class AgendaScreen extends SalonElement {
       <p class="muted" aria-live="polite">${s("count", { n: list.length })}</p>
       <section class="day" data-testid="day-list">
         ${list.length
-          ? list
-              .slice(0, this.shown)
-              .map((x) => sessionCard(x, { seatsLeft: this.seats.get(x.id), bookmarked: this.bookmarked.has(x.id) }))
+          ? list.slice(0, this.shown).map((x) => this.card(x))
           : html`<p>${s("none")}</p>`}
       </section>
     `;
