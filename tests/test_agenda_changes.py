@@ -6,7 +6,6 @@ Concurrency, statement counts and a bigger fair: tests/test_agenda_changes_load.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any, TypeAlias
 
 import asyncpg
@@ -18,9 +17,8 @@ from server.db.migrate import migrate
 from server.db.pool import connect, create_pool
 from server.domain import agenda_changes
 from server.services import ServiceUrls, drop_database, ensure_database
-from server.settings import Settings
-from tests.conftest import People, Person
-from tests.databases import fair_database
+from tests import own_fair_fixtures
+from tests.conftest import Person
 from tests.fair_data import demo_file, demo_sessions
 from tests.offline_copy import (
     AGENDA,
@@ -32,7 +30,6 @@ from tests.offline_copy import (
     SPEAKER,
     OfflineCopy,
     OwnFair,
-    app_on,
     as_copy,
     changes,
     patch,
@@ -49,22 +46,9 @@ TALKS = """SELECT s.id FROM session s WHERE s.kind <> 'DEMO' AND s.exhibitor_id 
 Db: TypeAlias = "asyncpg.Connection[Any]"
 
 
-@pytest.fixture(scope="module")
-async def fair(settings: Settings, service_urls: ServiceUrls) -> AsyncIterator[OwnFair]:
-    async with fair_database(service_urls, "salon_copy") as dsn, app_on(settings, dsn) as own:
-        yield own
-
-
-@pytest.fixture
-async def own_db(fair: OwnFair) -> AsyncIterator[Db]:
-    conn = await connect(fair.dsn)
-    yield conn
-    await conn.close()
-
-
-@pytest.fixture
-async def organiser(fair: OwnFair) -> Person:
-    return await People(fair.dsn).make("ORGANISER")
+fair = own_fair_fixtures.fair
+own_db = own_fair_fixtures.own_db
+organiser = own_fair_fixtures.organiser
 
 
 async def talk(db: Db, index: int) -> str:

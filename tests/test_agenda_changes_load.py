@@ -4,11 +4,9 @@ the same statements for one or three sessions, and a big fair is one request."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from typing import Any, TypeAlias
 
 import asyncpg
-import pytest
 from graphql import OperationDefinitionNode, parse
 
 from schema.app import schema
@@ -18,8 +16,8 @@ from server.db.migrate import migrate
 from server.db.pool import connect
 from server.services import ServiceUrls, drop_database, ensure_database
 from server.settings import Settings
-from tests.conftest import People, Person
-from tests.databases import fair_database
+from tests import own_fair_fixtures
+from tests.conftest import Person
 from tests.offline_copy import (
     APP_SYNC,
     CHANGES,
@@ -43,22 +41,9 @@ TALKS = """SELECT s.id FROM session s WHERE s.kind <> 'DEMO' AND s.exhibitor_id 
   ORDER BY s.id LIMIT $1"""
 
 
-@pytest.fixture(scope="module")
-async def fair(settings: Settings, service_urls: ServiceUrls) -> AsyncIterator[OwnFair]:
-    async with fair_database(service_urls, "salon_copy") as dsn, app_on(settings, dsn) as own:
-        yield own
-
-
-@pytest.fixture
-async def own_db(fair: OwnFair) -> AsyncIterator[Db]:
-    conn = await connect(fair.dsn)
-    yield conn
-    await conn.close()
-
-
-@pytest.fixture
-async def organiser(fair: OwnFair) -> Person:
-    return await People(fair.dsn).make("ORGANISER")
+fair = own_fair_fixtures.fair
+own_db = own_fair_fixtures.own_db
+organiser = own_fair_fixtures.organiser
 
 
 async def talks(db: Db, count: int) -> list[str]:

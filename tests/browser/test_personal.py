@@ -14,7 +14,8 @@ from playwright.async_api import Locator, Page, expect
 from server.db.pool import connect
 from server.domain.people import NewPerson, add_person
 from tests.announcements import broadcast, title
-from tests.browser.conftest import BrowserFair, Phone, PhoneMaker
+from tests.browser.conftest import BrowserFair, PhoneMaker
+from tests.browser.helpers import api, signed_in_phone
 
 BOOKMARK = "mutation($id: ID!) { bookmarkSession(sessionId: $id) { id } }"
 REGISTER = "mutation($id: ID!) { registerForSession(sessionId: $id) { status } }"
@@ -23,18 +24,6 @@ SESSION = """query($id: ID!) { session(id: $id) {
   title(lang: FR) room { name hall { name } } track { name(lang: FR) } } }"""
 NOTICES = '{ notices(after: "0", first: 100) { id title(lang: FR) } }'
 URGENT = """mutation($input: AnnouncementInput!) { broadcastAnnouncement(input: $input) { id } }"""
-
-
-async def api(fair: BrowserFair, token: str | None, query: str, **variables: Any) -> Any:
-    """One GraphQL request that must succeed; its `data`."""
-    headers = {"Authorization": f"Bearer {token}"} if token else {}
-    async with httpx.AsyncClient(base_url=fair.url, timeout=10) as http:
-        answer = await http.post(
-            "/graphql", json={"query": query, "variables": variables}, headers=headers
-        )
-    body = answer.json()
-    assert "errors" not in body, body
-    return body["data"]
 
 
 async def badge_holder(fair: BrowserFair) -> tuple[str, str]:
@@ -51,13 +40,6 @@ async def badge_holder(fair: BrowserFair) -> tuple[str, str]:
     finally:
         await conn.close()
     return email, code
-
-
-async def signed_in_phone(new_phone: PhoneMaker, token: str) -> Phone:
-    """A phone whose app already holds `token` at every page load."""
-    phone = await new_phone()
-    await phone.context.add_init_script(f"localStorage.setItem('salon.token', {json.dumps(token)})")
-    return phone
 
 
 def row(page: Page, session_id: str) -> Locator:

@@ -12,15 +12,12 @@ every later test's phone.
 
 from __future__ import annotations
 
-import json
 import secrets
-from typing import Any
 
-import httpx
 from playwright.async_api import Locator, Page, expect
 
 from tests.browser.conftest import BrowserFair, Phone, PhoneMaker
-from tests.conftest import Person
+from tests.browser.helpers import api, signed_in_phone
 
 #: ses-058 "Galvanisation à chaud…", 5 Dec 14:30–15:15 in Salle Souss, by spk-029 alone;
 #: the Atlas room is free from 12:15 to 14:30 that day.
@@ -33,36 +30,23 @@ CANCELLED_TITLE = "Lean manufacturing dans les PME de mécanique"
 EXHIBITOR = "exh-107"
 
 
-async def signed_in(new_phone: PhoneMaker, person: Person) -> Phone:
-    """A phone whose app starts signed in as `person` (the token where the app keeps it)."""
-    phone = await new_phone()
-    await phone.context.add_init_script(
-        f"localStorage.setItem('salon.token', {json.dumps(person.token)})"
-    )
-    return phone
-
-
-async def graphql(
-    fair: BrowserFair, query: str, variables: dict[str, Any], person: Person | None = None
-) -> dict[str, Any]:
-    headers = {"Authorization": f"Bearer {person.token}"} if person else {}
-    async with httpx.AsyncClient(base_url=fair.url, timeout=10) as client:
-        response = await client.post(
-            "/graphql", json={"query": query, "variables": variables}, headers=headers
-        )
-    body: dict[str, Any] = response.json()
-    assert "errors" not in body, body
-    data: dict[str, Any] = body["data"]
-    return data
-
-
-async def bookmark(fair: BrowserFair, person: Person, session_id: str) -> None:
-    await graphql(
+async def in_the_public_of(fair: BrowserFair, new_phone: PhoneMaker, session_id: str) -> Phone:
+    """The phone of a new attendee who bookmarked `session_id`: in that session's public."""
+    attendee = await fair.people.make("ATTENDEE")
+    await api(
         fair,
+        attendee.token,
         "mutation($id: ID!) { bookmarkSession(sessionId: $id) { id } }",
-        {"id": session_id},
-        person,
+        id=session_id,
     )
+    return await signed_in_phone(new_phone, attendee.token)
+
+
+async def console(fair: BrowserFair, new_phone: PhoneMaker) -> tuple[Phone, Page]:
+    """A new organiser's phone, on the console."""
+    organiser = await fair.people.make("ORGANISER")
+    phone = await signed_in_phone(new_phone, organiser.token)
+    return phone, await phone.open("/console")
 
 
 async def console_session(page: Page, search: str, session_id: str) -> Locator:
@@ -78,7 +62,7 @@ async def test_the_console_politely_refuses_a_non_organiser(
     new_phone: PhoneMaker, browser_fair: BrowserFair
 ) -> None:
     attendee = await browser_fair.people.make("ATTENDEE")
-    phone = await signed_in(new_phone, attendee)
+    phone = await signed_in_phone(new_phone, attendee.token)
     page = await phone.open("/console")
     await expect(page.locator("console-screen").get_by_role("status")).to_have_text(
         "Désolé, cette console est réservée aux organisateurs du salon. "
@@ -91,13 +75,9 @@ async def test_the_console_politely_refuses_a_non_organiser(
 async def test_a_broadcast_from_the_console_reaches_another_signed_in_phone(
     new_phone: PhoneMaker, browser_fair: BrowserFair
 ) -> None:
-    organiser = await browser_fair.people.make("ORGANISER")
-    attendee = await browser_fair.people.make("ATTENDEE")
-    await bookmark(browser_fair, attendee, MOVED)
-    listener = await signed_in(new_phone, attendee)
+    listener = await in_the_public_of(browser_fair, new_phone, MOVED)
     await listener.open("/")
-    phone = await signed_in(new_phone, organiser)
-    page = await phone.open("/console")
+    phone, page = await console(browser_fair, new_phone)
     title = f"Navette supplémentaire {secrets.token_hex(3)}"
     await page.get_by_label("Titre", exact=True).fill(title)
     await page.get_by_label("Message", exact=True).fill("Départ toutes les 10 minutes, porte 2.")
@@ -130,9 +110,7 @@ async def test_a_broadcast_from_the_console_reaches_another_signed_in_phone(
 async def test_an_announcement_held_for_later_is_withdrawn_from_the_console(
     new_phone: PhoneMaker, browser_fair: BrowserFair
 ) -> None:
-    organiser = await browser_fair.people.make("ORGANISER")
-    phone = await signed_in(new_phone, organiser)
-    page = await phone.open("/console")
+    phone, page = await console(browser_fair, new_phone)
     form = page.locator("broadcast-form")
     title = f"Remise des prix {secrets.token_hex(3)}"
     await form.get_by_label("Titre", exact=True).fill(title)
@@ -167,15 +145,13 @@ async def test_a_speaker_sees_a_move_made_in_the_console_without_reload(
     new_phone: PhoneMaker, browser_fair: BrowserFair
 ) -> None:
     speaker = await browser_fair.people.make("SPEAKER", speaker_id="spk-029")
-    organiser = await browser_fair.people.make("ORGANISER")
-    speaker_phone = await signed_in(new_phone, speaker)
+    speaker_phone = await signed_in_phone(new_phone, speaker.token)
     mine = await speaker_phone.open("/speaker")
     card = mine.locator(f"li[data-session-id='{MOVED}']")
     await expect(card.locator("a.card")).to_have_attribute("data-status", "SCHEDULED")
     await expect(card.get_by_test_id("moved")).to_have_count(0)
 
-    phone = await signed_in(new_phone, organiser)
-    page = await phone.open("/console")
+    _, page = await console(browser_fair, new_phone)
     form = await console_session(page, "galvanisation", MOVED)
     await form.get_by_label("Salle", exact=True).select_option("room-atlas")
     await form.get_by_label("Début").fill("13:00")
@@ -220,7 +196,7 @@ async def test_exhibitor_staff_schedule_a_demo_on_the_fair_clock(
     new_phone: PhoneMaker, browser_fair: BrowserFair
 ) -> None:
     staff = await browser_fair.people.make("EXHIBITOR", exhibitor_id=EXHIBITOR)
-    phone = await signed_in(new_phone, staff)
+    phone = await signed_in_phone(new_phone, staff.token)
     page = await phone.open("/staff")
     title = f"Découpe plasma {secrets.token_hex(3)}"
     await page.get_by_label("Titre de la démo").fill(title)
@@ -237,10 +213,11 @@ async def test_exhibitor_staff_schedule_a_demo_on_the_fair_clock(
     )
     await expect(page.locator("a.card", has_text=title)).to_be_visible()
 
-    data = await graphql(
+    data = await api(
         browser_fair,
+        None,
         "query($id: ID!) { exhibitor(id: $id) { demos { title startsAt booth { code } } } }",
-        {"id": EXHIBITOR},
+        id=EXHIBITOR,
     )
     ours = [demo for demo in data["exhibitor"]["demos"] if demo["title"] == title]
     assert ours == [
@@ -262,17 +239,13 @@ async def test_exhibitor_staff_schedule_a_demo_on_the_fair_clock(
 async def test_a_session_cancelled_in_the_console_shows_cancelled_on_another_phone(
     new_phone: PhoneMaker, browser_fair: BrowserFair
 ) -> None:
-    organiser = await browser_fair.people.make("ORGANISER")
-    attendee = await browser_fair.people.make("ATTENDEE")
-    await bookmark(browser_fair, attendee, CANCELLED)
-    other = await signed_in(new_phone, attendee)
+    other = await in_the_public_of(browser_fair, new_phone, CANCELLED)
     agenda = await other.open("/")
     await agenda.get_by_role("group", name="Jours du salon").get_by_role("button").nth(2).click()
     card = agenda.locator(f"a.card[data-session-id='{CANCELLED}']")
     await expect(card).to_have_attribute("data-status", "SCHEDULED")
 
-    phone = await signed_in(new_phone, organiser)
-    page = await phone.open("/console")
+    phone, page = await console(browser_fair, new_phone)
     form = await console_session(page, "lean", CANCELLED)
     assert await phone.accessibility_violations() == []
     await form.get_by_label("Raison de l'annulation (lue par le public)").fill(

@@ -7,17 +7,14 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
-import httpx
-import pytest
 from playwright.async_api import expect
 
 from server.settings import REPO_ROOT
-from tests.browser.conftest import BrowserFair, Phone, PhoneMaker
-from tests.conftest import Person
+from tests.browser.conftest import BrowserFair, PhoneMaker
+from tests.browser.helpers import api, signed_in_phone
 
 DEMO = REPO_ROOT / "server" / "demo" / "sistep2026"
 JEUDI_3 = "jeudi 3 décembre"
@@ -25,34 +22,6 @@ JEUDI_3 = "jeudi 3 décembre"
 
 def demo(name: str) -> Any:
     return json.loads((DEMO / f"{name}.json").read_text(encoding="utf-8"))
-
-
-@pytest.fixture
-async def api(browser_fair: BrowserFair) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(base_url=browser_fair.url, timeout=15) as client:
-        yield client
-
-
-async def gql(
-    api: httpx.AsyncClient, query: str, person: Person | None = None, **variables: Any
-) -> Any:
-    answer = await api.post(
-        "/graphql",
-        json={"query": query, "variables": variables},
-        headers=person.headers if person else {},
-    )
-    body = answer.json()
-    assert body.get("errors") is None
-    return body["data"]
-
-
-async def signed_in(new_phone: PhoneMaker, person: Person) -> Phone:
-    """A phone on which `person` signed in before (their token in localStorage)."""
-    phone = await new_phone()
-    await phone.context.add_init_script(
-        f"localStorage.setItem('salon.token', {json.dumps(person.token)})"
-    )
-    return phone
 
 
 async def test_a_session_opened_from_the_agenda_shows_its_details_in_fair_time(
@@ -101,11 +70,11 @@ async def test_a_session_opened_from_the_agenda_shows_its_details_in_fair_time(
 
 
 async def test_bookmark_and_registration_reach_the_server_and_stay_after_a_reload(
-    new_phone: PhoneMaker, browser_fair: BrowserFair, api: httpx.AsyncClient
+    new_phone: PhoneMaker, browser_fair: BrowserFair
 ) -> None:
     session_id = "ses-069"  # a talk with a seat limit, on the last day
     person = await browser_fair.people.make()
-    phone = await signed_in(new_phone, person)
+    phone = await signed_in_phone(new_phone, person.token)
     page = await phone.open(f"/session/{session_id}")
 
     async with page.expect_response(
@@ -115,18 +84,20 @@ async def test_bookmark_and_registration_reach_the_server_and_stay_after_a_reloa
     assert (await bookmarked.value).ok
     await expect(page.get_by_role("button", name="Retirer de mon programme")).to_be_visible()
     mine = "{ me { schedule { sessions { id viewerHasBookmarked viewerRegistration } } } }"
-    assert (await gql(api, mine, person))["me"]["schedule"]["sessions"] == [
+    assert (await api(browser_fair, person.token, mine))["me"]["schedule"]["sessions"] == [
         {"id": session_id, "viewerHasBookmarked": True, "viewerRegistration": None}
     ]
 
     await page.get_by_role("button", name="S'inscrire", exact=True).click()
     await expect(page.get_by_test_id("registration")).to_have_text("Inscription confirmée")
-    assert (await gql(api, mine, person))["me"]["schedule"]["sessions"] == [
+    assert (await api(browser_fair, person.token, mine))["me"]["schedule"]["sessions"] == [
         {"id": session_id, "viewerHasBookmarked": True, "viewerRegistration": "REGISTERED"}
     ]
-    seats = (await gql(api, "query($id: ID!) { session(id: $id) { seatsLeft } }", id=session_id))[
-        "session"
-    ]["seatsLeft"]
+    seats = (
+        await api(
+            browser_fair, None, "query($id: ID!) { session(id: $id) { seatsLeft } }", id=session_id
+        )
+    )["session"]["seatsLeft"]
     await expect(page.get_by_test_id("seats")).to_have_text(f"{seats} places restantes")
 
     await page.reload()
@@ -137,7 +108,7 @@ async def test_bookmark_and_registration_reach_the_server_and_stay_after_a_reloa
 
 
 async def test_a_full_session_puts_the_next_person_on_the_waitlist(
-    new_phone: PhoneMaker, browser_fair: BrowserFair, api: httpx.AsyncClient
+    new_phone: PhoneMaker, browser_fair: BrowserFair
 ) -> None:
     session_id = "ses-076"
     organiser = await browser_fair.people.make("ORGANISER")
@@ -146,13 +117,15 @@ async def test_a_full_session_puts_the_next_person_on_the_waitlist(
         "mutation($id: ID!) { registerForSession(sessionId: $id) { status waitlistPosition } }"
     )
     first, second = await browser_fair.people.make(), await browser_fair.people.make()
-    await gql(api, resize, organiser, id=session_id, n=1)
+    await api(browser_fair, organiser.token, resize, id=session_id, n=1)
     try:
-        assert (await gql(api, register, first, id=session_id))["registerForSession"] == {
+        assert (await api(browser_fair, first.token, register, id=session_id))[
+            "registerForSession"
+        ] == {
             "status": "REGISTERED",
             "waitlistPosition": None,
         }
-        phone = await signed_in(new_phone, second)
+        phone = await signed_in_phone(new_phone, second.token)
         page = await phone.open(f"/session/{session_id}")
         await expect(page.get_by_test_id("seats")).to_have_text("Complet")
         await page.get_by_role("button", name="S'inscrire sur liste d'attente").click()
@@ -161,16 +134,16 @@ async def test_a_full_session_puts_the_next_person_on_the_waitlist(
         )
         await expect(page.get_by_role("button", name="Quitter la liste d'attente")).to_be_visible()
         mine = "{ me { schedule { sessions { id viewerRegistration } } } }"
-        assert (await gql(api, mine, second))["me"]["schedule"]["sessions"] == [
+        assert (await api(browser_fair, second.token, mine))["me"]["schedule"]["sessions"] == [
             {"id": session_id, "viewerRegistration": "WAITLISTED"}
         ]
     finally:
         original = next(x for x in demo("sessions") if x["id"] == session_id)["capacity"]
-        await gql(api, resize, organiser, id=session_id, n=original)
+        await api(browser_fair, organiser.token, resize, id=session_id, n=original)
 
 
 async def test_the_directory_filters_by_sector_and_country_and_searches_with_a_typo(
-    new_phone: PhoneMaker, browser_fair: BrowserFair, api: httpx.AsyncClient
+    new_phone: PhoneMaker, browser_fair: BrowserFair
 ) -> None:
     exhibitors = demo("exhibitors")
     phone = await new_phone()
@@ -195,8 +168,9 @@ async def test_the_directory_filters_by_sector_and_country_and_searches_with_a_t
     await page.get_by_label("Secteur").select_option("")
     await page.get_by_label("Pays").select_option("")
     typo = "Fondrie Oum"  # Fonderie Oum Er-Rbia, misspelt
-    found = await gql(
-        api,
+    found = await api(
+        browser_fair,
+        None,
         "query($t: String!) { exhibitors(filter: {search: $t}, first: 200) { nodes { name } } }",
         t=typo,
     )
@@ -212,7 +186,7 @@ async def test_the_directory_filters_by_sector_and_country_and_searches_with_a_t
 
 
 async def test_following_an_exhibitor_and_its_page_with_booths_and_demos(
-    new_phone: PhoneMaker, browser_fair: BrowserFair, api: httpx.AsyncClient
+    new_phone: PhoneMaker, browser_fair: BrowserFair
 ) -> None:
     exhibitor = next(x for x in demo("exhibitors") if x["name"] == "Fonderie Oum Er-Rbia")
     booths = [b["id"] for b in demo("venue")["booths"] if b["exhibitor"] == exhibitor["id"]]
@@ -221,7 +195,7 @@ async def test_following_an_exhibitor_and_its_page_with_booths_and_demos(
     )
     assert demos
     person = await browser_fair.people.make()
-    phone = await signed_in(new_phone, person)
+    phone = await signed_in_phone(new_phone, person.token)
     page = await phone.open("/exhibitors")
     followed = "{ me { followedExhibitors { id } } }"
 
@@ -229,7 +203,7 @@ async def test_following_an_exhibitor_and_its_page_with_booths_and_demos(
     await expect(
         page.get_by_role("button", name=f"Ne plus suivre {exhibitor['name']}", exact=True)
     ).to_be_visible()
-    assert (await gql(api, followed, person))["me"]["followedExhibitors"] == [
+    assert (await api(browser_fair, person.token, followed))["me"]["followedExhibitors"] == [
         {"id": exhibitor["id"]}
     ]
 
@@ -251,4 +225,4 @@ async def test_following_an_exhibitor_and_its_page_with_booths_and_demos(
     await expect(
         page.get_by_role("button", name=f"Suivre {exhibitor['name']}", exact=True)
     ).to_be_visible()
-    assert (await gql(api, followed, person))["me"]["followedExhibitors"] == []
+    assert (await api(browser_fair, person.token, followed))["me"]["followedExhibitors"] == []

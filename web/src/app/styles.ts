@@ -70,6 +70,7 @@ export const base = css`
     text-decoration: none;
   }
   .muted { color: var(--muted); }
+  .tz { font-size: 0.85rem; }
   .chips { display: flex; flex-wrap: wrap; gap: 0.4rem; }
   .badge {
     display: inline-block;
@@ -92,4 +93,13 @@ export const base = css`
     white-space: nowrap;
   }
   .error { color: #8a1710; }
+`;
+
+/** A list screen's search box and its row of filter selects (agenda, exhibitors). */
+export const filters = css`
+  .filters { display: grid; grid-template-columns: repeat(3, 1fr); gap: 0.5rem; }
+  .filters select { width: 100%; }
+  .filters label { margin: 0.3rem 0 0.1rem; font-size: 0.85rem; }
+  .search { display: flex; gap: 0.4rem; margin: 0.5rem 0; }
+  .search input { flex: 1; min-width: 0; }
 `;

@@ -4,11 +4,10 @@
 import { html, css, nothing } from "lit";
 import { SalonElement } from "../app/salon-element";
 import { base } from "../app/styles";
-import { navigate } from "../app/router";
-import { ApiError, OfflineError } from "../lib/api";
 import { setFollow } from "../lib/follow";
 import { strings } from "../lib/i18n";
-import { signInPath } from "../lib/auth";
+import { watchNetwork } from "../lib/network";
+import { act, sentToSignIn } from "./action";
 
 const s = strings({
   fr: {
@@ -17,8 +16,6 @@ const s = strings({
     followName: "Suivre {name}",
     unfollowName: "Ne plus suivre {name}",
     offline: "Hors ligne : suivre un exposant demande le réseau.",
-    failed: "Le serveur a refusé : {message}",
-    lost: "Le réseau a coupé ; réessayez.",
   },
   en: {
     follow: "Follow",
@@ -26,8 +23,6 @@ const s = strings({
     followName: "Follow {name}",
     unfollowName: "Unfollow {name}",
     offline: "Offline: following an exhibitor needs the network.",
-    failed: "The server refused: {message}",
-    lost: "The network dropped; try again.",
   },
 });
 
@@ -51,9 +46,6 @@ export class FollowButton extends SalonElement {
   declare online: boolean;
   declare busy: boolean;
   declare problem: string;
-  private readonly onNetwork = (): void => {
-    this.online = navigator.onLine;
-  };
 
   constructor() {
     super();
@@ -63,6 +55,7 @@ export class FollowButton extends SalonElement {
     this.signedIn = false;
     this.terse = false;
     this.online = navigator.onLine;
+    watchNetwork(this, (online) => (this.online = online));
     this.busy = false;
     this.problem = "";
   }
@@ -83,34 +76,9 @@ export class FollowButton extends SalonElement {
     `,
   ];
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    window.addEventListener("online", this.onNetwork);
-    window.addEventListener("offline", this.onNetwork);
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    window.removeEventListener("online", this.onNetwork);
-    window.removeEventListener("offline", this.onNetwork);
-  }
-
   private async toggle(): Promise<void> {
-    if (!this.signedIn) {
-      navigate(signInPath());
-      return;
-    }
-    this.busy = true;
-    this.problem = "";
-    try {
-      await setFollow(this.exhibitorId, !this.following);
-    } catch (error) {
-      if (error instanceof OfflineError) this.problem = s("lost");
-      else if (error instanceof ApiError) this.problem = s("failed", { message: error.message });
-      else throw error;
-    } finally {
-      this.busy = false;
-    }
+    if (sentToSignIn(this.signedIn)) return;
+    await act(this, () => setFollow(this.exhibitorId, !this.following));
   }
 
   override render() {

@@ -7,7 +7,6 @@ import { html, css, nothing, type TemplateResult } from "lit";
 import { SalonElement } from "../app/salon-element";
 import { base } from "../app/styles";
 import { navigate } from "../app/router";
-import { ApiError, OfflineError } from "../lib/api";
 import { db, setValue } from "../lib/db";
 import { download, sessionIcs } from "../lib/ics";
 import { pick, strings } from "../lib/i18n";
@@ -15,6 +14,8 @@ import type { MeRecord } from "../lib/me";
 import type { SessionRecord } from "../lib/model";
 import { cancelRegistration, isBookmarked, pendingChanges, register, setBookmark } from "../lib/plan";
 import { signInPath } from "../lib/auth";
+import { watchNetwork } from "../lib/network";
+import { act, sentToSignIn } from "./action";
 import { placeName } from "./session-card";
 
 /** The live part of a session, as `session(id:)` answers it for the viewer. */
@@ -45,8 +46,6 @@ const s = strings({
     offline: "Hors ligne : l'inscription demande le réseau.",
     cancelled: "Session annulée : plus d'inscription possible.",
     conflict: "Inscription impossible : la session a commencé ou a été annulée.",
-    failed: "Le serveur a refusé : {message}",
-    lost: "Le réseau a coupé ; réessayez.",
     calendar: "Ajouter au calendrier",
   },
   en: {
@@ -64,8 +63,6 @@ const s = strings({
     offline: "Offline: registering needs the network.",
     cancelled: "Session cancelled: registration is closed.",
     conflict: "Registration refused: the session has started or was cancelled.",
-    failed: "The server refused: {message}",
-    lost: "The network dropped; try again.",
     calendar: "Add to calendar",
   },
 });
@@ -92,9 +89,6 @@ export class SessionActions extends SalonElement {
   declare busy: boolean;
   declare problem: string;
   declare queued: boolean;
-  private readonly onNetwork = (): void => {
-    this.online = navigator.onLine;
-  };
 
   constructor() {
     super();
@@ -104,6 +98,7 @@ export class SessionActions extends SalonElement {
     this.position = null;
     this.signedIn = false;
     this.online = navigator.onLine;
+    watchNetwork(this, (online) => (this.online = online));
     this.busy = false;
     this.problem = "";
     this.queued = false;
@@ -137,18 +132,6 @@ export class SessionActions extends SalonElement {
     `,
   ];
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    window.addEventListener("online", this.onNetwork);
-    window.addEventListener("offline", this.onNetwork);
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    window.removeEventListener("online", this.onNetwork);
-    window.removeEventListener("offline", this.onNetwork);
-  }
-
   private registration(): LiveSeats["viewerRegistration"] {
     if (this.live) return this.live.viewerRegistration;
     const entry = this.me?.schedule.sessions.find((x) => x.id === this.session?.id);
@@ -158,7 +141,7 @@ export class SessionActions extends SalonElement {
   private async toggleBookmark(): Promise<void> {
     const session = this.session;
     if (!session) return;
-    if (!this.signedIn) return navigate(signInPath());
+    if (sentToSignIn(this.signedIn)) return;
     await setBookmark(session.id, !isBookmarked(this.me, session.id));
     this.queued = (await pendingChanges()) > 0;
   }
@@ -166,12 +149,10 @@ export class SessionActions extends SalonElement {
   private async changeRegistration(): Promise<void> {
     const session = this.session;
     if (!session) return;
-    if (!this.signedIn) return navigate(signInPath());
+    if (sentToSignIn(this.signedIn)) return;
     if (!this.me) return; // who we are is still on its way (the button waits for it)
     const key = waitlistKey(this.me.id, session.id);
-    this.busy = true;
-    this.problem = "";
-    try {
+    await act(this, async () => {
       let now: LiveSeats["viewerRegistration"] = null;
       if (this.registration()) {
         await cancelRegistration(session.id);
@@ -186,15 +167,13 @@ export class SessionActions extends SalonElement {
       // Shown at once; the screen then asks the server for the seats again.
       if (this.live) this.live = { ...this.live, viewerRegistration: now };
       this.dispatchEvent(new CustomEvent("session-changed"));
-    } catch (error) {
-      if (error instanceof OfflineError) this.problem = s("lost");
-      else if (error instanceof ApiError && error.code === "UNAUTHENTICATED") navigate(signInPath());
-      else if (error instanceof ApiError && error.code === "CONFLICT") this.problem = s("conflict");
-      else if (error instanceof ApiError) this.problem = s("failed", { message: error.message });
-      else throw error;
-    } finally {
-      this.busy = false;
-    }
+    }, (error) => {
+      if (error.code === "CONFLICT") return s("conflict");
+      if (error.code !== "UNAUTHENTICATED") return null;
+      // The token is no longer valid: sign in again (and back here), nothing to say.
+      navigate(signInPath());
+      return "";
+    });
   }
 
   private addToCalendar(): void {

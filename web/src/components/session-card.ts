@@ -1,7 +1,7 @@
 // One session in a list: time, title, room, speakers count, CHANGED / CANCELLED at a
 // glance and the seats left when known. Used by the agenda, the schedule and the
 // speaker's screen.
-import { html, nothing, type TemplateResult } from "lit";
+import { html, css, nothing, type TemplateResult } from "lit";
 import { pick, strings } from "../lib/i18n";
 import { timeRange } from "../lib/fair-time";
 import type { SessionRecord } from "../lib/model";
@@ -56,6 +56,12 @@ export function placeName(session: SessionRecord): string {
   if (session.booth) return [session.booth.code, session.booth.hall.name].join(" · ");
   return "";
 }
+
+/** The look of `sessionCard` that every list of them shares: the screen adds its own. */
+export const sessionCardStyles = css`
+  .when { display: flex; gap: 0.5rem; align-items: center; flex-wrap: wrap; }
+  .session.cancelled h3 { text-decoration: line-through; }
+`;
 
 export function sessionCard(
   session: SessionRecord,

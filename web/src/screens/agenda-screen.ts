@@ -2,7 +2,7 @@
 // card per session that shows CHANGED and CANCELLED at a glance and the seats left.
 import { html, css, nothing, type TemplateResult } from "lit";
 import { SalonElement } from "../app/salon-element";
-import { base } from "../app/styles";
+import { base, filters } from "../app/styles";
 import { graphql } from "../lib/api";
 import { allExhibitors, allSessions, allSpeakers, eventRecord } from "../lib/db";
 import { dayName, fairDay, instant, offsetLabel } from "../lib/fair-time";
@@ -10,7 +10,8 @@ import { lang, pick, strings } from "../lib/i18n";
 import { currentMe } from "../lib/me";
 import type { EventRecord, ExhibitorRecord, SessionRecord, SpeakerRecord } from "../lib/model";
 import { search, type SearchHits } from "../lib/search";
-import { KINDS, kindName, sessionCard } from "../components/session-card";
+import { filterSelect, searchBox, typedSearch, type Option } from "../components/search-controls";
+import { KINDS, kindName, sessionCard, sessionCardStyles } from "../components/session-card";
 
 const s = strings({
   fr: {
@@ -96,8 +97,15 @@ export class AgendaScreen extends SalonElement {
   protected override watches = ["agenda", "me"];
   private exhibitors: ExhibitorRecord[] = [];
   private speakers: SpeakerRecord[] = [];
-  private searching: AbortController | null = null;
-  private searchTimer = 0;
+  private readonly searching = typedSearch<SearchHits>(
+    async (text, signal) => {
+      if (text.length < 2) return null;
+      // Exhibitors and speakers are read only for a search (the day's list needs neither).
+      [this.exhibitors, this.speakers] = await Promise.all([allExhibitors(), allSpeakers()]);
+      return search(text, { sessions: this.sessions, exhibitors: this.exhibitors, speakers: this.speakers }, signal);
+    },
+    (hits) => (this.hits = hits),
+  );
 
   constructor() {
     super();
@@ -117,6 +125,8 @@ export class AgendaScreen extends SalonElement {
 
   static override styles = [
     base,
+    filters,
+    sessionCardStyles,
     css`
       .days {
         display: flex;
@@ -127,44 +137,11 @@ export class AgendaScreen extends SalonElement {
       .days button {
         flex: 0 0 auto;
       }
-      .filters {
-        display: grid;
-        grid-template-columns: repeat(3, 1fr);
-        gap: 0.5rem;
-      }
-      .filters select {
-        width: 100%;
-      }
-      .filters label {
-        margin: 0.3rem 0 0.1rem;
-        font-size: 0.85rem;
-      }
-      .search {
-        display: flex;
-        gap: 0.4rem;
-        margin: 0.5rem 0;
-      }
-      .search input {
-        flex: 1;
-        min-width: 0;
-      }
-      .when {
-        display: flex;
-        gap: 0.5rem;
-        align-items: center;
-        flex-wrap: wrap;
-      }
-      .session.cancelled h3 {
-        text-decoration: line-through;
-      }
       .session.changed {
         border-left: 4px solid #c98a00;
       }
       .session.cancelled {
         border-left: 4px solid #8a1710;
-      }
-      .tz {
-        font-size: 0.85rem;
       }
       section.now {
         background: var(--brand-soft);
@@ -215,28 +192,13 @@ export class AgendaScreen extends SalonElement {
 
   private onSearchInput(event: Event): void {
     this.query = (event.target as HTMLInputElement).value;
-    clearTimeout(this.searchTimer);
-    this.searchTimer = window.setTimeout(() => void this.runSearch(), 250);
+    this.searching.typed(this.query);
   }
 
-  private async runSearch(): Promise<void> {
-    this.searching?.abort();
-    const text = this.query.trim();
-    if (text.length < 2) {
-      this.hits = null;
-      return;
-    }
-    const controller = new AbortController();
-    this.searching = controller;
-    try {
-      // Exhibitors and speakers are read only for a search (the day's list needs neither).
-      [this.exhibitors, this.speakers] = await Promise.all([allExhibitors(), allSpeakers()]);
-      const local = { sessions: this.sessions, exhibitors: this.exhibitors, speakers: this.speakers };
-      const hits = await search(text, local, controller.signal);
-      if (!controller.signal.aborted) this.hits = hits;
-    } catch (error) {
-      if ((error as Error).name !== "AbortError") this.hits = null;
-    }
+  private clearSearch(): void {
+    this.searching.cancel();
+    this.query = "";
+    this.hits = null;
   }
 
   private visible(): SessionRecord[] {
@@ -250,7 +212,7 @@ export class AgendaScreen extends SalonElement {
     );
   }
 
-  private halls(): { id: string; name: string }[] {
+  private halls(): Option[] {
     const found = new Map<string, string>();
     for (const x of this.sessions) {
       const hall = x.room?.hall ?? x.booth?.hall;
@@ -265,23 +227,19 @@ export class AgendaScreen extends SalonElement {
     const upcoming = list.filter((x) => x.status !== "CANCELLED" && instant(x.startsAt) > now);
     const next = upcoming.length ? upcoming.filter((x) => x.startsAt === upcoming[0].startsAt) : [];
     if (!live.length && !next.length) return nothing;
-    const card = (x: SessionRecord): TemplateResult =>
-      sessionCard(x, { seatsLeft: this.seats.get(x.id), bookmarked: this.bookmarked.has(x.id) });
+    const card = (x: SessionRecord): TemplateResult => this.card(x);
     return html`<section class="now" aria-label="${s("now")} / ${s("next")}">
       ${live.length ? html`<h2>${s("now")}</h2>${live.map(card)}` : nothing}
       ${next.length ? html`<h2>${s("next")}</h2>${next.map(card)}` : nothing}
     </section>`;
   }
 
-  private select(label: string, value: string, options: { id: string; name: string }[], set: (v: string) => void) {
-    const id = `filter-${label}`;
-    return html`<div>
-      <label for=${id}>${label}</label>
-      <select id=${id} .value=${value} @change=${(e: Event) => set((e.target as HTMLSelectElement).value)}>
-        <option value="">${s("all")}</option>
-        ${options.map((o) => html`<option value=${o.id} ?selected=${o.id === value}>${o.name}</option>`)}
-      </select>
-    </div>`;
+  private card(x: SessionRecord): TemplateResult {
+    return sessionCard(x, { seatsLeft: this.seats.get(x.id), bookmarked: this.bookmarked.has(x.id) });
+  }
+
+  private select(key: "kind" | "track" | "hall", options: Option[]): TemplateResult {
+    return filterSelect(key, s(key), s("all"), this[key], options, (v) => (this[key] = v));
   }
 
   private searchExtras(): TemplateResult | typeof nothing {
@@ -322,21 +280,14 @@ export class AgendaScreen extends SalonElement {
     return html`
       <h1>${s("title")}</h1>
       <p class="tz muted" data-testid="time-zone">${s("times", { offset })}</p>
-      <div class="search" role="search">
-        <label class="visually-hidden" for="search">${s("searchLabel")}</label>
-        <input
-          id="search"
-          type="search"
-          placeholder=${s("search")}
-          .value=${this.query}
-          @input=${this.onSearchInput}
-          enterkeyhint="search"
-          autocomplete="off"
-        />
-        ${this.query
-          ? html`<button @click=${() => { this.query = ""; this.hits = null; }}>${s("clear")}</button>`
-          : nothing}
-      </div>
+      ${searchBox(
+        s("searchLabel"),
+        s("search"),
+        s("clear"),
+        this.query,
+        (e) => this.onSearchInput(e),
+        () => this.clearSearch(),
+      )}
       ${this.hits
         ? nothing
         : html`<div class="days" role="group" aria-label=${s("days")}>
@@ -350,9 +301,7 @@ export class AgendaScreen extends SalonElement {
       <details>
         <summary>${s("filters")}</summary>
         <div class="filters">
-          ${this.select(s("kind"), this.kind, kinds, (v) => (this.kind = v))}
-          ${this.select(s("track"), this.track, tracks, (v) => (this.track = v))}
-          ${this.select(s("hall"), this.hall, this.halls(), (v) => (this.hall = v))}
+          ${this.select("kind", kinds)} ${this.select("track", tracks)} ${this.select("hall", this.halls())}
         </div>
       </details>
       ${this.searchExtras()} ${this.hits ? nothing : this.nowAndNext(list)}
@@ -360,9 +309,7 @@ export class AgendaScreen extends SalonElement {
       <p class="muted" aria-live="polite">${s("count", { n: list.length })}</p>
       <section class="day" data-testid="day-list">
         ${list.length
-          ? list
-              .slice(0, this.shown)
-              .map((x) => sessionCard(x, { seatsLeft: this.seats.get(x.id), bookmarked: this.bookmarked.has(x.id) }))
+          ? list.slice(0, this.shown).map((x) => this.card(x))
           : html`<p>${s("none")}</p>`}
       </section>
     `;

@@ -6,14 +6,13 @@ import { html, css, nothing, type TemplateResult } from "lit";
 import { SalonElement } from "../app/salon-element";
 import { base } from "../app/styles";
 import { syncAgenda } from "../lib/agenda-sync";
-import { token } from "../lib/auth";
 import { allExhibitors, allSessions } from "../lib/db";
 import { strings } from "../lib/i18n";
-import { currentMe } from "../lib/me";
 import type { ExhibitorRecord, SessionRecord } from "../lib/model";
 import { exhibitorItems, roomChoices, sessionItems, type RoomChoice } from "../console/choices";
 import { heldAnnouncements, type HeldRecord } from "../console/held";
 import { fairDays } from "../roles/fair-clock";
+import { signedInPerson, signInPrompt } from "../roles/sign-in-gate";
 import "../console/broadcast-form";
 import "../console/held-list";
 import "../console/session-form";
@@ -22,7 +21,6 @@ const s = strings({
   fr: {
     title: "Console de l'organisation",
     signIn: "Cette console est réservée aux organisateurs du salon. Connectez-vous avec votre badge d'organisateur.",
-    signInLink: "Se connecter",
     refused: "Désolé, cette console est réservée aux organisateurs du salon. Pour toute demande, adressez-vous au bureau d'accueil.",
     loading: "Chargement de la console…",
     tabs: "Actions",
@@ -37,7 +35,6 @@ const s = strings({
   en: {
     title: "Organisers' console",
     signIn: "This console is for the fair's organisers. Sign in with your organiser badge.",
-    signInLink: "Sign in",
     refused: "Sorry, this console is for the fair's organisers only. For any request, please ask at the information desk.",
     loading: "Loading the console…",
     tabs: "Actions",
@@ -101,10 +98,10 @@ export class ConsoleScreen extends SalonElement {
 
   protected override async refresh(): Promise<void> {
     const read = ++this.reads;
-    const me = await currentMe();
+    const me = await signedInPerson();
     if (read !== this.reads) return;
-    if (!me) {
-      this.state = token() ? "loading" : "signed-out";
+    if (typeof me === "string") {
+      this.state = me;
       return;
     }
     if (!me.roles.includes("ORGANISER")) {
@@ -179,9 +176,7 @@ export class ConsoleScreen extends SalonElement {
     const heading = html`<h1>${s("title")}</h1>`;
     switch (this.state) {
       case "signed-out":
-        return html`${heading}
-          <p>${s("signIn")}</p>
-          <a class="button primary" href="/signin">${s("signInLink")}</a>`;
+        return signInPrompt(heading, s("signIn"));
       case "refused":
         return html`${heading}<p role="status">${s("refused")}</p>`;
       case "loading":

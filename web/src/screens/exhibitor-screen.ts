@@ -13,7 +13,7 @@ import { currentMe, type MeRecord } from "../lib/me";
 import type { ExhibitorRecord, SessionRecord } from "../lib/model";
 import { isBookmarked } from "../lib/plan";
 import { boothName, countryName, sectorName } from "../components/exhibitor-labels";
-import { sessionCard } from "../components/session-card";
+import { sessionCard, sessionCardStyles } from "../components/session-card";
 import "../components/follow-button";
 
 const s = strings({
@@ -72,6 +72,7 @@ export class ExhibitorScreen extends SalonElement {
 
   static override styles = [
     base,
+    sessionCardStyles,
     css`
       .head {
         display: flex;
@@ -92,20 +93,11 @@ export class ExhibitorScreen extends SalonElement {
         justify-content: space-between;
         margin: 0.35rem 0;
       }
-      .when {
-        display: flex;
-        gap: 0.5rem;
-        align-items: center;
-        flex-wrap: wrap;
-      }
       h3.day {
         margin-top: 0.75rem;
       }
       h3.day::first-letter {
         text-transform: uppercase;
-      }
-      .session.cancelled h3 {
-        text-decoration: line-through;
       }
     `,
   ];

@@ -3,15 +3,17 @@
 // online), and "follow" on each exhibitor for signed-in people.
 import { html, css, nothing, type TemplateResult } from "lit";
 import { SalonElement } from "../app/salon-element";
-import { base } from "../app/styles";
+import { base, filters } from "../app/styles";
 import { token } from "../lib/auth";
 import { allExhibitors } from "../lib/db";
 import { searchExhibitors, type ExhibitorHits } from "../lib/exhibitor-search";
 import { follows } from "../lib/follow";
 import { lang, strings } from "../lib/i18n";
+import { watchNetwork } from "../lib/network";
 import { currentMe, type MeRecord } from "../lib/me";
 import type { ExhibitorRecord } from "../lib/model";
 import { boothName, countryName, sectorName } from "../components/exhibitor-labels";
+import { filterSelect, searchBox, typedSearch, type Option } from "../components/search-controls";
 import "../components/follow-button";
 
 const s = strings({
@@ -53,11 +55,6 @@ const s = strings({
   },
 });
 
-interface Option {
-  id: string;
-  name: string;
-}
-
 const byName = (a: Option, b: Option): number => a.name.localeCompare(b.name, lang());
 
 export class ExhibitorsScreen extends SalonElement {
@@ -82,11 +79,11 @@ export class ExhibitorsScreen extends SalonElement {
   declare online: boolean;
   declare loaded: boolean;
   protected override watches = ["agenda", "me"];
-  private searching: AbortController | null = null;
-  private searchTimer = 0;
-  private readonly onNetwork = (): void => {
-    this.online = navigator.onLine;
-  };
+  private readonly searching = typedSearch<ExhibitorHits>(
+    (text, signal) =>
+      text ? searchExhibitors(text, this.exhibitors, (x) => [countryName(x.country)], signal) : Promise.resolve(null),
+    (hits) => (this.hits = hits),
+  );
 
   constructor() {
     super();
@@ -98,33 +95,14 @@ export class ExhibitorsScreen extends SalonElement {
     this.query = "";
     this.hits = null;
     this.online = navigator.onLine;
+    watchNetwork(this, (online) => (this.online = online));
     this.loaded = false;
   }
 
   static override styles = [
     base,
+    filters,
     css`
-      .filters {
-        display: grid;
-        grid-template-columns: repeat(3, 1fr);
-        gap: 0.5rem;
-      }
-      .filters select {
-        width: 100%;
-      }
-      .filters label {
-        margin: 0.3rem 0 0.1rem;
-        font-size: 0.85rem;
-      }
-      .search {
-        display: flex;
-        gap: 0.4rem;
-        margin: 0.5rem 0;
-      }
-      .search input {
-        flex: 1;
-        min-width: 0;
-      }
       ul {
         list-style: none;
         padding: 0;
@@ -146,18 +124,9 @@ export class ExhibitorsScreen extends SalonElement {
     `,
   ];
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    window.addEventListener("online", this.onNetwork);
-    window.addEventListener("offline", this.onNetwork);
-  }
-
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    window.removeEventListener("online", this.onNetwork);
-    window.removeEventListener("offline", this.onNetwork);
-    clearTimeout(this.searchTimer);
-    this.searching?.abort();
+    this.searching.cancel();
   }
 
   protected override async refresh(): Promise<void> {
@@ -169,30 +138,11 @@ export class ExhibitorsScreen extends SalonElement {
 
   private onSearchInput(event: Event): void {
     this.query = (event.target as HTMLInputElement).value;
-    clearTimeout(this.searchTimer);
-    this.searchTimer = window.setTimeout(() => void this.runSearch(), 250);
-  }
-
-  private async runSearch(): Promise<void> {
-    this.searching?.abort();
-    const text = this.query.trim();
-    if (!text) {
-      this.hits = null;
-      return;
-    }
-    const controller = new AbortController();
-    this.searching = controller;
-    try {
-      const hits = await searchExhibitors(text, this.exhibitors, (x) => [countryName(x.country)], controller.signal);
-      if (!controller.signal.aborted) this.hits = hits;
-    } catch (error) {
-      if ((error as Error).name !== "AbortError") this.hits = null;
-    }
+    this.searching.typed(this.query);
   }
 
   private clearSearch(): void {
-    clearTimeout(this.searchTimer);
-    this.searching?.abort();
+    this.searching.cancel();
     this.query = "";
     this.hits = null;
   }
@@ -225,14 +175,7 @@ export class ExhibitorsScreen extends SalonElement {
   }
 
   private select(key: "sector" | "country" | "hall", options: Option[]): TemplateResult {
-    const id = `filter-${key}`;
-    return html`<div>
-      <label for=${id}>${s(key)}</label>
-      <select id=${id} @change=${(e: Event) => (this[key] = (e.target as HTMLSelectElement).value)}>
-        <option value="" ?selected=${!this[key]}>${s("all")}</option>
-        ${options.map((o) => html`<option value=${o.id} ?selected=${o.id === this[key]}>${o.name}</option>`)}
-      </select>
-    </div>`;
+    return filterSelect(key, s(key), s("all"), this[key], options, (v) => (this[key] = v));
   }
 
   private item(x: ExhibitorRecord, signedIn: boolean): TemplateResult {
@@ -264,19 +207,14 @@ export class ExhibitorsScreen extends SalonElement {
     const signedIn = !!token();
     return html`
       <h1>${s("title")}</h1>
-      <div class="search" role="search">
-        <label class="visually-hidden" for="search">${s("searchLabel")}</label>
-        <input
-          id="search"
-          type="search"
-          placeholder=${s("search")}
-          .value=${this.query}
-          @input=${this.onSearchInput}
-          enterkeyhint="search"
-          autocomplete="off"
-        />
-        ${this.query ? html`<button @click=${this.clearSearch}>${s("clear")}</button>` : nothing}
-      </div>
+      ${searchBox(
+        s("searchLabel"),
+        s("search"),
+        s("clear"),
+        this.query,
+        (e) => this.onSearchInput(e),
+        () => this.clearSearch(),
+      )}
       <details>
         <summary>${s("filters")}</summary>
         <div class="filters">

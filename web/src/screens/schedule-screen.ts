@@ -11,7 +11,7 @@ import { lang, pick, strings } from "../lib/i18n";
 import { currentMe, renewCalendarUrl, signedIn, type Conflict, type MeRecord, type PlanEntry } from "../lib/me";
 import type { SessionRecord } from "../lib/model";
 import { pendingChanges, setBookmark } from "../lib/plan";
-import { sessionCard } from "../components/session-card";
+import { sessionCard, sessionCardStyles } from "../components/session-card";
 
 const s = strings({
   fr: {
@@ -121,6 +121,7 @@ export class ScheduleScreen extends SalonElement {
 
   static override styles = [
     base,
+    sessionCardStyles,
     css`
       ul.plan {
         list-style: none;
@@ -136,15 +137,6 @@ export class ScheduleScreen extends SalonElement {
       li.conflict .card {
         border-color: #b3261e;
         box-shadow: inset 4px 0 0 #b3261e;
-      }
-      .when {
-        display: flex;
-        gap: 0.5rem;
-        align-items: center;
-        flex-wrap: wrap;
-      }
-      .session.cancelled h3 {
-        text-decoration: line-through;
       }
       .notes {
         list-style: none;
@@ -183,9 +175,6 @@ export class ScheduleScreen extends SalonElement {
       .warn {
         color: #8a1710;
         font-weight: 700;
-      }
-      .tz {
-        font-size: 0.85rem;
       }
       .calendar .row {
         display: flex;

@@ -109,9 +109,6 @@ export class SessionScreen extends SalonElement {
         gap: 0.5rem;
         align-items: center;
       }
-      .tz {
-        font-size: 0.85rem;
-      }
       .speaker h3 {
         margin-bottom: 0.1rem;
       }

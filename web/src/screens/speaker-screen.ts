@@ -7,21 +7,19 @@ import { SalonElement } from "../app/salon-element";
 import { base } from "../app/styles";
 import { ApiError, graphql, OfflineError } from "../lib/api";
 import { SESSION_FIELDS } from "../lib/agenda-sync";
-import { token } from "../lib/auth";
 import { allSessions } from "../lib/db";
 import { clockTime, dayName, fairDay, instant, offsetLabel, timeRange } from "../lib/fair-time";
 import { lang, pick, strings } from "../lib/i18n";
 import { onNotice } from "../lib/live";
-import { currentMe } from "../lib/me";
 import type { SessionRecord } from "../lib/model";
-import { sessionCard } from "../components/session-card";
+import { sessionCard, sessionCardStyles } from "../components/session-card";
+import { signedInPerson, signInPrompt } from "../roles/sign-in-gate";
 import { acknowledge, movedSinceSeen, type Moved, type Seen } from "../roles/speaker-seen";
 
 const s = strings({
   fr: {
     title: "Mes interventions",
     signIn: "Cet écran montre les sessions d'un intervenant. Connectez-vous avec votre badge d'intervenant.",
-    signInLink: "Se connecter",
     notSpeaker: "Votre compte n'est pas celui d'un intervenant : aucune session à montrer ici.",
     loading: "Chargement de vos sessions…",
     none: "Aucune session ne vous est attribuée pour l'instant.",
@@ -36,7 +34,6 @@ const s = strings({
   en: {
     title: "My sessions",
     signIn: "This screen shows a speaker's sessions. Sign in with your speaker badge.",
-    signInLink: "Sign in",
     notSpeaker: "Your account is not a speaker's: there are no sessions to show here.",
     loading: "Loading your sessions…",
     none: "No session is assigned to you yet.",
@@ -80,26 +77,18 @@ export class SpeakerScreen extends SalonElement {
 
   static override styles = [
     base,
+    sessionCardStyles,
     css`
       ol {
         list-style: none;
         padding: 0;
         margin: 0;
       }
-      .when {
-        display: flex;
-        gap: 0.5rem;
-        align-items: center;
-        flex-wrap: wrap;
-      }
       .session.changed {
         border-left: 4px solid #c98a00;
       }
       .session.cancelled {
         border-left: 4px solid #8a1710;
-      }
-      .session.cancelled h3 {
-        text-decoration: line-through;
       }
       li.moved .card {
         margin-bottom: 0;
@@ -123,9 +112,6 @@ export class SpeakerScreen extends SalonElement {
         font-weight: 400;
         font-size: 0.9rem;
       }
-      .tz {
-        font-size: 0.85rem;
-      }
     `,
   ];
 
@@ -143,10 +129,9 @@ export class SpeakerScreen extends SalonElement {
 
   protected override async refresh(): Promise<void> {
     const read = ++this.reads;
-    const me = await currentMe();
-    if (!me) {
-      // Signed in but not known yet: refreshMe() announces "me" when it is.
-      if (read === this.reads) this.state = token() ? "loading" : "signed-out";
+    const me = await signedInPerson();
+    if (typeof me === "string") {
+      if (read === this.reads) this.state = me;
       return;
     }
     if (!me.speaker) {
@@ -215,11 +200,7 @@ export class SpeakerScreen extends SalonElement {
 
   override render(): TemplateResult {
     const heading = html`<h1>${s("title")}</h1>`;
-    if (this.state === "signed-out") {
-      return html`${heading}
-        <p>${s("signIn")}</p>
-        <a class="button primary" href="/signin">${s("signInLink")}</a>`;
-    }
+    if (this.state === "signed-out") return signInPrompt(heading, s("signIn"));
     if (this.state === "not-speaker") return html`${heading}<p>${s("notSpeaker")}</p>`;
     if (this.state === "loading") return html`${heading}<p role="status">${s("loading")}</p>`;
     const first = this.sessions[0];

@@ -6,13 +6,12 @@ import { SalonElement } from "../app/salon-element";
 import { base } from "../app/styles";
 import { ApiError, graphql, OfflineError } from "../lib/api";
 import { SESSION_FIELDS } from "../lib/agenda-sync";
-import { token } from "../lib/auth";
 import { dayName, fairDay, instant, offsetLabel } from "../lib/fair-time";
 import { lang, strings } from "../lib/i18n";
-import { currentMe } from "../lib/me";
 import type { SessionRecord } from "../lib/model";
 import { sessionCard } from "../components/session-card";
 import { fairDays } from "../roles/fair-clock";
+import { signedInPerson, signInPrompt } from "../roles/sign-in-gate";
 import type { BoothChoice } from "../roles/demo-form";
 import "../roles/demo-form";
 
@@ -20,7 +19,6 @@ const s = strings({
   fr: {
     title: "Mon stand",
     signIn: "Cet écran sert au personnel des exposants. Connectez-vous avec votre badge exposant.",
-    signInLink: "Se connecter",
     notStaff: "Votre compte n'est rattaché à aucun exposant : vous ne pouvez pas programmer de démo.",
     loading: "Chargement du stand…",
     offline: "Hors ligne : programmer une démo demande le réseau.",
@@ -33,7 +31,6 @@ const s = strings({
   en: {
     title: "My stand",
     signIn: "This screen is for exhibitor staff. Sign in with your exhibitor badge.",
-    signInLink: "Sign in",
     notStaff: "Your account belongs to no exhibitor: you cannot schedule demos.",
     loading: "Loading the stand…",
     offline: "Offline: scheduling a demo needs the network.",
@@ -82,18 +79,15 @@ export class StaffScreen extends SalonElement {
         align-items: center;
         flex-wrap: wrap;
       }
-      .tz {
-        font-size: 0.85rem;
-      }
     `,
   ];
 
   protected override async refresh(): Promise<void> {
     const read = ++this.reads;
-    const me = await currentMe();
+    const me = await signedInPerson();
     if (read !== this.reads) return;
-    if (!me) {
-      this.state = token() ? "loading" : "signed-out";
+    if (typeof me === "string") {
+      this.state = me;
       return;
     }
     if (!me.exhibitor) {
@@ -135,9 +129,7 @@ export class StaffScreen extends SalonElement {
     const heading = html`<h1>${s("title")}${this.stand ? html` — ${this.stand.name}` : nothing}</h1>`;
     switch (this.state) {
       case "signed-out":
-        return html`${heading}
-          <p>${s("signIn")}</p>
-          <a class="button primary" href="/signin">${s("signInLink")}</a>`;
+        return signInPrompt(heading, s("signIn"));
       case "not-staff":
         return html`${heading}<p>${s("notStaff")}</p>`;
       case "offline":
