@@ -98,6 +98,8 @@ async function replaceAll(answer: AgendaPatch): Promise<SyncResult> {
   } finally {
     unpinLists(changes.version);
   }
+  // Screens that read IndexedDB itself (a session's page) see the stored copy now.
+  announce("agenda");
   return "complete";
 }
 
