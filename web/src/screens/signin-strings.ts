@@ -1,0 +1,106 @@
+// The sign-in screen's words (FR, EN), and which of them explains a failed step.
+import { ApiError, OfflineError } from "../lib/api";
+import { strings } from "../lib/i18n";
+
+export const s = strings({
+  fr: {
+    title: "Connexion",
+    intro: "Connectez-vous pour retrouver votre programme, vos inscriptions et vos avis.",
+    badgeTitle: "Avec mon badge",
+    badgeLabel: "Code du badge",
+    badgeHelp: "Imprimé sous le QR code de votre badge, par exemple SIS26-AB12-CD34.",
+    emailTitle: "Par e-mail",
+    emailLabel: "Adresse e-mail",
+    emailHelp: "Nous vous envoyons un code à 6 chiffres, valable 10 minutes.",
+    sendCode: "Recevoir un code",
+    codeSent: "Un code a été envoyé à {email}.",
+    codeLabel: "Code reçu par e-mail",
+    changeEmail: "Changer d'adresse",
+    resend: "Renvoyer un code",
+    signIn: "Se connecter",
+    busy: "Connexion…",
+    badgeUnknown: "Aucun badge ne porte ce code. Vérifiez les lettres et les chiffres.",
+    badgeEmpty: "Tapez le code imprimé sous le QR code de votre badge.",
+    emailInvalid: "Cette adresse e-mail n'est pas valide.",
+    codeWrong: "Ce code n'est pas le bon, ou il a expiré. Vérifiez-le ou demandez-en un nouveau.",
+    codeInvalid: "Tapez les 6 chiffres reçus par e-mail.",
+    rateLimited: "Trop d'essais. Réessayez dans quelques minutes.",
+    offline: "Pas de réseau : la connexion a besoin d'Internet. Réessayez une fois connecté.",
+    failed: "La connexion n'a pas abouti. Réessayez.",
+    accountTitle: "Mon compte",
+    loading: "Chargement de votre compte…",
+    name: "Nom",
+    email: "E-mail",
+    roles: "Rôles",
+    unnamed: "—",
+    spaces: "Mes espaces",
+    mySchedule: "Mon programme",
+    myNotices: "Mes avis",
+    speaker: "Mes interventions",
+    staff: "Mon stand",
+    console: "Console des organisateurs",
+    signOut: "Se déconnecter",
+    signedOut: "Vous êtes déconnecté : ce téléphone a oublié votre programme et vos avis.",
+    notRevoked: "Le serveur n'a pas pu être joint ; votre session expirera d'elle-même.",
+    role_ATTENDEE: "Visiteur",
+    role_SPEAKER: "Intervenant",
+    role_EXHIBITOR: "Exposant",
+    role_ORGANISER: "Organisateur",
+  },
+  en: {
+    title: "Sign in",
+    intro: "Sign in to find your schedule, your registrations and your notices.",
+    badgeTitle: "With my badge",
+    badgeLabel: "Badge code",
+    badgeHelp: "Printed under the QR code of your badge, for example SIS26-AB12-CD34.",
+    emailTitle: "By e-mail",
+    emailLabel: "E-mail address",
+    emailHelp: "We send you a 6-digit code, valid for 10 minutes.",
+    sendCode: "Get a code",
+    codeSent: "A code was sent to {email}.",
+    codeLabel: "Code from the e-mail",
+    changeEmail: "Use another address",
+    resend: "Send another code",
+    signIn: "Sign in",
+    busy: "Signing in…",
+    badgeUnknown: "No badge has this code. Check the letters and digits.",
+    badgeEmpty: "Type the code printed under the QR code of your badge.",
+    emailInvalid: "This e-mail address is not valid.",
+    codeWrong: "This code is wrong or has expired. Check it or ask for a new one.",
+    codeInvalid: "Type the 6 digits from the e-mail.",
+    rateLimited: "Too many attempts. Try again in a few minutes.",
+    offline: "No network: signing in needs the Internet. Try again once online.",
+    failed: "Signing in did not work. Try again.",
+    accountTitle: "My account",
+    loading: "Loading your account…",
+    name: "Name",
+    email: "E-mail",
+    roles: "Roles",
+    unnamed: "—",
+    spaces: "My spaces",
+    mySchedule: "My schedule",
+    myNotices: "My notices",
+    speaker: "My talks",
+    staff: "My stand",
+    console: "Organisers' console",
+    signOut: "Sign out",
+    signedOut: "You are signed out: this phone has forgotten your schedule and notices.",
+    notRevoked: "The server could not be reached; your session will expire by itself.",
+    role_ATTENDEE: "Attendee",
+    role_SPEAKER: "Speaker",
+    role_EXHIBITOR: "Exhibitor",
+    role_ORGANISER: "Organiser",
+  },
+});
+
+export type ErrorKey = Parameters<typeof s>[0];
+
+/** The message for a failed step, by the contract's error code. */
+export function problem(error: unknown, messages: Partial<Record<string, ErrorKey>>): ErrorKey {
+  if (error instanceof OfflineError) return "offline";
+  if (error instanceof ApiError) {
+    if (error.code === "RATE_LIMITED") return "rateLimited";
+    return messages[error.code] ?? "failed";
+  }
+  return "failed";
+}
