@@ -4,7 +4,7 @@ import "./app/salon-app";
 import { interceptLinks } from "./app/router";
 import { syncAgenda, VENUE_STALE } from "./lib/agenda-sync";
 import { lang } from "./lib/i18n";
-import { onLiveStatus, onNotice, startLive } from "./lib/live";
+import { onLiveStatus, onNotice } from "./lib/live-events";
 import { startPersonalSync } from "./lib/me";
 import { flushOutbox } from "./lib/plan";
 
@@ -30,7 +30,7 @@ quietly(
     .catch(() => undefined)
     .then(() => {
       syncVenue();
-      return startLive();
+      return import("./lib/live").then((live) => live.startLive());
     }),
 );
 

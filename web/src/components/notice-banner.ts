@@ -5,7 +5,7 @@ import { html, css, nothing } from "lit";
 import { SalonElement } from "../app/salon-element";
 import { base } from "../app/styles";
 import { pick, strings } from "../lib/i18n";
-import { onNotice } from "../lib/live";
+import { onNotice } from "../lib/live-events";
 import type { NoticeRecord } from "../lib/model";
 
 const s = strings({

@@ -4,7 +4,7 @@ import { html, css, nothing } from "lit";
 import { SalonElement } from "../app/salon-element";
 import { base } from "../app/styles";
 import { strings } from "../lib/i18n";
-import { onLiveStatus } from "../lib/live";
+import { onLiveStatus } from "../lib/live-events";
 
 const s = strings({
   fr: { offline: "Hors ligne", offlineHelp: "Hors ligne : vous voyez la dernière copie enregistrée" },

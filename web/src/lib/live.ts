@@ -8,6 +8,7 @@ import { graphql } from "./api";
 import { onAuthChange, token } from "./auth";
 import { announce, db, getValue } from "./db";
 import { refreshMe, signOutLocally } from "./me";
+import { tell, tellNotice } from "./live-events";
 import type { NoticeRecord } from "./model";
 
 export const NOTICE_FIELDS = `id kind priority createdAt
@@ -25,36 +26,12 @@ const PLAN_KINDS = new Set(["SESSION_CHANGED", "SESSION_CANCELLED", "WAITLIST_PR
 /** Close code of a token that is not valid any more (signed out, expired). */
 const TOKEN_REVOKED = 4403;
 
-type NoticeListener = (notice: NoticeRecord) => void;
-type StatusListener = (connected: boolean) => void;
-
-const noticeListeners = new Set<NoticeListener>();
-const statusListeners = new Set<StatusListener>();
-
 let client: Client | null = null;
 let unsubscribe: (() => void) | null = null;
 let wakeUp: (() => void) | null = null;
 /** Bumped at each sign-in or sign-out: notices of an older socket are someone else's. */
 let generation = 0;
 let queue: Promise<void> = Promise.resolve();
-
-/** Called for each new notice, after it is stored (never for a repeat, never for history). */
-export function onNotice(listener: NoticeListener): () => void {
-  noticeListeners.add(listener);
-  return () => noticeListeners.delete(listener);
-}
-
-/** Called with true when the socket is up, false when it dropped. */
-export function onLiveStatus(listener: StatusListener): () => void {
-  statusListeners.add(listener);
-  return () => statusListeners.delete(listener);
-}
-
-/** Listeners, and `<html data-live>` (for styles, and for tests to wait on). */
-function tell(connected: boolean): void {
-  document.documentElement.dataset.live = connected ? "connected" : "disconnected";
-  statusListeners.forEach((listener) => listener(connected));
-}
 
 function socketUrl(): string {
   const scheme = location.protocol === "https:" ? "wss:" : "ws:";
@@ -161,7 +138,7 @@ async function open(): Promise<void> {
       void keep([notice], mine).then((fresh) => {
         if (!fresh.length) return;
         if (PLAN_KINDS.has(notice.kind)) void refreshMe();
-        noticeListeners.forEach((listener) => listener(notice));
+        tellNotice(notice);
       });
     },
     error: (error) => console.warn("notices subscription failed", error),

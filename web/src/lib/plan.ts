@@ -3,7 +3,7 @@
 // registrations (online only: a seat is the server's to give).
 import { ApiError, graphql, OfflineError } from "./api";
 import { announce, db } from "./db";
-import { onLiveStatus } from "./live";
+import { onLiveStatus } from "./live-events";
 import { refreshMe, signedIn, withBookmark, type MeRecord, type RegistrationStatus } from "./me";
 
 const BOOKMARK = `mutation Bookmark($id: ID!) { bookmarkSession(sessionId: $id) { id } }`;

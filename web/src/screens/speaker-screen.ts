@@ -10,7 +10,7 @@ import { SESSION_FIELDS } from "../lib/agenda-sync";
 import { allSessions } from "../lib/db";
 import { clockTime, dayName, fairDay, instant, offsetLabel, timeRange } from "../lib/fair-time";
 import { lang, pick, strings } from "../lib/i18n";
-import { onNotice } from "../lib/live";
+import { onNotice } from "../lib/live-events";
 import type { SessionRecord } from "../lib/model";
 import { sessionCard, sessionCardStyles } from "../components/session-card";
 import { signedInPerson, signInPrompt } from "../roles/sign-in-gate";
