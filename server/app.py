@@ -30,11 +30,14 @@ from server.web import WebApp
 
 log = logging.getLogger("salon")
 
+# Any site may read the public API (the embeddable agenda does) with GET queries only:
+# no credentials, no Authorization header, and no JSON POST from another site, so a
+# page elsewhere cannot make its visitors' browsers ask for sign-in codes or guess badges.
 PUBLIC_CORS = Middleware(
     CORSMiddleware,
     allow_origins=["*"],
-    allow_methods=["GET", "POST"],
-    allow_headers=["content-type", "accept-language"],
+    allow_methods=["GET"],
+    allow_headers=[],
     allow_credentials=False,
     max_age=86_400,
 )
@@ -88,8 +91,6 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     view = graphql_view(settings)
     app = Starlette(
         routes=[
-            # Any site may read the public API (the embeddable agenda does): no credentials,
-            # and no Authorization header allowed across origins, so only anonymous calls.
             Route("/graphql", view, methods=["GET", "POST", "OPTIONS"], middleware=[PUBLIC_CORS]),
             WebSocketRoute("/graphql", view),
             Route("/healthz", healthz),

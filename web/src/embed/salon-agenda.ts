@@ -4,8 +4,8 @@
 //   <script type="module" src="https://<salon>/embed/salon-agenda.js"></script>
 //   <salon-agenda day="2026-12-03" lang="en" kinds="KEYNOTE,CONFERENCE"></salon-agenda>
 //
-// It asks the Salon it was loaded from (anonymous, public data only; the server allows
-// any origin to read its public API) and links each session to the app. Colours follow
+// It asks the Salon it was loaded from (anonymous GET queries, public data only: what
+// the server takes from any origin) and links each session to the app. Colours follow
 // the host page through CSS custom properties: --salon-accent, --salon-ink, --salon-line.
 import { LitElement, css, html, nothing } from "lit";
 import { timeRange, offsetLabel, dayName } from "../lib/fair-time";
@@ -81,14 +81,14 @@ export class SalonAgenda extends LitElement {
   private async load(): Promise<void> {
     const kinds = this.kinds ? this.kinds.split(",").map((k) => k.trim().toUpperCase()) : null;
     try {
-      const response = await fetch(`${SERVER}/graphql`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({
-          query: QUERY,
-          variables: { day: this.day || null, kinds, lang: this.lang === "en" ? "EN" : "FR" },
-        }),
-      });
+      // A GET query: the only kind of request Salon takes from another site.
+      const url = new URL("/graphql", SERVER);
+      url.searchParams.set("query", QUERY);
+      url.searchParams.set(
+        "variables",
+        JSON.stringify({ day: this.day || null, kinds, lang: this.lang === "en" ? "EN" : "FR" }),
+      );
+      const response = await fetch(url, { headers: { accept: "application/json" } });
       const body = (await response.json()) as { data?: { event: { days: string[] }; sessions: { nodes: EmbedSession[] } } };
       if (!body.data) throw new Error("no data");
       if (!this.day) {
