@@ -20,6 +20,8 @@ export default defineConfig({
       },
     },
   },
+  // The agenda sync worker (src/lib/sync-worker.ts) is started with { type: "module" }.
+  worker: { format: "es" },
   plugins: [
     VitePWA({
       strategies: "injectManifest",

@@ -2,9 +2,11 @@
 // the first time (or when the server no longer knows our version) it answers with
 // everything; afterwards only what changed. Called on start, on reconnect and when
 // a SESSION_CHANGED / SESSION_CANCELLED notice arrives.
-import { graphql, OfflineError } from "./api";
-import { announce, db, getValue, inStoreOrder, pinLists, unpinLists } from "./db";
-import type { AgendaPatch } from "./agenda-patch";
+import { ApiError } from "./api";
+import { runSyncRequest, type SyncReply, type SyncRequest } from "./agenda-store";
+import { token } from "./auth";
+import { announce, db, getValue } from "./db";
+import { lang } from "./i18n";
 
 const TRACK = "id color nameFr: name(lang: FR) nameEn: name(lang: EN)";
 
@@ -52,84 +54,42 @@ export function syncAgenda(): Promise<SyncResult> {
 
 async function runSync(): Promise<SyncResult> {
   const since = (await getValue<string>("agendaVersion")) ?? null;
-  let answer: AgendaPatch;
-  try {
-    answer = await graphql<AgendaPatch>(SYNC, { since });
-  } catch (error) {
-    if (error instanceof OfflineError) return "offline";
-    throw error;
+  const reply = await inWorker({ document: SYNC, since, token: token(), lang: lang() });
+  if (reply.result === "error") {
+    throw reply.code === "WORKER" ? new Error(reply.message) : new ApiError(reply.message, reply.code);
   }
-  const result = answer.agendaChanges.complete ? await replaceAll(answer) : await applyPatch(answer);
-  if (result === "patched") announce("agenda");
+  if (reply.result === "offline") return "offline";
+  // The worker wrote IndexedDB: screens read the new copy from there.
+  if (reply.result !== "unchanged") announce("agenda");
   // The floor plan has its own copy (lib/venue.ts, by ETag): tell it to look again.
-  if (answer.agendaChanges.venueChanged) window.dispatchEvent(new Event(VENUE_STALE));
-  return result;
+  if (reply.venueChanged) window.dispatchEvent(new Event(VENUE_STALE));
+  return reply.result;
 }
 
-const SLICE = 40;
+let worker: Worker | null = null;
+let nextId = 0;
+const waiting = new Map<number, (reply: SyncReply) => void>();
 
 /**
- * A complete answer: shown from memory at once, then written in one transaction (a phone
- * closed halfway keeps its previous copy whole). The rows go in slices: each slice is
- * issued when the previous one is stored, so each runs in a task of its own and the page
- * stays responsive, and the transaction stays alive between them.
+ * The fetch, the JSON parse and the writes of a complete answer were one long task on
+ * the main thread; a module worker does them and posts back only the outcome. Where
+ * there is no Worker, the same code runs here.
  */
-async function replaceAll(answer: AgendaPatch): Promise<SyncResult> {
-  const changes = answer.agendaChanges;
-  const lists = inStoreOrder(changes);
-  pinLists(lists, answer.event);
-  announce("agenda");
-  try {
-    const database = await db();
-    const tx = database.transaction(["sessions", "exhibitors", "speakers", "kv"], "readwrite");
-    const stores = ["sessions", "exhibitors", "speakers"] as const;
-    await Promise.all(stores.map((store) => tx.objectStore(store).clear()));
-    for (const store of stores) {
-      const rows: unknown[] = lists[store];
-      for (let start = 0; start < rows.length; start += SLICE) {
-        await Promise.all(rows.slice(start, start + SLICE).map((row) => tx.objectStore(store).put(row as never)));
-      }
-    }
-    await Promise.all([
-      tx.objectStore("kv").put(answer.event, "event"),
-      tx.objectStore("kv").put(changes.version, "agendaVersion"),
-    ]);
-    await tx.done;
-  } finally {
-    unpinLists(changes.version);
+function inWorker(request: SyncRequest): Promise<SyncReply> {
+  if (typeof Worker === "undefined") return runSyncRequest(request, db);
+  if (!worker) {
+    worker = new Worker(new URL("./sync-worker.ts", import.meta.url), { type: "module" });
+    worker.addEventListener("message", (event: MessageEvent<SyncReply & { id: number }>) => {
+      const { id, ...reply } = event.data;
+      waiting.get(id)?.(reply as SyncReply);
+      waiting.delete(id);
+    });
   }
-  // Screens that read IndexedDB itself (a session's page) see the stored copy now.
-  announce("agenda");
-  return "complete";
-}
-
-async function applyPatch(answer: AgendaPatch): Promise<SyncResult> {
-  const changes = answer.agendaChanges;
-  const database = await db();
-  const tx = database.transaction(["sessions", "exhibitors", "speakers", "kv"], "readwrite");
-  const sessions = tx.objectStore("sessions");
-  const exhibitors = tx.objectStore("exhibitors");
-  const speakers = tx.objectStore("speakers");
-  const writes: Promise<unknown>[] = [
-    ...changes.sessions.map((row) => sessions.put(row)),
-    ...changes.exhibitors.map((row) => exhibitors.put(row)),
-    ...changes.speakers.map((row) => speakers.put(row)),
-    ...changes.removedSessionIds.map((id) => sessions.delete(id)),
-    ...changes.removedExhibitorIds.map((id) => exhibitors.delete(id)),
-    ...changes.removedSpeakerIds.map((id) => speakers.delete(id)),
-    tx.objectStore("kv").put(answer.event, "event"),
-    tx.objectStore("kv").put(changes.version, "agendaVersion"),
-  ];
-  await Promise.all(writes);
-  await tx.done;
-  const touched =
-    changes.sessions.length +
-    changes.exhibitors.length +
-    changes.speakers.length +
-    changes.removedSessionIds.length +
-    changes.removedExhibitorIds.length +
-    changes.removedSpeakerIds.length;
-  return touched ? "patched" : "unchanged";
+  const id = nextId++;
+  return new Promise((resolve) => {
+    waiting.set(id, resolve);
+    worker?.postMessage({ id, ...request });
+  });
 }
 
 /** True once the phone holds an agenda (it may be offline and still show it). */

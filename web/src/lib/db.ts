@@ -1,49 +1,14 @@
 // The offline copy in IndexedDB (through `idb`): the public agenda, the venue, the
 // signed-in person's schedule, their notices and the queue of changes made offline.
-import { type DBSchema, type IDBPDatabase, openDB } from "idb";
-import type {
-  EventRecord,
-  ExhibitorRecord,
-  NoticeRecord,
-  SessionRecord,
-  SpeakerRecord,
-} from "./model";
+import { openSalon, type Store } from "./db-open";
+import type { EventRecord, ExhibitorRecord, SessionRecord, SpeakerRecord } from "./model";
 
-export interface OutboxEntry {
-  key?: number;
-  /** What to send once the network is back; replayed in order, each idempotent. */
-  action: "bookmark" | "unbookmark";
-  sessionId: string;
-}
-
-interface SalonDB extends DBSchema {
-  sessions: { key: string; value: SessionRecord; indexes: { startsAt: string } };
-  exhibitors: { key: string; value: ExhibitorRecord };
-  speakers: { key: string; value: SpeakerRecord };
-  /** Notices in the order they arrived, which is cursor order; `id` is unique. */
-  notices: { key: number; value: NoticeRecord; indexes: { id: string } };
-  outbox: { key: number; value: OutboxEntry };
-  /** Single values: the agenda version, the event, the venue, me, the notice cursor. */
-  kv: { key: string; value: unknown };
-}
-
-export type Store = IDBPDatabase<SalonDB>;
+export type { OutboxEntry, Store } from "./db-open";
 
 let opening: Promise<Store> | null = null;
 
 export function db(): Promise<Store> {
-  opening ??= openDB<SalonDB>("salon", 1, {
-    upgrade(database) {
-      database.createObjectStore("sessions", { keyPath: "id" }).createIndex("startsAt", "startsAt");
-      database.createObjectStore("exhibitors", { keyPath: "id" });
-      database.createObjectStore("speakers", { keyPath: "id" });
-      database
-        .createObjectStore("notices", { autoIncrement: true })
-        .createIndex("id", "id", { unique: true });
-      database.createObjectStore("outbox", { keyPath: "key", autoIncrement: true });
-      database.createObjectStore("kv");
-    },
-  });
+  opening ??= openSalon();
   return opening;
 }
 
@@ -61,41 +26,7 @@ export async function setValue(key: string, value: unknown): Promise<void> {
 const lists = new Map<string, { version: unknown; rows: Promise<unknown[]> }>();
 const byName = new Intl.Collator("fr");
 
-/** A complete copy being written: screens read it from memory until it is stored. */
-let pinned: Record<string, unknown[]> | null = null;
-let pinnedEvent: EventRecord | null = null;
-
-export interface WholeLists {
-  sessions: SessionRecord[];
-  exhibitors: ExhibitorRecord[];
-  speakers: SpeakerRecord[];
-}
-
-/** In the order the stores give them back (IndexedDB sorts by key). */
-export function inStoreOrder(lists: WholeLists): WholeLists {
-  const byKey = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-  return {
-    sessions: [...lists.sessions].sort((a, b) => byKey(a.startsAt, b.startsAt) || byKey(a.id, b.id)),
-    exhibitors: [...lists.exhibitors].sort((a, b) => byName.compare(a.name, b.name)),
-    speakers: [...lists.speakers].sort((a, b) => byKey(a.id, b.id)),
-  };
-}
-
-/** Serve these lists from memory while they are written, then as `version`'s. */
-export function pinLists(lists: WholeLists, event: EventRecord): void {
-  pinned = { ...lists };
-  pinnedEvent = event;
-}
-
-export function unpinLists(version: string): void {
-  if (!pinned) return;
-  for (const [name, rows] of Object.entries(pinned)) lists.set(name, { version, rows: Promise.resolve(rows) });
-  pinned = null;
-  pinnedEvent = null;
-}
-
 async function perVersion<T>(name: string, read: () => Promise<T[]>): Promise<T[]> {
-  if (pinned) return pinned[name] as T[];
   const version = await getValue("agendaVersion");
   const hit = lists.get(name);
   if (hit && hit.version === version) return hit.rows as Promise<T[]>;
@@ -121,7 +52,7 @@ export function allSpeakers(): Promise<SpeakerRecord[]> {
 }
 
 export async function eventRecord(): Promise<EventRecord | undefined> {
-  return pinnedEvent ?? getValue<EventRecord>("event");
+  return getValue<EventRecord>("event");
 }
 
 /** Tell every screen that some part of the offline copy changed. */
