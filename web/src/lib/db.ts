@@ -40,6 +40,12 @@ export function allSessions(): Promise<SessionRecord[]> {
   return perVersion("sessions", async () => (await db()).getAllFromIndex("sessions", "startsAt"));
 }
 
+/** One fair day's sessions ("2026-12-03"): the day as the server wrote each start. */
+export function sessionsOn(day: string): Promise<SessionRecord[]> {
+  const range = IDBKeyRange.bound(day, `${day}\uffff`);
+  return perVersion(`sessions/${day}`, async () => (await db()).getAllFromIndex("sessions", "startsAt", range));
+}
+
 export function allExhibitors(): Promise<ExhibitorRecord[]> {
   return perVersion("exhibitors", async () => {
     const rows = await (await db()).getAll("exhibitors");

@@ -4,7 +4,7 @@ import { html, css, nothing, type TemplateResult } from "lit";
 import { SalonElement } from "../app/salon-element";
 import { base, filters } from "../app/styles";
 import { graphql } from "../lib/api";
-import { allExhibitors, allSessions, allSpeakers, eventRecord } from "../lib/db";
+import { allExhibitors, allSessions, allSpeakers, eventRecord, sessionsOn } from "../lib/db";
 import { dayName, fairDay, instant, offsetLabel } from "../lib/fair-time";
 import { lang, pick, strings } from "../lib/i18n";
 import { currentMe } from "../lib/me";
@@ -95,14 +95,20 @@ export class AgendaScreen extends SalonElement {
   declare bookmarked: Set<string>;
   declare loaded: boolean;
   protected override watches = ["agenda", "me"];
+  /** Every day's sessions: read only for a search (the day's list is `sessions`). */
+  private everyDay: SessionRecord[] = [];
   private exhibitors: ExhibitorRecord[] = [];
   private speakers: SpeakerRecord[] = [];
   private readonly searching = typedSearch<SearchHits>(
     async (text, signal) => {
       if (text.length < 2) return null;
       // Exhibitors and speakers are read only for a search (the day's list needs neither).
-      [this.exhibitors, this.speakers] = await Promise.all([allExhibitors(), allSpeakers()]);
-      return search(text, { sessions: this.sessions, exhibitors: this.exhibitors, speakers: this.speakers }, signal);
+      [this.everyDay, this.exhibitors, this.speakers] = await Promise.all([
+        allSessions(),
+        allExhibitors(),
+        allSpeakers(),
+      ]);
+      return search(text, { sessions: this.everyDay, exhibitors: this.exhibitors, speakers: this.speakers }, signal);
     },
     (hits) => (this.hits = hits),
   );
@@ -152,12 +158,13 @@ export class AgendaScreen extends SalonElement {
   ];
 
   protected override async refresh(): Promise<void> {
-    const [sessions, event, me] = await Promise.all([allSessions(), eventRecord(), currentMe()]);
-    this.sessions = sessions;
+    const [event, me] = await Promise.all([eventRecord(), currentMe()]);
+    if (event && !event.days.includes(this.day)) this.day = this.defaultDay(event);
+    // Only the day shown: on a phone each stored session read is a copy on the main thread.
+    this.sessions = this.day ? await sessionsOn(this.day) : [];
     this.event = event ?? null;
     this.bookmarked = new Set(me?.schedule.sessions.filter((x) => x.viewerHasBookmarked).map((x) => x.id) ?? []);
     this.loaded = event !== undefined;
-    if (this.event && !this.event.days.includes(this.day)) this.day = this.defaultDay(this.event);
     void this.loadSeats();
   }
 
@@ -187,7 +194,7 @@ export class AgendaScreen extends SalonElement {
   private chooseDay(day: string): void {
     this.day = day;
     sessionStorage.setItem("agenda.day", day);
-    void this.loadSeats();
+    void this.refresh();
   }
 
   private onSearchInput(event: Event): void {
@@ -203,7 +210,7 @@ export class AgendaScreen extends SalonElement {
 
   private visible(): SessionRecord[] {
     const hitIds = this.hits ? new Set(this.hits.sessionIds) : null;
-    return this.sessions.filter(
+    return (hitIds ? this.everyDay : this.sessions).filter(
       (x) =>
         (hitIds ? hitIds.has(x.id) : fairDay(x.startsAt) === this.day) &&
         (!this.kind || x.kind === this.kind) &&
