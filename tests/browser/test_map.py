@@ -298,3 +298,57 @@ async def test_zoom_buttons_and_a_pinch_change_the_view(new_phone: PhoneMaker) -
     await wait_for_view(
         page, f"Math.abs(x - ({pinched[0]} - {moved})) < 0.01 && w === {pinched[2]}"
     )
+
+
+async def changed_on_screen(page: Page, part: str) -> None:
+    """Announce that `part` of the offline copy changed (as another tab's sync does) and
+    wait until the map screen has read it again and drawn what it read."""
+    await page.evaluate(
+        """async (part) => {
+          const app = document.querySelector("salon-app").shadowRoot;
+          const screen = app.querySelector("map-screen");
+          const refresh = screen.refresh;
+          const read = new Promise((done, fail) => {
+            setTimeout(() => fail(new Error(`map screen never re-read ${part}`)), 10000);
+            screen.refresh = async (changed) => {
+              await refresh.call(screen, changed);
+              if (changed === part) done();
+            };
+          });
+          window.dispatchEvent(new CustomEvent("salon-data", { detail: part }));
+          await read;
+          delete screen.refresh;
+          await screen.updateComplete;
+        }""",
+        part,
+    )
+
+
+async def test_typing_a_place_survives_agenda_and_venue_refreshes(
+    new_phone: PhoneMaker,
+) -> None:
+    phone = await new_phone()
+    page = await open_map(phone)
+    start = page.locator("map-place-picker.from")
+    await start.get_by_label("Départ").fill("a101")
+    exhibitor = EXHIBITORS[BOOTH["exhibitor"]]["name"]
+    suggestion = start.get_by_role("button", name=f"A101 · {exhibitor}")
+    await expect(suggestion).to_be_visible()
+    # The agenda sync lands while the attendee types: the plan stays as it is.
+    plan_before = await page.evaluate(
+        """() => { window.__plan = document.querySelector("salon-app").shadowRoot
+             .querySelector("map-screen").plan; return true; }"""
+    )
+    assert plan_before
+    await changed_on_screen(page, "agenda")
+    assert await page.evaluate(
+        """() => window.__plan === document.querySelector("salon-app").shadowRoot
+             .querySelector("map-screen").plan"""
+    )
+    await expect(start.get_by_label("Départ")).to_have_value("a101")
+    await expect(suggestion).to_be_visible()
+    # A new floor map arrives while the attendee types: the typing stays too.
+    await changed_on_screen(page, "venue")
+    await expect(start.get_by_label("Départ")).to_have_value("a101")
+    await suggestion.click()
+    await expect(start.get_by_label("Départ")).to_have_value(f"A101 · {exhibitor}")

@@ -14,7 +14,7 @@ export class SalonElement extends LitElement {
     this.unlisten.push(onLangChange(() => this.requestUpdate()));
     this.unlisten.push(
       onData((part) => {
-        if (this.watches.includes(part)) void this.refresh();
+        if (this.watches.includes(part)) void this.refresh(part);
       }),
     );
     void this.refresh();
@@ -26,6 +26,9 @@ export class SalonElement extends LitElement {
     this.unlisten = [];
   }
 
-  /** Read what the element shows (from IndexedDB or the network); called on connect and on changes. */
-  protected async refresh(): Promise<void> {}
+  /**
+   * Read what the element shows (from IndexedDB or the network); called on connect
+   * (no part) and with the part of the offline copy that changed.
+   */
+  protected async refresh(_part?: string): Promise<void> {}
 }

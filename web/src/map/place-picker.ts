@@ -71,7 +71,9 @@ export class PlacePicker extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has("value") || changed.has("places")) this.showValue();
+    // A venue refresh (network after IndexedDB, a live venueChanged) brings a
+    // new places list; it must not wipe what the attendee is typing.
+    if (changed.has("value") || (changed.has("places") && !this.open)) this.showValue();
   }
 
   private showValue(): void {

@@ -149,8 +149,10 @@ export class MapScreen extends SalonElement {
     this.gestures = this.resize = null;
   }
 
-  protected override async refresh(): Promise<void> {
-    const [collection, sessions] = await Promise.all([savedVenue(), allSessions()]);
+  protected override async refresh(part?: string): Promise<void> {
+    // An agenda change leaves the plan (and the pickers' typing) as it is.
+    const venue = part === "agenda" ? undefined : savedVenue();
+    const [collection, sessions] = await Promise.all([venue, allSessions()]);
     this.sessions = sessions;
     if (collection) this.plan = buildPlan(collection);
     this.loaded = true;
