@@ -3,10 +3,11 @@
 // everything; afterwards only what changed. Called on start, on reconnect and when
 // a SESSION_CHANGED / SESSION_CANCELLED notice arrives.
 import { ApiError } from "./api";
-import { runSyncRequest, type SyncReply, type SyncRequest } from "./agenda-store";
+import { runSyncRequest, type SyncReply } from "./agenda-store";
 import { token } from "./auth";
 import { announce, db, getValue } from "./db";
 import { lang } from "./i18n";
+import { inWorker } from "./worker-client";
 
 const TRACK = "id color nameFr: name(lang: FR) nameEn: name(lang: EN)";
 
@@ -54,7 +55,8 @@ export function syncAgenda(): Promise<SyncResult> {
 
 async function runSync(): Promise<SyncResult> {
   const since = (await getValue<string>("agendaVersion")) ?? null;
-  const reply = await inWorker({ document: SYNC, since, token: token(), lang: lang() });
+  const request = { document: SYNC, since, token: token(), lang: lang() };
+  const reply = await inWorker<SyncReply>({ job: "agenda", ...request }, () => runSyncRequest(request, db));
   if (reply.result === "error") {
     throw reply.code === "WORKER" ? new Error(reply.message) : new ApiError(reply.message, reply.code);
   }
@@ -64,32 +66,6 @@ async function runSync(): Promise<SyncResult> {
   // The floor plan has its own copy (lib/venue.ts, by ETag): tell it to look again.
   if (reply.venueChanged) window.dispatchEvent(new Event(VENUE_STALE));
   return reply.result;
-}
-
-let worker: Worker | null = null;
-let nextId = 0;
-const waiting = new Map<number, (reply: SyncReply) => void>();
-
-/**
- * The fetch, the JSON parse and the writes of a complete answer were one long task on
- * the main thread; a module worker does them and posts back only the outcome. Where
- * there is no Worker, the same code runs here.
- */
-function inWorker(request: SyncRequest): Promise<SyncReply> {
-  if (typeof Worker === "undefined") return runSyncRequest(request, db);
-  if (!worker) {
-    worker = new Worker(new URL("./sync-worker.ts", import.meta.url), { type: "module" });
-    worker.addEventListener("message", (event: MessageEvent<SyncReply & { id: number }>) => {
-      const { id, ...reply } = event.data;
-      waiting.get(id)?.(reply as SyncReply);
-      waiting.delete(id);
-    });
-  }
-  const id = nextId++;
-  return new Promise((resolve) => {
-    waiting.set(id, resolve);
-    worker?.postMessage({ id, ...request });
-  });
 }
 
 /** True once the phone holds an agenda (it may be offline and still show it). */

@@ -24,7 +24,9 @@ export async function setValue(key: string, value: unknown): Promise<void> {
 // read is hundreds of structured clones on the main thread. Keyed by the stored version,
 // so a sync made by another tab is seen too. Callers must not modify what they get.
 const lists = new Map<string, { version: unknown; rows: Promise<unknown[]> }>();
-const byName = new Intl.Collator("fr");
+// Made on first use: a collator loads locale data, not for the first screen to pay.
+let collator: Intl.Collator | undefined;
+const byName = (a: string, b: string): number => (collator ??= new Intl.Collator("fr")).compare(a, b);
 
 async function perVersion<T>(name: string, read: () => Promise<T[]>): Promise<T[]> {
   const version = await getValue("agendaVersion");
@@ -49,7 +51,7 @@ export function sessionsOn(day: string): Promise<SessionRecord[]> {
 export function allExhibitors(): Promise<ExhibitorRecord[]> {
   return perVersion("exhibitors", async () => {
     const rows = await (await db()).getAll("exhibitors");
-    return rows.sort((a, b) => byName.compare(a.name, b.name));
+    return rows.sort((a, b) => byName(a.name, b.name));
   });
 }
 

@@ -51,31 +51,59 @@ export function offsetLabel(iso: string): string {
 }
 
 /**
- * "jeudi 3 décembre" / "Thursday 3 December" for a calendar day "2026-12-03".
- * The day is formatted in UTC on purpose: it is a date, not an instant, and UTC
- * has no rules to get wrong.
+ * "jeudi 3 décembre" / "Thursday 3 December" (short: "jeu. 3 déc." / "Thu 3 Dec")
+ * for a calendar day "2026-12-03", as fr-FR and en-GB write it. From a table, not
+ * Intl: the first Intl formatter a page makes loads the locale's data, a long task
+ * on a phone's first screen, for fourteen words we know.
  */
 export function dayName(day: string, lang: string, style: "long" | "short" = "long"): string {
-  return dayFormat(lang, style).format(new Date(`${day}T12:00:00Z`));
+  const [year, month, date] = day.split("-").map(Number);
+  const weekday = weekdayOf(year, month, date);
+  const names = lang === "en" ? EN : FR;
+  if (style === "long") return `${names.weekdays[weekday]} ${date} ${names.months[month - 1]}`;
+  return `${names.weekdaysShort[weekday]} ${date} ${names.monthsShort[month - 1]}`;
 }
 
-// Making an Intl formatter costs far more than using one: one per language and style.
-const dayFormats = new Map<string, Intl.DateTimeFormat>();
-
-function dayFormat(lang: string, style: "long" | "short"): Intl.DateTimeFormat {
-  const key = `${lang}/${style}`;
-  let format = dayFormats.get(key);
-  if (!format) {
-    format = new Intl.DateTimeFormat(lang === "en" ? "en-GB" : "fr-FR", {
-      timeZone: "UTC",
-      weekday: style,
-      day: "numeric",
-      month: style === "long" ? "long" : "short",
-    });
-    dayFormats.set(key, format);
-  }
-  return format;
+/**
+ * Sunday = 0, by Sakamoto's rule for the Gregorian calendar: the first Date a page
+ * makes loads the time-zone data, another long task the first screen need not pay.
+ */
+function weekdayOf(year: number, month: number, date: number): number {
+  const y = month < 3 ? year - 1 : year;
+  const shift = [0, 3, 2, 5, 0, 3, 5, 1, 4, 6, 2, 4][month - 1];
+  return (y + Math.floor(y / 4) - Math.floor(y / 100) + Math.floor(y / 400) + shift + date) % 7;
 }
+
+interface DayNames {
+  weekdays: string[];
+  weekdaysShort: string[];
+  months: string[];
+  monthsShort: string[];
+}
+
+// Sunday first, as Date.getUTCDay counts; the short forms are CLDR's abbreviated ones.
+const FR: DayNames = {
+  weekdays: ["dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"],
+  weekdaysShort: ["dim.", "lun.", "mar.", "mer.", "jeu.", "ven.", "sam."],
+  months: [
+    "janvier", "février", "mars", "avril", "mai", "juin",
+    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+  ],
+  monthsShort: [
+    "janv.", "févr.", "mars", "avr.", "mai", "juin",
+    "juil.", "août", "sept.", "oct.", "nov.", "déc.",
+  ],
+};
+
+const EN: DayNames = {
+  weekdays: ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"],
+  weekdaysShort: ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"],
+  months: [
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+  ],
+  monthsShort: ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sept", "Oct", "Nov", "Dec"],
+};
 
 /** Milliseconds since the epoch: for ordering and "now / next", never for display. */
 export function instant(iso: string): number {

@@ -2,7 +2,9 @@
 // unit = room or booth, amenity = point of interest, occupant = exhibitor at a
 // booth; coordinates are floor-plan metres, x east, y north) kept in IndexedDB with
 // its ETag. Online, a revalidation with If-None-Match costs a 304 when nothing moved.
-import { announce, getValue, setValue } from "./db";
+import { announce, db, getValue } from "./db";
+import { fetchVenueInto, VENUE_KEY } from "./venue-store";
+import { inWorker } from "./worker-client";
 
 export interface GeoPoint {
   type: "Point";
@@ -59,12 +61,9 @@ export interface VenueCollection {
 
 export type VenueSync = "updated" | "unchanged" | "offline";
 
-const KEY = "venue";
-const ETAG_KEY = "venueEtag";
-
 /** The saved floor map, if the phone ever fetched it. */
 export async function savedVenue(): Promise<VenueCollection | undefined> {
-  return getValue<VenueCollection>(KEY);
+  return getValue<VenueCollection>(VENUE_KEY);
 }
 
 let running: Promise<VenueSync> | null = null;
@@ -78,22 +77,7 @@ export function syncVenue(): Promise<VenueSync> {
 }
 
 async function fetchVenue(): Promise<VenueSync> {
-  const [etag, saved] = await Promise.all([getValue<string>(ETAG_KEY), savedVenue()]);
-  const headers: Record<string, string> = { accept: "application/geo+json" };
-  // Without a saved copy a 304 would leave us nothing to draw: ask for the body.
-  if (etag && saved) headers["if-none-match"] = etag;
-  let response: Response;
-  try {
-    // no-store: IndexedDB is our cache; the HTTP cache would only hold a second copy.
-    response = await fetch("/venue.geojson", { headers, cache: "no-store" });
-  } catch {
-    return "offline";
-  }
-  if (response.status === 304) return "unchanged";
-  if (!response.ok) return "offline";
-  const collection = (await response.json()) as VenueCollection;
-  await setValue(KEY, collection);
-  await setValue(ETAG_KEY, response.headers.get("etag"));
-  announce("venue");
-  return "updated";
+  const result = await inWorker<VenueSync>({ job: "venue" }, () => fetchVenueInto(db));
+  if (result === "updated") announce("venue");
+  return result;
 }

@@ -60,9 +60,11 @@ const s = strings({
   },
 });
 
-// A phone shows about six cards: draw those first, so the agenda appears before the
-// whole day is laid out (the first visit's main thread is busy with the offline copy).
-const FIRST_CARDS = 8;
+// A phone shows about five cards: draw those first, so the agenda appears before the
+// whole day is laid out, then the rest a few cards per task, so that no task holds the
+// main thread long enough to delay a tap (the first visit's main thread is busy).
+const FIRST_CARDS = 5;
+const MORE_CARDS = 6;
 
 const SEATS = `query Seats($day: Date!) { sessions(filter: { day: $day }, first: 200) { nodes { id seatsLeft } } }`;
 
@@ -80,9 +82,15 @@ export class AgendaScreen extends SalonElement {
     bookmarked: { state: true },
     loaded: { state: true },
     shown: { state: true },
+    filtering: { state: true },
   };
   /** Cards drawn so far: the first screenful at once, the rest a frame later. */
   declare shown: number;
+  /** The filters are drawn once opened (or set): most visits never open them. */
+  declare filtering: boolean;
+  /** How many cards the last render had to show, and whether more are on their way. */
+  private listed = 0;
+  private growing = false;
   declare sessions: SessionRecord[];
   declare event: EventRecord | null;
   declare day: string;
@@ -116,6 +124,7 @@ export class AgendaScreen extends SalonElement {
   constructor() {
     super();
     this.shown = FIRST_CARDS;
+    this.filtering = false;
     this.sessions = [];
     this.event = null;
     this.day = sessionStorage.getItem("agenda.day") ?? "";
@@ -169,8 +178,14 @@ export class AgendaScreen extends SalonElement {
   }
 
   override updated(): void {
-    if (this.loaded && this.shown === FIRST_CARDS) {
-      requestAnimationFrame(() => setTimeout(() => (this.shown = Number.POSITIVE_INFINITY)));
+    if (this.loaded && this.shown < this.listed && !this.growing) {
+      this.growing = true;
+      requestAnimationFrame(() =>
+        setTimeout(() => {
+          this.growing = false;
+          this.shown += MORE_CARDS;
+        }),
+      );
     }
   }
 
@@ -225,7 +240,11 @@ export class AgendaScreen extends SalonElement {
       const hall = x.room?.hall ?? x.booth?.hall;
       if (hall) found.set(hall.id, hall.name);
     }
-    return [...found].map(([id, name]) => ({ id, name })).sort((a, b) => a.name.localeCompare(b.name));
+    // Code-point order: hall names are "Hall A", "Hall B"…, and the first localeCompare
+    // of a page loads the collator's data, a long task on the first screen.
+    return [...found]
+      .map(([id, name]) => ({ id, name }))
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
   private nowAndNext(list: SessionRecord[]): TemplateResult | typeof nothing {
@@ -281,6 +300,7 @@ export class AgendaScreen extends SalonElement {
     }
     const event = this.event as EventRecord;
     const list = this.visible();
+    this.listed = list.length;
     const offset = this.sessions[0] ? offsetLabel(this.sessions[0].startsAt) : "";
     const tracks = event.tracks.map((t) => ({ id: t.id, name: pick(t.nameFr, t.nameEn) }));
     const kinds = KINDS.map((k) => ({ id: k, name: kindName(k) }));
@@ -305,11 +325,16 @@ export class AgendaScreen extends SalonElement {
                 </button>`,
             )}
           </div>`}
-      <details>
+      <details
+        ?open=${this.filtering}
+        @toggle=${(e: Event) => (this.filtering = (e.target as HTMLDetailsElement).open)}
+      >
         <summary>${s("filters")}</summary>
-        <div class="filters">
-          ${this.select("kind", kinds)} ${this.select("track", tracks)} ${this.select("hall", this.halls())}
-        </div>
+        ${this.filtering || this.kind || this.track || this.hall
+          ? html`<div class="filters">
+              ${this.select("kind", kinds)} ${this.select("track", tracks)} ${this.select("hall", this.halls())}
+            </div>`
+          : nothing}
       </details>
       ${this.searchExtras()} ${this.hits ? nothing : this.nowAndNext(list)}
       <h2 class="visually-hidden">${this.hits ? s("searchLabel") : dayName(this.day, lang())}</h2>
