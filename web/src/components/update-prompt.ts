@@ -2,6 +2,7 @@
 // rather than silently running a stale build (or reloading under the user's thumb).
 import { html, css, nothing } from "lit";
 import { Workbox } from "workbox-window";
+import { firstSyncSettled } from "../lib/agenda-sync";
 import { SalonElement } from "../app/salon-element";
 import { base } from "../app/styles";
 import { strings } from "../lib/i18n";
@@ -43,7 +44,13 @@ export class UpdatePrompt extends SalonElement {
     this.workbox.addEventListener("waiting", () => {
       this.waiting = true;
     });
-    void this.workbox.register();
+    // The service worker's first install downloads the whole app shell: not while the
+    // first visit's agenda downloads and draws (venue Wi-Fi, a phone's main thread), but
+    // once that is done and the page is idle. `immediate`: the load event is long past.
+    const workbox = this.workbox;
+    void firstSyncSettled()
+      .then(whenIdle)
+      .then(() => workbox.register({ immediate: true }));
   }
 
   private reload(): void {
@@ -60,6 +67,13 @@ export class UpdatePrompt extends SalonElement {
       <button class="primary" @click=${this.reload}>${s("reload")}</button>
     </div>`;
   }
+}
+
+function whenIdle(): Promise<void> {
+  return new Promise((done) => {
+    if ("requestIdleCallback" in window) requestIdleCallback(() => done(), { timeout: 3000 });
+    else setTimeout(done, 500);
+  });
 }
 
 customElements.define("update-prompt", UpdatePrompt);

@@ -44,12 +44,21 @@ export type SyncResult = "complete" | "patched" | "unchanged" | "offline";
 
 let running: Promise<SyncResult> | null = null;
 
+let settleFirst: () => void = () => undefined;
+const firstSettled = new Promise<void>((resolve) => (settleFirst = resolve));
+
+/** Settles when this page's first agenda sync did, whatever came of it. */
+export function firstSyncSettled(): Promise<void> {
+  return firstSettled;
+}
+
 /** One sync at a time: a notice arriving during a sync waits for it, then syncs again. */
 export function syncAgenda(): Promise<SyncResult> {
   const next = (running ?? Promise.resolve("unchanged" as SyncResult))
     .catch(() => "offline" as SyncResult)
     .then(runSync);
   running = next;
+  next.then(settleFirst, settleFirst);
   return next;
 }
 
