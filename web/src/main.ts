@@ -4,6 +4,7 @@ import "./app/salon-app";
 import { interceptLinks } from "./app/router";
 import { syncAgenda, VENUE_STALE } from "./lib/agenda-sync";
 import { lang } from "./lib/i18n";
+import { whenIdle } from "./lib/idle";
 import { onLiveStatus, onNotice } from "./lib/live-events";
 import { startPersonalSync } from "./lib/me";
 import { flushOutbox } from "./lib/plan";
@@ -28,6 +29,8 @@ quietly(startPersonalSync().then(flushOutbox));
 quietly(
   agendaFirst
     .catch(() => undefined)
+    // …and once the agenda is drawn: the subscription replays from its cursor anyway.
+    .then(() => whenIdle(1000))
     .then(() => {
       syncVenue();
       return import("./lib/live").then((live) => live.startLive());

@@ -3,6 +3,7 @@
 import { html, css, nothing } from "lit";
 import { Workbox } from "workbox-window";
 import { firstSyncSettled } from "../lib/agenda-sync";
+import { whenIdle } from "../lib/idle";
 import { SalonElement } from "../app/salon-element";
 import { base } from "../app/styles";
 import { strings } from "../lib/i18n";
@@ -49,7 +50,7 @@ export class UpdatePrompt extends SalonElement {
     // once that is done and the page is idle. `immediate`: the load event is long past.
     const workbox = this.workbox;
     void firstSyncSettled()
-      .then(whenIdle)
+      .then(() => whenIdle())
       .then(() => workbox.register({ immediate: true }));
   }
 
@@ -67,13 +68,6 @@ export class UpdatePrompt extends SalonElement {
       <button class="primary" @click=${this.reload}>${s("reload")}</button>
     </div>`;
   }
-}
-
-function whenIdle(): Promise<void> {
-  return new Promise((done) => {
-    if ("requestIdleCallback" in window) requestIdleCallback(() => done(), { timeout: 3000 });
-    else setTimeout(done, 500);
-  });
 }
 
 customElements.define("update-prompt", UpdatePrompt);
