@@ -9,6 +9,7 @@ from schema.types.accounts import AuthPayload, Me, Registration, calendar_url, s
 from schema.types.agenda import Session
 from schema.types.directory import Exhibitor
 from schema.types.enums import Priority
+from schema.types.push import PushSubscriptionInput, push_rules
 from schema.types.notices import (
     PENDING_PREFIX,
     AnnouncementInput,
@@ -18,7 +19,7 @@ from schema.types.notices import (
 )
 from server.auth import signin
 from server.client_address import client_address
-from server.domain import announcements, changes, people, plans
+from server.domain import announcements, changes, people, plans, push_devices
 from server.domain.announcements import Announcement, Demo
 from server.domain.changes import SessionChange
 from server.domain.errors import DomainError, ErrorCode
@@ -225,6 +226,41 @@ class Mutation:
             info.context.db, info.context.viewer, demo, info.context.clock.now()
         )
         return Session.from_row(row)
+
+    @strawberry.mutation(
+        description="Signed-in people only. Stores the browser's PushSubscription (pass "
+        "`subscription.toJSON()` as it is). Registering the same endpoint again updates it; "
+        "one person may have several devices."
+    )
+    async def register_push_subscription(self, info: Info, input: PushSubscriptionInput) -> bool:
+        viewer = info.context.signed_in()
+        await push_devices.register(
+            info.context.db, viewer.id, input.device(info), push_rules(info), info.context.clock.now()
+        )
+        return True
+
+    @strawberry.mutation(description="Signed-in people only. False when it was not theirs.")
+    async def unregister_push_subscription(self, info: Info, endpoint: str) -> bool:
+        viewer = info.context.signed_in()
+        return await push_devices.unregister(info.context.db, viewer.id, endpoint)
+
+    @strawberry.mutation(
+        description="For a service worker's pushsubscriptionchange: the browser replaced a "
+        "subscription. No sign-in: holding the old subscription's auth secret proves it was "
+        "this device's; the new one takes its place for the same person."
+    )
+    async def renew_push_subscription(
+        self, info: Info, old_endpoint: str, old_auth: str, input: PushSubscriptionInput
+    ) -> bool:
+        await push_devices.renew(
+            info.context.db,
+            old_endpoint,
+            old_auth,
+            input.device(info),
+            push_rules(info),
+            info.context.clock.now(),
+        )
+        return True
 
 
 def _person_id(value: str) -> int:

@@ -23,7 +23,7 @@ from schema.types.directory import (
 from schema.types.notices import Notice
 from schema.types.venue import Route, Venue
 from schema.visibility import PUBLIC, VIEWER, VOLATILE
-from server.domain import agenda, agenda_changes, directory, routing
+from server.domain import agenda, agenda_changes, directory, push_devices, routing
 from server.domain import notices as notices_domain
 from server.domain import search as search_domain
 from server.domain.agenda import SessionQuery
@@ -162,6 +162,14 @@ class Query:
     ) -> AgendaChanges:
         delta = await agenda_changes.changes_since(info.context.db, since)
         return AgendaChanges.from_delta(delta)
+
+    @strawberry.field(
+        description="The VAPID application server key, base64url (uncompressed P-256 "
+        "point), for PushManager.subscribe.",
+        metadata=PUBLIC,
+    )
+    async def push_public_key(self, info: Info) -> str:
+        return await push_devices.public_key(info.context.db, info.context.clock.now())
 
     @strawberry.field(metadata=PUBLIC)
     async def venue(self, info: Info) -> Venue:

@@ -48,6 +48,22 @@ class Settings:
     response_cache_bytes: int = 64 * 1024 * 1024
     #: Base URL clients reach this server at (used in calendar feed URLs).
     public_url: str = "http://127.0.0.1:8000"
+    #: Web Push: who runs this server, for the push services (RFC 8292 `sub`): a real
+    #: `mailto:` or `https:` URL (Apple refuses placeholders). Unset: the public URL
+    #: when it is https, else a local address fit only for development.
+    vapid_subject: str | None = None
+    #: Allow http:// and local push endpoints (tests, a push service on this machine).
+    push_allow_insecure: bool = False
+    #: Devices one person may receive notifications on.
+    push_max_devices: int = 10
+    #: Pushes in flight at once per worker.
+    push_concurrency: int = 100
+    #: Tries per push before it is given up (429 and 5xx answers, network errors).
+    push_max_attempts: int = 5
+    #: Seconds a claimed push stays with its worker before another may send it.
+    push_lease_seconds: float = 60.0
+    #: Seconds between two push rounds when nothing wakes the worker.
+    push_poll_seconds: float = 1.0
     #: Days a bearer token stays valid.
     token_days: int = 30
     #: SMTP server for sign-in codes; unset: codes are written to the server log.
@@ -111,6 +127,17 @@ class Settings:
     allowed_origins: str = ""
     #: The attendee app's built files (`make web` writes them), served at `/`.
     web_root: Path = REPO_ROOT / "web" / "dist"
+
+    @property
+    def push_subject(self) -> str:
+        """The VAPID `sub` claim (see `vapid_subject`)."""
+        if self.vapid_subject:
+            if not self.vapid_subject.startswith(("mailto:", "https:")):
+                raise ValueError("SALON_VAPID_SUBJECT must be a mailto: or https: URL")
+            return self.vapid_subject
+        if self.public_url.startswith("https://"):
+            return self.public_url
+        return "mailto:salon@localhost"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:

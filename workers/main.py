@@ -1,4 +1,4 @@
-"""`salon worker`: the relay and the reminder jobs, until SIGTERM or SIGINT."""
+"""`salon worker`: the relay, the pushes and the reminder jobs, until SIGTERM or SIGINT."""
 
 from __future__ import annotations
 
@@ -11,11 +11,14 @@ from datetime import timedelta
 
 from server.clock import Clock, clock_from_setting, zone_data_facts
 from server.db.pool import create_pool
-from server.domain import agenda_changes
+from server.domain import agenda_changes, push_devices
 from server.live import wire
 from server.live.publisher import Publisher
+from server.live.sockets import Presence
+from server.push.sender import PushSender, VapidSigner
 from server.services import ensure_database, locate_services
 from server.settings import Settings
+from workers.push import PushJob, PushRules
 from workers.relay import Relay
 from workers.reminders import ReminderJob
 
@@ -31,7 +34,28 @@ async def run_worker(settings: Settings, stop: asyncio.Event, clock: Clock | Non
     dsn = settings.database_url or await ensure_database(urls, settings.database_name)
     pool = await create_pool(dsn, min_size=1, max_size=4)
     publisher = Publisher.connect(urls.redis_url, wire.channel(settings.redis_namespace))
-    relay = Relay(dsn, publisher, clock, poll_seconds=settings.relay_poll_seconds)
+    presence = Presence.connect(urls.redis_url, settings.redis_namespace)
+    key = await push_devices.ensure_key(pool, clock.now())
+    sender = PushSender(
+        VapidSigner(key.private_pem, settings.push_subject),
+        max_in_flight=settings.push_concurrency,
+    )
+    pushes = PushJob(
+        pool,
+        sender,
+        presence.online,
+        clock,
+        PushRules(
+            public_url=settings.public_url,
+            allow_insecure=settings.push_allow_insecure,
+            max_attempts=settings.push_max_attempts,
+            lease=timedelta(seconds=settings.push_lease_seconds),
+        ),
+        poll_seconds=settings.push_poll_seconds,
+    )
+    relay = Relay(
+        dsn, publisher, clock, poll_seconds=settings.relay_poll_seconds, on_published=pushes.wake
+    )
     reminders = ReminderJob(
         pool,
         clock,
@@ -42,6 +66,7 @@ async def run_worker(settings: Settings, stop: asyncio.Event, clock: Clock | Non
     try:
         async with asyncio.TaskGroup() as jobs:
             jobs.create_task(relay.run(stop))
+            jobs.create_task(pushes.run(stop))
             jobs.create_task(_every(settings.reminder_poll_seconds, reminders.round, stop))
             jobs.create_task(
                 _every(
@@ -51,6 +76,8 @@ async def run_worker(settings: Settings, stop: asyncio.Event, clock: Clock | Non
                 )
             )
     finally:
+        await sender.aclose()
+        await presence.aclose()
         await publisher.aclose()
         await pool.close()
         log.info("worker stopped")

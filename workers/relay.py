@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable
 from typing import Any
 
 import asyncpg
@@ -43,11 +44,14 @@ class Relay:
         clock: Clock,
         *,
         poll_seconds: float = 1.0,
+        on_published: Callable[[], None] | None = None,
     ) -> None:
         self.dsn = dsn
         self.publisher = publisher
         self.clock = clock
         self.poll_seconds = poll_seconds
+        #: Told after a round published something (wakes the push worker at once).
+        self.on_published = on_published
         self._wake = asyncio.Event()
         self._conn: asyncpg.Connection[Any] | None = None
         self._leading = False
@@ -97,7 +101,10 @@ class Relay:
         # One statement, so committed on its own before anything is published: whoever
         # receives a notice can read it back from PostgreSQL at once.
         await notice_log.sequence_due(conn, self.clock.now())
-        return await self._publish(conn)
+        published = await self._publish(conn)
+        if published and self.on_published is not None:
+            self.on_published()
+        return published
 
     async def _publish(self, conn: asyncpg.Connection[Any]) -> int:
         published = 0

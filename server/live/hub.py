@@ -27,7 +27,7 @@ from server.auth.viewer import revoked_tokens
 from server.domain import notice_log
 from server.live import wire
 from server.live.metrics import METRICS
-from server.live.sockets import SocketCounter
+from server.live.sockets import SocketCounter, counts_prefix
 from server.live.subscriber import Send, Subscriber
 from server.live.wire import LiveNotice
 
@@ -78,7 +78,7 @@ class Hub:
         self._client = Redis.from_url(
             self.redis_url, socket_timeout=REDIS_TIMEOUT, socket_connect_timeout=REDIS_TIMEOUT
         )
-        self.sockets = SocketCounter(self._client, prefix=f"{namespace}:sockets")
+        self.sockets = SocketCounter(self._client, prefix=counts_prefix(namespace))
 
     # --- subscribers ------------------------------------------------------------------
 

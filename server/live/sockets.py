@@ -30,6 +30,11 @@ from redis.exceptions import RedisError
 
 log = logging.getLogger(__name__)
 
+def counts_prefix(namespace: str) -> str:
+    """Where a deployment's socket counts live in Redis."""
+    return f"{namespace}:sockets"
+
+
 #: Seconds between two heartbeats of a process.
 HEARTBEAT = 10.0
 #: A process silent this long no longer counts.
@@ -174,3 +179,44 @@ class SocketCounter:
             except (RedisError, OSError) as error:
                 self._failing(error)
             await asyncio.sleep(HEARTBEAT)
+
+
+#: People looked up per Redis round trip by `people_online`.
+_ONLINE_BATCH = 1000
+
+
+class Presence:
+    """Reads, for another process (the push worker), who is connected right now."""
+
+    def __init__(self, redis: Redis, namespace: str) -> None:
+        self.redis = redis
+        self.prefix = counts_prefix(namespace)
+
+    @classmethod
+    def connect(cls, redis_url: str, namespace: str) -> Presence:
+        return cls(Redis.from_url(redis_url), namespace)
+
+    async def online(self, people: Sequence[int]) -> set[int]:
+        return await people_online(self.redis, self.prefix, people)
+
+    async def aclose(self) -> None:
+        await self.redis.aclose()
+
+
+async def people_online(redis: Redis, prefix: str, people: Sequence[int]) -> set[int]:
+    """Who among `people` holds a live socket on any server process now (the counts
+    `SocketCounter` keeps under `prefix`): the push worker skips their NORMAL pushes.
+    Read-only; when Redis fails it raises, and the caller pushes to everyone."""
+    alive = await redis.zrangebyscore(f"{prefix}:processes", time.time() - STALE, "+inf")
+    online: set[int] = set()
+    for start in range(0, len(people), _ONLINE_BATCH):
+        batch = people[start : start + _ONLINE_BATCH]
+        fields = [f"person:{person}" for person in batch]
+        async with redis.pipeline(transaction=False) as pipe:
+            for process in alive:
+                name = process.decode() if isinstance(process, bytes) else str(process)
+                pipe.hmget(f"{prefix}:{name}", fields)
+            answers = await pipe.execute()
+        for counts in answers:
+            online.update(p for p, n in zip(batch, counts, strict=True) if n and int(n) > 0)
+    return online
