@@ -9,7 +9,6 @@ from schema.types.accounts import AuthPayload, Me, Registration, calendar_url, s
 from schema.types.agenda import Session
 from schema.types.directory import Exhibitor
 from schema.types.enums import Priority
-from schema.types.push import PushSubscriptionInput, push_rules
 from schema.types.notices import (
     PENDING_PREFIX,
     AnnouncementInput,
@@ -17,6 +16,7 @@ from schema.types.notices import (
     Notice,
     SessionChangeInput,
 )
+from schema.types.push import PushSubscriptionInput, push_rules
 from server.auth import signin
 from server.client_address import client_address
 from server.domain import announcements, changes, people, plans, push_devices
@@ -235,7 +235,11 @@ class Mutation:
     async def register_push_subscription(self, info: Info, input: PushSubscriptionInput) -> bool:
         viewer = info.context.signed_in()
         await push_devices.register(
-            info.context.db, viewer.id, input.device(info), push_rules(info), info.context.clock.now()
+            info.context.db,
+            viewer.id,
+            input.device(info),
+            push_rules(info),
+            info.context.clock.now(),
         )
         return True
 

@@ -18,7 +18,8 @@ CHECK = r"""
 const ts = require("typescript");
 const fs = require("fs");
 const source = fs.readFileSync("src/lib/fair-time.ts", "utf8");
-const js = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } }).outputText;
+const options = { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 };
+const js = ts.transpileModule(source, { compilerOptions: options }).outputText;
 const mod = { exports: {} };
 new Function("module", "exports", js)(mod, mod.exports);
 const { dayName } = mod.exports;

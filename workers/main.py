@@ -15,7 +15,8 @@ from server.domain import agenda_changes, push_devices
 from server.live import wire
 from server.live.publisher import Publisher
 from server.live.sockets import Presence
-from server.push.sender import PushSender, VapidSigner
+from server.push.sender import PushSender
+from server.push.vapid import VapidSigner
 from server.services import ensure_database, locate_services
 from server.settings import Settings
 from workers.push import PushJob, PushRules

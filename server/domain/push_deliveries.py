@@ -40,7 +40,9 @@ async def claim_due(db: Pool, now: datetime, lease: timedelta, limit: int) -> li
     return await sql.claim_due(db, now, lease, limit)
 
 
-async def record_sent(db: Pool, keys: Sequence[tuple[int, int]], status: int, now: datetime) -> None:
+async def record_sent(
+    db: Pool, keys: Sequence[tuple[int, int]], status: int, now: datetime
+) -> None:
     if keys:
         await sql.mark_sent(db, keys, status, now)
 

@@ -18,9 +18,9 @@ from urllib.parse import urlsplit
 
 from server.db.queries import push as sql
 from server.db.queries.common import Executor
-from server.domain.plans import Pool
 from server.db.queries.push import DeviceDraft
 from server.domain.errors import DomainError, ErrorCode, bad_input
+from server.domain.plans import Pool
 from server.push import keys
 from server.push.sender import check_keys
 
@@ -59,7 +59,8 @@ async def ensure_key(db: Executor, now: datetime) -> sql.KeyRow:
         private_pem, public = keys.generate_keypair()
         await sql.insert_key_once(db, private_pem, public, now)
         found = await sql.key(db)
-    assert found is not None  # inserted just above, or by whoever won the race
+    if found is None:  # inserted just above, or by whoever won the race
+        raise RuntimeError("the push key could not be stored")
     return found
 
 

@@ -30,6 +30,7 @@ from redis.exceptions import RedisError
 
 log = logging.getLogger(__name__)
 
+
 def counts_prefix(namespace: str) -> str:
     """Where a deployment's socket counts live in Redis."""
     return f"{namespace}:sockets"

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 from server.db.queries.common import Executor
 
+
 @dataclass(frozen=True, slots=True)
 class KeyRow:
     private_pem: str
@@ -92,7 +93,8 @@ async def save_device(
            VALUES ($1, $2, $3, $4, $5, $6, $7, $7)
            ON CONFLICT (endpoint) DO UPDATE SET
              person_id = excluded.person_id, p256dh = excluded.p256dh, auth = excluded.auth,
-             lang = excluded.lang, expires_at = excluded.expires_at, updated_at = excluded.updated_at""",
+             lang = excluded.lang, expires_at = excluded.expires_at,
+             updated_at = excluded.updated_at""",
         person_id,
         device.endpoint,
         device.p256dh,
@@ -185,9 +187,7 @@ async def plan_deliveries(
 # --- the worker: sending ---------------------------------------------------------
 
 
-async def claim_due(
-    db: Executor, now: datetime, lease: timedelta, limit: int
-) -> list[DueDelivery]:
+async def claim_due(db: Executor, now: datetime, lease: timedelta, limit: int) -> list[DueDelivery]:
     """Take up to `limit` due deliveries for `lease`: another sender skips them, and if
     this one dies they are due again when the lease ends."""
     rows = await db.fetch(
@@ -215,7 +215,9 @@ async def claim_due(
     return [DueDelivery(**dict(r)) for r in rows]
 
 
-async def mark_sent(db: Executor, keys: Sequence[tuple[int, int]], status: int, now: datetime) -> None:
+async def mark_sent(
+    db: Executor, keys: Sequence[tuple[int, int]], status: int, now: datetime
+) -> None:
     await db.executemany(
         """UPDATE push_delivery SET state = 'SENT', sent_at = $3, last_status = $4
             WHERE notice_id = $1 AND subscription_id = $2""",
