@@ -201,20 +201,26 @@ class PushService:
     def received_for(self, device_id: str) -> list[Received]:
         return list(self._devices[device_id].received)
 
-    async def wait_for(self, count: int, timeout: float = 10) -> list[Received]:
+    # A timeout argument (ASYNC109) on purpose: every wait here must be bounded, and a
+    # forgotten asyncio.timeout around it would hang the test run instead of failing it.
+    async def wait_for(self, count: int, timeout: float = 10) -> list[Received]:  # noqa: ASYNC109
         """Until `count` messages in all were accepted; TimeoutError after `timeout`."""
         await self._wait(lambda: len(self.received) >= count, timeout)
         return list(self.received)
 
-    async def wait_held(self, count: int, timeout: float = 10) -> None:
+    async def wait_held(self, count: int, timeout: float = 10) -> None:  # noqa: ASYNC109
         """Until `count` requests are waiting at a gate at once."""
         await self._wait(lambda: self.held >= count, timeout)
 
-    async def until(self, predicate: Callable[[PushService], bool], timeout: float = 10) -> None:
+    async def until(
+        self,
+        predicate: Callable[[PushService], bool],
+        timeout: float = 10,  # noqa: ASYNC109
+    ) -> None:
         """Until `predicate(service)` holds (checked at every change); TimeoutError after."""
         await self._wait(lambda: predicate(self), timeout)
 
-    async def _wait(self, predicate: Callable[[], bool], timeout: float) -> None:
+    async def _wait(self, predicate: Callable[[], bool], timeout: float) -> None:  # noqa: ASYNC109
         async with asyncio.timeout(timeout), self._changed:
             await self._changed.wait_for(predicate)
 
@@ -288,7 +294,8 @@ class PushService:
         gone = asyncio.ensure_future(receive())
         closing = asyncio.ensure_future(self._closing.wait())
         try:
-            await asyncio.wait({opened, gone, closing}, return_when=asyncio.FIRST_COMPLETED)
+            waiters: set[asyncio.Future[Any]] = {opened, gone, closing}
+            await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
             return opened.done() and not gone.done() and not closing.done()
         finally:
             for waiter in (opened, gone, closing):

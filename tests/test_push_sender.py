@@ -16,7 +16,7 @@ from typing import Any
 
 import httpx
 import pytest
-from py_vapid.jwt import decode as decode_jwt
+from py_vapid.jwt import decode as decode_jwt  # type: ignore[import-untyped]
 
 from server.push import (
     Device,

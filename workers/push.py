@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 
 from server.clock import Clock
 from server.domain import push_deliveries
-from server.domain.push_deliveries import DueDelivery
+from server.domain.push_deliveries import DueDelivery, Pool
 from server.domain.push_devices import is_public_address
 from server.domain.push_messages import plan_push
 from server.push.sender import Device, Outcome, PushMessage, PushSender, Result
@@ -53,7 +53,7 @@ class PushRules:
 class PushJob:
     def __init__(
         self,
-        pool: push_deliveries.Pool,
+        pool: Pool,
         sender: PushSender,
         online: Callable[[Sequence[int]], Awaitable[Collection[int]]],
         clock: Clock,

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 from server.db.queries import push as sql
 from server.db.queries.push import DueDelivery as DueDelivery
-from server.domain.plans import Pool
+from server.domain.plans import Pool as Pool
 
 #: A push whose notice is URGENT goes out even to people who have the app open.
 _ALWAYS = "URGENT"
