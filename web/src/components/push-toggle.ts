@@ -28,8 +28,10 @@ const s = strings({
     dismissed: "Notifications non activées : répondez « Autoriser » quand le navigateur le demande.",
     unreachable:
       "Le service de notifications du navigateur est injoignable : notifications non activées. Réessayez plus tard ou sur un autre réseau.",
+    refused: "Ce navigateur ne donne pas de notifications ici (fenêtre de navigation privée ?) : ouvrez l'app dans une fenêtre normale.",
     offline: "Pas de réseau : notifications non activées. Réessayez une fois en ligne.",
     signedOut: "Votre session a expiré : reconnectez-vous pour activer les notifications.",
+    tooManyDevices: "Vous recevez déjà les notifications sur trop d'appareils : désactivez-les sur l'un d'eux d'abord.",
     notReady: "L'app finit de s'installer sur ce téléphone : réessayez dans un instant.",
     failed: "Les notifications n'ont pas pu être activées. Réessayez.",
   },
@@ -52,8 +54,10 @@ const s = strings({
     dismissed: "Notifications not turned on: answer “Allow” when the browser asks.",
     unreachable:
       "The browser's notification service cannot be reached: notifications not turned on. Try again later or on another network.",
+    refused: "This browser gives no notifications here (a private window?): open the app in a normal window.",
     offline: "No network: notifications not turned on. Try again once online.",
     signedOut: "Your session has expired: sign in again to turn on notifications.",
+    tooManyDevices: "You already get notifications on too many devices: turn them off on one first.",
     notReady: "The app is still installing on this phone: try again in a moment.",
     failed: "Notifications could not be turned on. Try again.",
   },

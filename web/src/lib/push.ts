@@ -12,8 +12,12 @@ export type PushProblem =
   | "dismissed"
   /** The browser could not reach its push service (FCM, Mozilla's, Apple's). */
   | "unreachable"
+  /** Allowed, yet this browser gives no push here (a private window, a guest profile). */
+  | "refused"
   | "offline"
   | "signedOut"
+  /** The server's limit of devices per person. */
+  | "tooManyDevices"
   /** The service worker is not installed yet (first visit, still downloading). */
   | "notReady"
   | "failed";
@@ -28,6 +32,11 @@ const REGISTER = `mutation RegisterPush($input: PushSubscriptionInput!) { regist
 const UNREGISTER = `mutation UnregisterPush($endpoint: String!) { unregisterPushSubscription(endpoint: $endpoint) }`;
 /** How long turning on waits for the service worker's first install. */
 const READY_MS = 10_000;
+/**
+ * How long turning on waits for the push service. A browser that cannot reach it (venue
+ * Wi-Fi blocking FCM) keeps retrying without an answer; a reachable one answers in a second or two.
+ */
+const SUBSCRIBE_MS = 15_000;
 
 /** iPhone, iPod, or an iPad (which says "Macintosh" but has a touch screen). */
 export function isIos(): boolean {
@@ -52,11 +61,18 @@ async function currentSubscription(): Promise<PushSubscription | null> {
   return (await (await registration())?.pushManager.getSubscription()) ?? null;
 }
 
-export async function pushState(): Promise<PushState> {
+/** What is known at once, without asking the service worker: null when it may be on or off. */
+function settledState(): PushState | null {
   // iOS and iPadOS give push only to an app added to the Home Screen (16.4 and later).
   if (isIos() && !standalone()) return "needs-home-screen";
   if (!supported()) return "unsupported";
   if (Notification.permission === "denied") return "denied";
+  return null;
+}
+
+export async function pushState(): Promise<PushState> {
+  const settled = settledState();
+  if (settled) return settled;
   if (Notification.permission !== "granted") return "off";
   try {
     return (await currentSubscription()) ? "on" : "off";
@@ -67,15 +83,16 @@ export async function pushState(): Promise<PushState> {
 
 function problemOf(error: unknown): PushProblem {
   if (error instanceof OfflineError) return "offline";
-  if (error instanceof ApiError) return error.code === "UNAUTHENTICATED" ? "signedOut" : "failed";
+  if (error instanceof ApiError) {
+    if (error.code === "UNAUTHENTICATED") return "signedOut";
+    if (error.code === "RATE_LIMITED") return "tooManyDevices";
+  }
   return "failed";
 }
 
-function readyWithin(ms: number): Promise<ServiceWorkerRegistration | null> {
-  return Promise.race([
-    navigator.serviceWorker.ready,
-    new Promise<null>((resolve) => setTimeout(() => resolve(null), ms)),
-  ]);
+/** The promise's value, or null once `ms` have passed without one. */
+function within<T>(work: Promise<T>, ms: number): Promise<T | null> {
+  return Promise.race([work, new Promise<null>((resolve) => setTimeout(() => resolve(null), ms))]);
 }
 
 /** The push service's subscription for this key: the phone's own if it has the key, else a new one. */
@@ -91,15 +108,25 @@ async function subscribe(worker: ServiceWorkerRegistration, key: Uint8Array<Arra
   return worker.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key });
 }
 
+function subscribeFailure(error: unknown): PushResult {
+  const name = error instanceof DOMException ? error.name : "";
+  // The permission was taken back meanwhile.
+  if (name === "NotAllowedError" || Notification.permission === "denied") return { state: "denied", problem: null };
+  // Chromium's private windows answer "permission denied" though notifications are allowed.
+  if (name === "AbortError" && /permission/i.test(String((error as Error).message))) return { state: "off", problem: "refused" };
+  // Anything else ("push service error"): the browser's push service is out of reach.
+  return { state: "off", problem: "unreachable" };
+}
+
 /** Call from a tap only: the browser's question needs one, and asking unprompted is rude. */
 export async function turnOn(): Promise<PushResult> {
-  const state = await pushState();
-  if (state !== "off" && state !== "on") return { state, problem: null };
+  const settled = settledState();
+  if (settled) return { state: settled, problem: null };
   // First, while the tap still counts: Safari refuses the question after other awaits.
   const permission = await Notification.requestPermission();
   if (permission === "denied") return { state: "denied", problem: null };
   if (permission !== "granted") return { state: "off", problem: "dismissed" };
-  const worker = await readyWithin(READY_MS);
+  const worker = await within(navigator.serviceWorker.ready, READY_MS);
   if (!worker) return { state: "off", problem: "notReady" };
   let key: Uint8Array<ArrayBuffer>;
   try {
@@ -107,13 +134,16 @@ export async function turnOn(): Promise<PushResult> {
   } catch (error) {
     return { state: "off", problem: problemOf(error) };
   }
-  let subscription: PushSubscription;
+  let subscription: PushSubscription | null;
+  const subscribing = subscribe(worker, key);
   try {
-    subscription = await subscribe(worker, key);
+    subscription = await within(subscribing, SUBSCRIBE_MS);
   } catch (error) {
-    // NotAllowedError: permission taken back meanwhile; anything else (AbortError
-    // "push service error"): the browser's push service is out of reach.
-    if (error instanceof DOMException && error.name === "NotAllowedError") return { state: "denied", problem: null };
+    return subscribeFailure(error);
+  }
+  if (!subscription) {
+    // We said "not turned on": a subscription that comes after all must not linger unknown to the server.
+    void subscribing.then((late) => late.unsubscribe()).catch(() => false);
     return { state: "off", problem: "unreachable" };
   }
   const lang = gqlLang();
