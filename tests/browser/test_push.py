@@ -21,7 +21,7 @@ from typing import Any
 from playwright.async_api import Browser, CDPSession, Page, Worker, expect
 
 from tests.browser.conftest import CHROMIUM, PHONE, TIMEOUT_MS, BrowserFair, Phone, PhoneMaker
-from tests.browser.helpers import signed_in_phone
+from tests.browser.helpers import api, signed_in_phone
 
 TIMEOUT_S = TIMEOUT_MS / 1000
 IPHONE_UA = (
@@ -345,3 +345,66 @@ async def test_turning_on_without_a_reachable_push_service_says_so_and_stays_off
         await expect(page.get_by_role("button", name=TURN_ON)).to_be_enabled()
         assert await subscription(page) is None
         assert await phone.accessibility_violations() == []
+
+
+# In the page: a subscription's keys as a browser makes them (a P-256 point, 16 bytes).
+NEW_KEYS = """async () => {
+  const b64url = (buffer) => btoa(String.fromCharCode(...new Uint8Array(buffer)))
+    .replace(/\\+/g, "-").replace(/\\//g, "_").replace(/=+$/, "");
+  const ecdh = { name: "ECDH", namedCurve: "P-256" };
+  const pair = await crypto.subtle.generateKey(ecdh, true, ["deriveBits"]);
+  return {
+    p256dh: b64url(await crypto.subtle.exportKey("raw", pair.publicKey)),
+    auth: b64url(crypto.getRandomValues(new Uint8Array(16))),
+  };
+}"""
+
+# In the service worker: the browser says it replaced `old` by `fresh` (a synthetic
+# pushsubscriptionchange, subscriptions as plain objects: headless Chromium neither
+# subscribes nor fires the event), and the renewal's answer from the server comes back.
+SUBSCRIPTION_CHANGED = """({ old, fresh }) => new Promise((resolve, reject) => {
+  const realFetch = self.fetch;
+  self.fetch = (...args) => {
+    const answer = realFetch(...args);
+    answer.then((r) => r.clone().json()).then(resolve, reject);
+    self.fetch = realFetch;
+    return answer;
+  };
+  const asSubscription = (s) => ({ endpoint: s.endpoint, options: {}, toJSON: () => s });
+  const event = new ExtendableEvent("pushsubscriptionchange");
+  Object.defineProperties(event, {
+    oldSubscription: { value: asSubscription(old) },
+    newSubscription: { value: asSubscription(fresh) },
+  });
+  self.dispatchEvent(event);
+})"""
+
+REGISTER = "mutation($input: PushSubscriptionInput!) { registerPushSubscription(input: $input) }"
+UNREGISTER = "mutation($endpoint: String!) { unregisterPushSubscription(endpoint: $endpoint) }"
+
+
+async def test_a_replaced_subscription_is_renewed_without_a_token(
+    new_phone: PhoneMaker, browser_fair: BrowserFair
+) -> None:
+    person = await browser_fair.people.make()
+    _, channel = await allowed_phone(new_phone)
+    old = {
+        "endpoint": "https://fcm.googleapis.com/fcm/send/old-device",
+        "expirationTime": None,
+        "keys": await channel.page.evaluate(NEW_KEYS),
+    }
+    fresh = {
+        "endpoint": "https://fcm.googleapis.com/fcm/send/new-device",
+        "expirationTime": None,
+        "keys": await channel.page.evaluate(NEW_KEYS),
+    }
+    await api(browser_fair, person.token, REGISTER, input={**old, "lang": "FR"})
+    answer = await asyncio.wait_for(
+        channel.worker.evaluate(SUBSCRIPTION_CHANGED, {"old": old, "fresh": fresh}), TIMEOUT_S
+    )
+    assert answer == {"data": {"renewPushSubscription": True}}
+    # The new endpoint is the person's now, and the old one is gone.
+    gone = await api(browser_fair, person.token, UNREGISTER, endpoint=old["endpoint"])
+    assert gone == {"unregisterPushSubscription": False}
+    mine = await api(browser_fair, person.token, UNREGISTER, endpoint=fresh["endpoint"])
+    assert mine == {"unregisterPushSubscription": True}

@@ -34,6 +34,7 @@ const s = strings({
     tooManyDevices: "Vous recevez déjà les notifications sur trop d'appareils : désactivez-les sur l'un d'eux d'abord.",
     notReady: "L'app finit de s'installer sur ce téléphone : réessayez dans un instant.",
     failed: "Les notifications n'ont pas pu être activées. Réessayez.",
+    stillOn: "Les notifications n'ont pas pu être désactivées. Réessayez.",
   },
   en: {
     title: "Notifications",
@@ -60,6 +61,7 @@ const s = strings({
     tooManyDevices: "You already get notifications on too many devices: turn them off on one first.",
     notReady: "The app is still installing on this phone: try again in a moment.",
     failed: "Notifications could not be turned on. Try again.",
+    stillOn: "Notifications could not be turned off. Try again.",
   },
 });
 

@@ -20,7 +20,9 @@ export type PushProblem =
   | "tooManyDevices"
   /** The service worker is not installed yet (first visit, still downloading). */
   | "notReady"
-  | "failed";
+  | "failed"
+  /** Turning off failed: the subscription is still there. */
+  | "stillOn";
 
 export interface PushResult {
   state: PushState;
@@ -176,7 +178,7 @@ export async function turnOff(): Promise<PushResult> {
   try {
     await subscription.unsubscribe();
   } catch {
-    return { state: await pushState(), problem: "failed" };
+    return { state: await pushState(), problem: "stillOn" };
   }
   await graphql(UNREGISTER, { endpoint }).catch(() => undefined);
   return { state: await pushState(), problem: null };
