@@ -1,6 +1,7 @@
 // My schedule: bookmarks and registrations by day, conflicts marked (overlap, or too
-// far to walk), the registration status, CHANGED / CANCELLED, the calendar feed and
-// the changes still waiting for the network. Works offline from the stored plan.
+// far to walk), the registration status, CHANGED / CANCELLED, the calendar feed, the
+// notifications toggle and the changes still waiting for the network. Works offline
+// from the stored plan.
 import { html, css, nothing, type TemplateResult } from "lit";
 import { SalonElement } from "../app/salon-element";
 import { base } from "../app/styles";
@@ -12,6 +13,7 @@ import { currentMe, renewCalendarUrl, signedIn, type Conflict, type MeRecord, ty
 import type { SessionRecord } from "../lib/model";
 import { pendingChanges, setBookmark } from "../lib/plan";
 import { sessionCard, sessionCardStyles } from "../components/session-card";
+import "../components/push-toggle";
 
 const s = strings({
   fr: {
@@ -326,6 +328,7 @@ export class ScheduleScreen extends SalonElement {
         ? this.days(rows, me)
         : html`<p>${s("empty")}</p>
             <a class="button" href="/">${s("browse")}</a>`}
+      <push-toggle></push-toggle>
       ${this.calendar(me)}
     `;
   }
