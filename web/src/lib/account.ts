@@ -46,6 +46,9 @@ export async function signInWithCode(email: string, code: string): Promise<MeRec
  */
 export async function signOut(): Promise<{ revoked: boolean }> {
   let revoked = true;
+  // A phone handed to someone else must stop buzzing with this person's notices: drop
+  // its push subscription while the token can still tell the server (never blocks).
+  await import("./push").then((push) => push.turnOff()).catch(() => undefined);
   try {
     await graphql(SIGN_OUT);
   } catch (error) {
