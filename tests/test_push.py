@@ -5,17 +5,19 @@ checks the VAPID JWT, TTL, Urgency and Topic and decrypts every message."""
 from __future__ import annotations
 
 import asyncio
-import base64
 import contextlib
 import os
 import secrets
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
-from server.db.pool import connect
+from server.db.pool import connect, create_pool
+from server.domain import push_devices
+from server.push.keys import b64url_decode
 from server.services import ServiceUrls
 from server.settings import Settings
 from tests.announcements import BOOKMARK, BROADCAST, title
@@ -32,10 +34,6 @@ UNREGISTER = "mutation($e: String!) { unregisterPushSubscription(endpoint: $e) }
 RENEW = """mutation($old: String!, $auth: String!, $input: PushSubscriptionInput!) {
   renewPushSubscription(oldEndpoint: $old, oldAuth: $auth, input: $input) }"""
 KEY = "{ pushPublicKey }"
-
-
-def b64url_decode(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
 @dataclass
@@ -165,14 +163,9 @@ async def test_the_public_key_is_a_p256_point_and_stays_the_same(fair: PushFair)
 async def test_concurrent_first_starts_agree_on_one_key(
     settings: Settings, service_urls: ServiceUrls
 ) -> None:
-    from server.db.pool import create_pool
-    from server.domain import push_devices
-
     async with fair_database(service_urls, "salon_pushkey") as dsn:
         pool = await create_pool(dsn, min_size=1, max_size=10)
         try:
-            from datetime import UTC, datetime
-
             keys = await asyncio.gather(
                 *(push_devices.public_key(pool, datetime.now(UTC)) for _ in range(10))
             )

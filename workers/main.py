@@ -19,7 +19,7 @@ from server.push.sender import PushSender
 from server.push.vapid import VapidSigner
 from server.services import ensure_database, locate_services
 from server.settings import Settings
-from workers.push import PushJob, PushRules
+from workers.push import PushJob, SendRules
 from workers.relay import Relay
 from workers.reminders import ReminderJob
 
@@ -46,7 +46,7 @@ async def run_worker(settings: Settings, stop: asyncio.Event, clock: Clock | Non
         sender,
         presence.online,
         clock,
-        PushRules(
+        SendRules(
             public_url=settings.public_url,
             allow_insecure=settings.push_allow_insecure,
             max_attempts=settings.push_max_attempts,

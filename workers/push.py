@@ -43,7 +43,7 @@ RESOLVED_FOR = 300.0
 
 
 @dataclass(frozen=True, slots=True)
-class PushRules:
+class SendRules:
     public_url: str
     allow_insecure: bool = False
     max_attempts: int = 5
@@ -57,7 +57,7 @@ class PushJob:
         sender: PushSender,
         online: Callable[[Sequence[int]], Awaitable[Collection[int]]],
         clock: Clock,
-        rules: PushRules,
+        rules: SendRules,
         *,
         poll_seconds: float = 1.0,
     ) -> None:
