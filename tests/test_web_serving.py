@@ -7,6 +7,8 @@ from __future__ import annotations
 import gzip
 import json
 import re
+import struct
+import zlib
 
 import httpx
 import pytest
@@ -111,6 +113,33 @@ async def test_manifest_makes_the_app_installable(http: httpx.AsyncClient) -> No
     assert icons == {("192x192", "any"), ("512x512", "any"), ("512x512", "maskable")}
     for icon in manifest["icons"]:
         assert (await http.get(icon["src"])).status_code == 200
+
+
+def rgba_pixels(png: bytes) -> tuple[int, list[tuple[int, ...]]]:
+    """Width and pixels of an 8-bit RGBA PNG written with filter 0 (as make_icons.py does)."""
+    width, height, depth, colour = struct.unpack(">IIBB", png[16:26])
+    assert (png[:8], depth, colour) == (b"\x89PNG\r\n\x1a\n", 8, 6)
+    data, at = b"", 8
+    while at < len(png):
+        (length,), kind = struct.unpack(">I", png[at : at + 4]), png[at + 4 : at + 8]
+        if kind == b"IDAT":
+            data += png[at + 8 : at + 8 + length]
+        at += 12 + length
+    raw, stride = zlib.decompress(data), 1 + 4 * width
+    rows = [raw[y * stride : (y + 1) * stride] for y in range(height)]
+    assert {row[0] for row in rows} == {0}
+    return width, [tuple(row[1 + 4 * x : 5 + 4 * x]) for row in rows for x in range(width)]
+
+
+@pytest.mark.usefixtures("built")
+async def test_the_notification_badge_is_white_on_transparent(http: httpx.AsyncClient) -> None:
+    """Android draws only a badge's alpha: any colour would show as a white square."""
+    response = await http.get("/icons/badge-96.png")
+    assert response.status_code == 200
+    width, pixels = rgba_pixels(response.content)
+    assert width == 96
+    assert {p for p in pixels if p[3]} == {(255, 255, 255, 255)}
+    assert 0.2 < sum(1 for p in pixels if p[3]) / len(pixels) < 0.8  # a mark, not a square
 
 
 @pytest.mark.usefixtures("built")

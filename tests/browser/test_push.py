@@ -173,7 +173,7 @@ async def test_a_push_shows_its_notice_once(new_phone: PhoneMaker) -> None:
             "tag": "session-ses-001",
             "lang": "fr",
             "icon": f"{origin}/icons/icon-192.png",
-            "badge": f"{origin}/icons/icon-192.png",
+            "badge": f"{origin}/icons/badge-96.png",
             "requireInteraction": False,
             "data": {"navigate": f"{origin}/session/ses-001", "notice": "101"},
         }

@@ -43,8 +43,8 @@ interface ClickData {
 }
 
 const ICON = "/icons/icon-192.png";
-// TODO: a monochrome badge (Android draws only its alpha); the app icon until there is one.
-const BADGE = "/icons/icon-192.png";
+// White on transparent: Android draws only a badge's alpha.
+const BADGE = "/icons/badge-96.png";
 /** Where a notification without a usable link of ours opens: the notices inbox. */
 const FALLBACK_PATH = "/notices";
 // Bounds against a runaway payload; the server's own texts are far shorter.

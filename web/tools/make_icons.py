@@ -1,7 +1,9 @@
 """Draws the app's icons (committed under public/icons/): python3 tools/make_icons.py.
 
 A ring and a hub on the fair's blue, drawn without any imaging library; the maskable
-icon keeps its mark inside the central 80 % safe zone and paints to the edges.
+icon keeps its mark inside the central 80 % safe zone and paints to the edges. The
+notification badge is the same mark in white on transparent: Android draws only a
+badge's alpha, so a coloured icon there is a white square.
 """
 
 from __future__ import annotations
@@ -32,12 +34,22 @@ def pixel(x: float, y: float, size: int, scale: float, rounded: bool) -> tuple[i
     return (*BLUE, 255)
 
 
-def png(size: int, scale: float, rounded: bool) -> bytes:
+def badge_pixel(x: float, y: float, size: int) -> tuple[int, int, int, int]:
+    r = ((x - size / 2) ** 2 + (y - size / 2) ** 2) ** 0.5 / (size / 2)
+    if 0.58 <= r <= 0.86 or r <= 0.34:  # the mark, filling the badge's small circle
+        return (*WHITE, 255)
+    return (0, 0, 0, 0)
+
+
+def png(size: int, scale: float, rounded: bool, badge: bool = False) -> bytes:
     rows = bytearray()
     for y in range(size):
         rows.append(0)
         for x in range(size):
-            rows.extend(pixel(x + 0.5, y + 0.5, size, scale, rounded))
+            if badge:
+                rows.extend(badge_pixel(x + 0.5, y + 0.5, size))
+            else:
+                rows.extend(pixel(x + 0.5, y + 0.5, size, scale, rounded))
 
     def chunk(kind: bytes, data: bytes) -> bytes:
         crc = struct.pack(">I", zlib.crc32(kind + data))
@@ -59,6 +71,7 @@ def main() -> None:
     (out / "icon-512.png").write_bytes(png(512, 1.0, rounded=True))
     (out / "icon-maskable-512.png").write_bytes(png(512, 0.75, rounded=False))
     (out / "apple-touch-icon-180.png").write_bytes(png(180, 0.85, rounded=False))
+    (out / "badge-96.png").write_bytes(png(96, 1.0, rounded=False, badge=True))
 
 
 if __name__ == "__main__":
