@@ -90,6 +90,7 @@ class _Device:
     scripted_status: int = 0
     scripted_left: int = 0
     scripted_retry_after: str | None = None
+    scripted_location: str | None = None
     gate: asyncio.Event | None = None
     received: list[Received] = field(default_factory=list)
 
@@ -179,14 +180,21 @@ class PushService:
         self._devices[device_id].gone = True
 
     def answer(
-        self, device_id: str, status: int, *, times: int = 1, retry_after: str | None = None
+        self,
+        device_id: str,
+        status: int,
+        *,
+        times: int = 1,
+        retry_after: str | None = None,
+        location: str | None = None,
     ) -> None:
         """The next `times` posts to this device (checked as usual) are answered `status`,
-        with this Retry-After when given; then it accepts again."""
+        with this Retry-After and Location when given; then it accepts again."""
         device = self._devices[device_id]
         device.scripted_status = status
         device.scripted_left = times
         device.scripted_retry_after = retry_after
+        device.scripted_location = location
 
     def hold(self, device_id: str | None = None) -> asyncio.Event:
         """Checked posts (to this device, or to every device) wait at the returned gate
@@ -270,6 +278,8 @@ class PushService:
             extra = []
             if device.scripted_retry_after is not None:
                 extra.append((b"retry-after", device.scripted_retry_after.encode("latin-1")))
+            if device.scripted_location is not None:
+                extra.append((b"location", device.scripted_location.encode("latin-1")))
             await self._respond(send, device.scripted_status, b"scripted answer", extra)
             return
         gates = [gate for gate in (self._gate, device.gate) if gate is not None]

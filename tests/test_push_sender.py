@@ -14,6 +14,7 @@ from email.utils import formatdate
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import httpx
 import pytest
 from py_vapid.jwt import decode as decode_jwt  # type: ignore[import-untyped]
@@ -224,6 +225,15 @@ def test_authorization_header_form_and_audience_per_origin(
     assert other != header
     other_token = other.split(" ", 1)[1].split(", ")[0].removeprefix("t=")
     assert jwt_claims(other_token, keypair[1])["aud"] == "https://updates.push.services.mozilla.com"
+    # The same origin written differently shares the token; a port or a query after
+    # the authority is still read as the endpoint's own origin.
+    assert signer.authorization("https://FCM.googleapis.com:443/fcm/send/x") == header
+    for endpoint, origin in [
+        ("https://fcm.googleapis.com:8443/fcm/send/x", "https://fcm.googleapis.com:8443"),
+        ("https://fcm.googleapis.com?x=/y", "https://fcm.googleapis.com"),
+    ]:
+        token = signer.authorization(endpoint).split(" ", 1)[1].split(", ")[0][2:]
+        assert jwt_claims(token, keypair[1])["aud"] == origin
 
 
 @pytest.mark.parametrize(
@@ -269,6 +279,15 @@ async def test_404_is_gone(service: PushService, sender: PushSender) -> None:
     service.answer(PushService.device_id(subscription), 404)
     result = await sender.send(device_of(subscription), message())
     assert (result.outcome, result.status) == (Outcome.GONE, 404)
+
+
+async def test_a_redirect_is_not_followed(service: PushService, sender: PushSender) -> None:
+    """A push service never redirects; one that did could point the worker anywhere."""
+    target, subscription = service.new_device(), service.new_device()
+    service.answer(PushService.device_id(subscription), 307, location=target["endpoint"])
+    result = await sender.send(device_of(subscription), message())
+    assert (result.outcome, result.status) == (Outcome.FAILED, 307)
+    assert service.received == []
 
 
 async def test_429_with_delta_seconds_then_accepted(
@@ -371,7 +390,7 @@ async def test_connection_refused_is_retry(sender: PushSender, service: PushServ
     device = Device(f"http://127.0.0.1:{port}/push/x", keys["p256dh"], keys["auth"])
     result = await sender.send(device, message())
     assert (result.outcome, result.status, result.retry_after) == (Outcome.RETRY, None, None)
-    assert "ConnectError" in result.detail
+    assert "ClientConnectorError" in result.detail
 
 
 async def test_a_timeout_is_retry_and_the_service_drops_the_message(
@@ -416,9 +435,9 @@ async def test_a_sender_killed_mid_batch_leaves_held_messages_unaccepted(
 async def test_no_more_than_max_in_flight_requests_at_once(
     service: PushService, signer: VapidSigner
 ) -> None:
-    # A client whose own pool allows far more: only the sender's bound holds it to 50.
-    client = httpx.AsyncClient(limits=httpx.Limits(max_connections=1000))
-    sender = PushSender(signer, client=client, max_in_flight=50)
+    # A session whose own pool allows far more: only the sender's bound holds it to 50.
+    session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=1000))
+    sender = PushSender(signer, session=session, max_in_flight=50)
     gate = service.hold()
     devices = [device_of(service.new_device()) for _ in range(300)]
     sends = [asyncio.create_task(sender.send(device, message())) for device in devices]
@@ -426,7 +445,7 @@ async def test_no_more_than_max_in_flight_requests_at_once(
     gate.set()
     results = await asyncio.gather(*sends)
     await sender.aclose()
-    await client.aclose()
+    await session.close()
     assert {result.outcome for result in results} == {Outcome.SENT}
     assert len(await service.wait_for(300)) == 300
     assert service.peak_in_flight == 50

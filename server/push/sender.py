@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import UTC
 from email.utils import parsedate_to_datetime
 
+import aiohttp
 import http_ece  # type: ignore[import-untyped]
-import httpx
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from server.push.keys import b64url_decode
@@ -154,28 +154,49 @@ def parse_retry_after(value: str | None, now: float) -> float | None:
     return min(max(seconds, 0.0), MAX_RETRY_AFTER_SECONDS)
 
 
+def new_session(max_in_flight: int, timeout: float) -> aiohttp.ClientSession:
+    """The pooled client pushes go out on (the benchmark's bare loop uses the same): as
+    many connections as requests may be in flight, kept alive so the next batch skips
+    the TLS handshakes; one deadline per exchange, connecting included; bodies left as
+    sent (an error page's broken Content-Encoding cannot raise); no proxy from the
+    environment."""
+    return aiohttp.ClientSession(
+        connector=aiohttp.TCPConnector(limit=max_in_flight, limit_per_host=0),
+        timeout=aiohttp.ClientTimeout(total=timeout),
+        auto_decompress=False,
+        trust_env=False,
+    )
+
+
+async def post(
+    session: aiohttp.ClientSession, endpoint: str, body: bytes, headers: dict[str, str]
+) -> tuple[int, str | None, str]:
+    """Status, Retry-After and the start of the body of one POST. Redirects are not
+    followed: an endpoint is whatever a browser gave us, and a push service never
+    redirects (one that did could point the worker at an address it must not reach)."""
+    async with session.post(endpoint, data=body, headers=headers, allow_redirects=False) as answer:
+        text = (await answer.content.read(_MAX_BODY_READ)).decode("utf-8", "replace")
+        return answer.status, answer.headers.get("Retry-After"), text
+
+
 class PushSender:
     def __init__(
         self,
         signer: VapidSigner,
         *,
-        client: httpx.AsyncClient | None = None,
+        session: aiohttp.ClientSession | None = None,
         max_in_flight: int = 100,
         timeout: float = 10.0,
     ) -> None:
+        """`session`: a caller's own (its timeout then applies, not `timeout`); by
+        default one of `new_session`, made at the first send inside the running loop."""
         if max_in_flight < 1:
             raise ValueError("max_in_flight must be at least 1")
         self._signer = signer
         self._timeout = timeout
-        self._owns_client = client is None
-        # As many pooled connections as requests may be in flight, all kept alive: the
-        # next batch reuses them instead of paying TLS handshakes again.
-        self._client = client or httpx.AsyncClient(
-            timeout=timeout,
-            limits=httpx.Limits(
-                max_connections=max_in_flight, max_keepalive_connections=max_in_flight
-            ),
-        )
+        self.max_in_flight = max_in_flight
+        self._owns_session = session is None
+        self._session = session
         self._slots = asyncio.Semaphore(max_in_flight)
 
     async def send(self, device: Device, message: PushMessage) -> Result:
@@ -193,28 +214,14 @@ class PushSender:
         }
         if message.topic is not None:
             headers["Topic"] = message.topic
+        if self._session is None:
+            self._session = new_session(self.max_in_flight, self._timeout)
         async with self._slots:
             try:
-                # One deadline for the whole exchange: httpx's timeouts are per phase.
-                async with asyncio.timeout(self._timeout):
-                    status, retry_after, text = await self._post(device.endpoint, body, headers)
-            except (httpx.TransportError, TimeoutError) as error:
+                answer = await post(self._session, device.endpoint, body, headers)
+            except (aiohttp.ClientError, TimeoutError) as error:
                 return Result(Outcome.RETRY, None, None, f"network: {type(error).__name__}")
-        return self._judge(device.endpoint, status, retry_after, text)
-
-    async def _post(
-        self, endpoint: str, body: bytes, headers: dict[str, str]
-    ) -> tuple[int, str | None, str]:
-        async with self._client.stream("POST", endpoint, content=body, headers=headers) as answer:
-            # Read at most a little of the body (an endpoint is whatever a browser gave us);
-            # raw bytes, so a broken Content-Encoding on an error page cannot raise.
-            read = bytearray()
-            async for chunk in answer.aiter_raw():
-                read += chunk
-                if len(read) >= _MAX_BODY_READ:
-                    break
-            text = bytes(read).decode("utf-8", "replace")
-            return answer.status_code, answer.headers.get("Retry-After"), text
+        return self._judge(device.endpoint, *answer)
 
     def _judge(self, endpoint: str, status: int, retry_after: str | None, text: str) -> Result:
         if status in (200, 201, 202):
@@ -240,5 +247,5 @@ class PushSender:
         return Result(Outcome.FAILED, status, None, f"refused ({status}): {text[:80]}")
 
     async def aclose(self) -> None:
-        if self._owns_client:
-            await self._client.aclose()
+        if self._owns_session and self._session is not None:
+            await self._session.close()
