@@ -32,10 +32,12 @@ from server.push.sender import Device, Outcome, PushMessage, PushSender, Result
 
 log = logging.getLogger(__name__)
 
-#: Deliveries claimed per batch.
+#: Deliveries claimed per batch (the queue of claimed deliveries holds one more batch).
 BATCH = 500
-#: SENT marks written together (a dying worker may repeat at most these, in flight).
+#: SENT marks written together, at most FLUSH_AFTER seconds after the first of them
+#: (a dying worker may repeat the pushes it sent but had not recorded yet).
 FLUSH = 50
+FLUSH_AFTER = 0.1
 #: Longest wait before a retry, whatever the push service asks.
 MAX_BACKOFF = 600.0
 #: How long a checked host's addresses are trusted.
@@ -89,14 +91,7 @@ class PushJob:
     async def round(self) -> int:
         """Plan, then send every due push; returns how many were accepted."""
         await push_deliveries.plan_published(self.pool, self._online, self.clock.now())
-        accepted = 0
-        while due := await push_deliveries.claim_due(
-            self.pool, self.clock.now(), self.rules.lease, BATCH
-        ):
-            accepted += await self._send_batch(due)
-            if len(due) < BATCH:
-                break
-        return accepted
+        return await Sending(self).run()
 
     async def _online(self, people: Sequence[int]) -> Collection[int]:
         try:
@@ -105,33 +100,7 @@ class PushJob:
             log.warning("presence unknown (%s); pushing to everyone", error)
             return ()
 
-    async def _send_batch(self, due: list[DueDelivery]) -> int:
-        sent: list[tuple[int, int]] = []
-        flushing = asyncio.Lock()
-
-        async def flush() -> None:
-            async with flushing:
-                keys = sent[:]
-                del sent[:]
-                await push_deliveries.record_sent(self.pool, keys, 201, self.clock.now())
-
-        async def one(delivery: DueDelivery) -> bool:
-            result = await self._send(delivery)
-            if result is None:
-                return False
-            if result.outcome is Outcome.SENT:
-                sent.append((delivery.notice_id, delivery.subscription_id))
-                if len(sent) >= FLUSH:
-                    await flush()
-                return True
-            await self._settle(delivery, result)
-            return False
-
-        outcomes = await asyncio.gather(*(one(d) for d in due))
-        await flush()
-        return sum(outcomes)
-
-    async def _send(self, delivery: DueDelivery) -> Result | None:
+    async def push(self, delivery: DueDelivery) -> Result | None:
         """The push service's answer, or None when there was nothing to send."""
         plan = plan_push(delivery, self.rules.public_url, self.clock.now())
         if plan is None:
@@ -145,7 +114,7 @@ class PushJob:
         message = PushMessage(plan.payload, plan.ttl, plan.urgency, plan.topic)
         return await self.sender.send(device, message)
 
-    async def _settle(self, delivery: DueDelivery, result: Result) -> None:
+    async def settle(self, delivery: DueDelivery, result: Result) -> None:
         if result.outcome is Outcome.GONE:
             await push_deliveries.forget_device(self.pool, delivery)
         elif result.outcome is Outcome.RETRY and delivery.attempts < self.rules.max_attempts:
@@ -177,3 +146,88 @@ class PushJob:
             self._checked_hosts[host] = time.monotonic() + RESOLVED_FOR
             return True
         return False
+
+
+class Sending:
+    """One round's sends: a claimer takes due deliveries in batches into a short queue,
+    and as many senders as the sender allows in flight take them from it, so the slots
+    never wait for a batch's slowest push or for the next claim. Acceptances are
+    recorded FLUSH at a time, and at most FLUSH_AFTER seconds late."""
+
+    def __init__(self, job: PushJob) -> None:
+        self.job = job
+        self.queue: asyncio.Queue[DueDelivery | None] = asyncio.Queue(maxsize=BATCH)
+        self.sent: list[tuple[int, int]] = []
+        self.flushing = asyncio.Lock()
+        self.accepted = 0
+        self._timer: asyncio.TimerHandle | None = None
+        self._late_flushes: set[asyncio.Task[None]] = set()
+
+    async def run(self) -> int:
+        count = self.job.sender.max_in_flight
+        senders = [asyncio.create_task(self._sender()) for _ in range(count)]
+        try:
+            await self._claim()
+            for _ in senders:
+                await self.queue.put(None)
+            await asyncio.gather(*senders)
+        finally:
+            for task in senders:  # stopping: unconfirmed claims come back after the lease
+                task.cancel()
+            if self._timer is not None:
+                self._timer.cancel()
+        await asyncio.gather(*self._late_flushes, return_exceptions=True)
+        await self._flush()
+        return self.accepted
+
+    async def _claim(self) -> None:
+        job = self.job
+        while due := await push_deliveries.claim_due(
+            job.pool, job.clock.now(), job.rules.lease, BATCH
+        ):
+            for delivery in due:
+                await self.queue.put(delivery)
+            if len(due) < BATCH:
+                return
+
+    async def _sender(self) -> None:
+        while (delivery := await self.queue.get()) is not None:
+            try:
+                result = await self.job.push(delivery)
+            except Exception:  # one bad row must not stop the round (nor fill the queue)
+                log.exception("push %d/%d failed", delivery.notice_id, delivery.subscription_id)
+                await push_deliveries.record_failed(self.job.pool, delivery, None)
+                continue
+            if result is None:
+                continue
+            if result.outcome is Outcome.SENT:
+                self.accepted += 1
+                self.sent.append((delivery.notice_id, delivery.subscription_id))
+                if len(self.sent) >= FLUSH:
+                    await self._flush()
+                elif self._timer is None:
+                    loop = asyncio.get_running_loop()
+                    self._timer = loop.call_later(FLUSH_AFTER, self._flush_late)
+            else:
+                await self.job.settle(delivery, result)
+
+    def _flush_late(self) -> None:
+        self._timer = None
+        task = asyncio.create_task(self._flush())
+        self._late_flushes.add(task)
+        task.add_done_callback(self._flushed_late)
+
+    def _flushed_late(self, task: asyncio.Task[None]) -> None:
+        self._late_flushes.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            # Unrecorded acceptances come due again after the lease: a repeat, not a loss.
+            log.warning("recording sent pushes failed: %s", task.exception())
+
+    async def _flush(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        async with self.flushing:
+            keys = self.sent[:]
+            del self.sent[:]
+            await push_deliveries.record_sent(self.job.pool, keys, 201, self.job.clock.now())

@@ -6,6 +6,7 @@ second change replaces an undelivered first one at the push service."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from base64 import urlsafe_b64encode
@@ -57,15 +58,37 @@ def payload(delivery: DueDelivery, public_url: str) -> bytes:
     english = delivery.lang == "EN"
     title = (english and delivery.title_en) or delivery.title_fr
     body = (english and delivery.body_en) or delivery.body_fr
+    return _encoded(
+        title,
+        body,
+        english,
+        public_url.rstrip("/") + _screen(delivery),
+        _tag(delivery),
+        delivery.seq,
+        delivery.kind,
+        delivery.priority,
+        delivery.session_id,
+    )
+
+
+# A broadcast is the same few payloads (one per language) for thousands of devices.
+@functools.lru_cache(maxsize=256)
+def _encoded(
+    title: str,
+    body: str,
+    english: bool,
+    navigate: str,
+    tag: str,
+    seq: int,
+    kind: str,
+    priority: str,
+    session_id: str | None,
+) -> bytes:
     if len(body) > MAX_BODY_CHARS:
         body = body[: MAX_BODY_CHARS - 1].rstrip() + "…"
-    data: dict[str, str] = {
-        "notice": str(delivery.seq),
-        "kind": delivery.kind,
-        "priority": delivery.priority,
-    }
-    if delivery.session_id:
-        data["sessionId"] = delivery.session_id
+    data: dict[str, str] = {"notice": str(seq), "kind": kind, "priority": priority}
+    if session_id:
+        data["sessionId"] = session_id
     message = {
         "web_push": 8030,
         # Our service worker may still show it its own way (icon, renotify, repeats).
@@ -74,8 +97,8 @@ def payload(delivery: DueDelivery, public_url: str) -> bytes:
             "title": title,
             "body": body,
             "lang": "en" if english else "fr",
-            "navigate": public_url.rstrip("/") + _screen(delivery),
-            "tag": _tag(delivery),
+            "navigate": navigate,
+            "tag": tag,
             "silent": False,
             "data": data,
         },

@@ -53,6 +53,8 @@ class VapidSigner:
         self.now = now
         # origin → (Authorization header, exp): one signature per origin and 11 hours.
         self._tokens: OrderedDict[str, tuple[str, int]] = OrderedDict()
+        # "scheme://authority" as written → its origin: a fan-out parses each once.
+        self._origins: dict[str, str] = {}
 
     @property
     def public_key(self) -> str:
@@ -62,7 +64,7 @@ class VapidSigner:
         """'vapid t=<JWT>, k=<public key b64url>' (RFC 8292 §3). The JWT (ES256; aud = the
         endpoint's origin scheme://host[:port]; exp = now + 12 h; sub = subject) is reused per
         origin until less than 1 h of it is left, not signed per message."""
-        origin = endpoint_origin(endpoint)
+        origin = self._origin_of(endpoint)
         now = self.now()
         cached = self._tokens.get(origin)
         if cached is not None and cached[1] - now >= RENEW_BEFORE_SECONDS:
@@ -77,3 +79,16 @@ class VapidSigner:
         while len(self._tokens) > MAX_CACHED_ORIGINS:
             self._tokens.popitem(last=False)
         return header
+
+    def _origin_of(self, endpoint: str) -> str:
+        # Everything before the path's first "/" holds the scheme and the authority, so
+        # two endpoints that share it share their origin.
+        cut = endpoint.find("/", endpoint.find("//") + 2)
+        prefix = endpoint if cut < 0 else endpoint[:cut]
+        origin = self._origins.get(prefix)
+        if origin is None:
+            origin = endpoint_origin(endpoint)
+            if len(self._origins) >= MAX_CACHED_ORIGINS:
+                self._origins.clear()
+            self._origins[prefix] = origin
+        return origin

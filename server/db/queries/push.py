@@ -212,16 +212,21 @@ async def claim_due(db: Executor, now: datetime, lease: timedelta, limit: int) -
         lease,
         limit,
     )
-    return [DueDelivery(**dict(r)) for r in rows]
+    return [DueDelivery(*r) for r in rows]  # the columns in the dataclass's order
 
 
 async def mark_sent(
     db: Executor, keys: Sequence[tuple[int, int]], status: int, now: datetime
 ) -> None:
-    await db.executemany(
-        """UPDATE push_delivery SET state = 'SENT', sent_at = $3, last_status = $4
-            WHERE notice_id = $1 AND subscription_id = $2""",
-        [(n, s, now, status) for n, s in keys],
+    """One statement for a whole flush (not one per push)."""
+    await db.execute(
+        """UPDATE push_delivery d SET state = 'SENT', sent_at = $3, last_status = $4
+             FROM unnest($1::bigint[], $2::bigint[]) AS k (notice_id, subscription_id)
+            WHERE d.notice_id = k.notice_id AND d.subscription_id = k.subscription_id""",
+        [n for n, _ in keys],
+        [s for _, s in keys],
+        now,
+        status,
     )
 
 
