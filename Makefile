@@ -23,7 +23,7 @@ WEB_BUILT := web/dist/.built
 WEB_DEPS := web/node_modules/.installed
 
 .PHONY: install lock upgrade web run test lint pytest sdl bench-agenda bench-schedule bench-fanout \
-	bench-offline bench-web clean
+	bench-offline bench-push bench-web clean
 
 $(UV): requirements-uv.txt
 	rm -rf .tools/uv
@@ -94,6 +94,9 @@ bench-schedule: install
 
 bench-fanout: install
 	$(BIN)/python -m bench.fanout
+
+bench-push: install
+	$(BIN)/python -m bench.push
 
 bench-offline: install
 	$(BIN)/python -m bench.offline_copy
