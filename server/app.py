@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import gc
 import logging
 from collections.abc import AsyncIterator
 
@@ -18,6 +17,7 @@ from schema.app import graphql_view
 from schema.live_frames import next_frame
 from server.body_limit import BodyLimit
 from server.clock import Clock, clock_from_setting, zone_data_facts
+from server.collector import tune_collector
 from server.db.pool import StatementCounter, create_pool
 from server.live import wire
 from server.live.hub import Hub
@@ -76,11 +76,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         app.state.runtime = runtime
         log.info("server started", extra=zone_data_facts(clock.now()))
         if settings.gc_tuning:
-            # Start-up objects live as long as the process: keep them out of every
-            # collection, and collect less often (thousands of objects per broadcast
-            # made the collector the tail of delivery latency; see bench/README.md).
-            gc.freeze()
-            gc.set_threshold(50_000, 50, 1_000)
+            tune_collector()
         try:
             yield
         finally:

@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 from server.clock import Clock, clock_from_setting, zone_data_facts
+from server.collector import tune_collector
 from server.db.pool import create_pool
 from server.domain import agenda_changes, push_devices
 from server.live import wire
@@ -64,6 +65,8 @@ async def run_worker(settings: Settings, stop: asyncio.Event, clock: Clock | Non
         demo_lead=timedelta(minutes=settings.demo_reminder_minutes),
     )
     log.info("worker started", extra=zone_data_facts(clock.now()))
+    if settings.gc_tuning:
+        tune_collector()
     try:
         async with asyncio.TaskGroup() as jobs:
             jobs.create_task(relay.run(stop))
