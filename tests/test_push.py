@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from server.db.pool import connect, create_pool
-from server.domain import push_devices
+from server.domain import push_deliveries, push_devices
 from server.push.keys import b64url_decode
 from server.services import ServiceUrls
 from server.settings import Settings
@@ -315,6 +315,20 @@ async def test_a_broadcast_reaches_every_device_of_its_audience_once(fair: PushF
         "en",
     }
     assert for_notice(fair.service, outsider, name) == []
+    assert fair.service.rejections == []
+
+
+async def test_a_large_audience_is_planned_and_sent_chunk_by_chunk(
+    fair: PushFair, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Sending starts from the first committed chunk; none is missed or sent twice."""
+    monkeypatch.setattr(push_deliveries, "PLAN_CHUNK", 2)
+    people = await People(fair.own.dsn).many(7)
+    phones = [await fair.device(p) for p in people]
+    name = await fair.broadcast({"userIds": [str(p.id) for p in people]})
+    await until_states(fair.own.dsn, name, {"SENT": 7})
+    for phone in phones:
+        assert len(for_notice(fair.service, phone, name)) == 1
     assert fair.service.rejections == []
 
 

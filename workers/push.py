@@ -89,9 +89,18 @@ class PushJob:
                 wait.cancel()
 
     async def round(self) -> int:
-        """Plan, then send every due push; returns how many were accepted."""
-        await push_deliveries.plan_published(self.pool, self._online, self.clock.now())
-        return await Sending(self).run()
+        """Plan what was published and send every due push, sending from the first
+        planned chunk on; returns how many were accepted."""
+        sending = Sending(self)
+        sending.planning = asyncio.create_task(
+            push_deliveries.plan_published(
+                self.pool, self._online, self.clock.now(), on_chunk=sending.planned.set
+            )
+        )
+        try:
+            return await sending.run()
+        finally:
+            sending.planning.cancel()
 
     async def _online(self, people: Sequence[int]) -> Collection[int]:
         try:
@@ -162,6 +171,9 @@ class Sending:
         self.accepted = 0
         self._timer: asyncio.TimerHandle | None = None
         self._late_flushes: set[asyncio.Task[None]] = set()
+        #: Planning running beside the sends, and its signal that a chunk is committed.
+        self.planning: asyncio.Task[int] | None = None
+        self.planned = asyncio.Event()
 
     async def run(self) -> int:
         count = self.job.sender.max_in_flight
@@ -181,14 +193,23 @@ class Sending:
         return self.accepted
 
     async def _claim(self) -> None:
-        job = self.job
-        while due := await push_deliveries.claim_due(
-            job.pool, job.clock.now(), job.rules.lease, BATCH
-        ):
+        job, planning = self.job, self.planning
+        while True:
+            # Looked at before claiming: once planning is over, this claim sees it all.
+            planning_over = planning is None or planning.done()
+            self.planned.clear()
+            due = await push_deliveries.claim_due(job.pool, job.clock.now(), job.rules.lease, BATCH)
             for delivery in due:
                 await self.queue.put(delivery)
-            if len(due) < BATCH:
+            if len(due) == BATCH:
+                continue
+            if planning is None or planning_over:
+                if planning is not None:
+                    planning.result()  # a failed planning fails the round (retried)
                 return
+            chunk = asyncio.ensure_future(self.planned.wait())
+            await asyncio.wait({chunk, planning}, return_when="FIRST_COMPLETED")
+            chunk.cancel()
 
     async def _sender(self) -> None:
         while (delivery := await self.queue.get()) is not None:

@@ -15,6 +15,8 @@ from server.domain.plans import Pool as Pool
 
 #: A push whose notice is URGENT goes out even to people who have the app open.
 _ALWAYS = "URGENT"
+#: Devices planned per transaction.
+PLAN_CHUNK = 2000
 
 
 async def plan_published(
@@ -23,17 +25,31 @@ async def plan_published(
     now: datetime,
     *,
     limit: int = 50,
+    on_chunk: Callable[[], None] | None = None,
 ) -> int:
     """Plan the pushes of published notices not planned yet, in cursor order; returns
-    how many deliveries were written. `online(people)` says who has a live socket now:
-    the socket shows them a NORMAL notice already, so their devices are SKIPPED."""
-    written = 0
+    how many devices were covered. `online(people)` says who has a live socket now: the
+    socket shows them a NORMAL notice already, so their devices are SKIPPED. Each chunk
+    of PLAN_CHUNK devices is committed on its own and `on_chunk` hears of it, so sending
+    starts before a large audience is planned whole; a notice is marked planned last
+    (a worker that dies midway plans the rest next time)."""
+    covered = 0
     for notice in await sql.unplanned(db, limit):
         people = await sql.audience_people(db, notice.id)
         skipped = [] if notice.priority == _ALWAYS or not people else list(await online(people))
-        async with db.acquire() as conn, conn.transaction():
-            written += await sql.plan_deliveries(conn, notice.id, skipped, now)
-    return written
+        after = 0
+        while True:
+            count, last = await sql.plan_deliveries(
+                db, notice.id, skipped, now, after=after, limit=PLAN_CHUNK
+            )
+            covered += count
+            if count and on_chunk is not None:
+                on_chunk()
+            if count < PLAN_CHUNK or last is None:
+                break
+            after = last
+        await sql.mark_planned(db, notice.id, now)
+    return covered
 
 
 async def claim_due(db: Pool, now: datetime, lease: timedelta, limit: int) -> list[DueDelivery]:

@@ -165,23 +165,41 @@ async def audience_people(db: Executor, notice_id: int) -> list[int]:
 
 
 async def plan_deliveries(
-    db: Executor, notice_id: int, skipped_people: Sequence[int], now: datetime
-) -> int:
-    """One delivery per device of the audience (PENDING, or SKIPPED for the people given),
-    then the notice is planned. Idempotent: a second run adds nothing."""
-    status = await db.execute(
-        f"""INSERT INTO push_delivery (notice_id, subscription_id, state, due_at)
-            SELECT $1, d.id,
-                   CASE WHEN d.person_id = any($2::bigint[]) THEN 'SKIPPED' ELSE 'PENDING' END,
-                   $3
-              FROM ({_AUDIENCE_DEVICES}) d
-            ON CONFLICT DO NOTHING""",
+    db: Executor,
+    notice_id: int,
+    skipped_people: Sequence[int],
+    now: datetime,
+    *,
+    after: int,
+    limit: int,
+) -> tuple[int, int | None]:
+    """One delivery per device of the audience whose id is above `after`, at most
+    `limit` of them (PENDING, or SKIPPED for the people given); returns how many devices
+    the chunk covered and the last one's id (None: no device left). Idempotent: a second
+    run adds nothing."""
+    rows = await db.fetch(
+        f"""WITH chunk AS (
+              SELECT d.id, d.person_id FROM ({_AUDIENCE_DEVICES}) d
+               WHERE d.id > $4 ORDER BY d.id LIMIT $5),
+            written AS (
+              INSERT INTO push_delivery (notice_id, subscription_id, state, due_at)
+              SELECT $1, c.id,
+                     CASE WHEN c.person_id = any($2::bigint[]) THEN 'SKIPPED' ELSE 'PENDING' END,
+                     $3
+                FROM chunk c
+              ON CONFLICT DO NOTHING)
+            SELECT count(*) AS covered, max(id) AS last_id FROM chunk""",
         notice_id,
         list(skipped_people),
         now,
+        after,
+        limit,
     )
+    return int(rows[0]["covered"]), rows[0]["last_id"]  # an aggregate: always one row
+
+
+async def mark_planned(db: Executor, notice_id: int, now: datetime) -> None:
     await db.execute("UPDATE notice SET push_planned_at = $2 WHERE id = $1", notice_id, now)
-    return int(status.split()[-1])
 
 
 # --- the worker: sending ---------------------------------------------------------
