@@ -165,7 +165,10 @@ class Sending:
 
     def __init__(self, job: PushJob) -> None:
         self.job = job
-        self.queue: asyncio.Queue[DueDelivery | None] = asyncio.Queue(maxsize=BATCH)
+        # Unbounded, but the claimer waits for `room` (under half a batch left) before
+        # claiming more: a full bounded queue would wake the claimer once per push.
+        self.queue: asyncio.Queue[DueDelivery | None] = asyncio.Queue()
+        self.room = asyncio.Event()
         self.sent: list[tuple[int, int]] = []
         self.flushing = asyncio.Lock()
         self.accepted = 0
@@ -181,7 +184,7 @@ class Sending:
         try:
             await self._claim()
             for _ in senders:
-                await self.queue.put(None)
+                self.queue.put_nowait(None)
             await asyncio.gather(*senders)
         finally:
             for task in senders:  # stopping: unconfirmed claims come back after the lease
@@ -200,8 +203,11 @@ class Sending:
             self.planned.clear()
             due = await push_deliveries.claim_due(job.pool, job.clock.now(), job.rules.lease, BATCH)
             for delivery in due:
-                await self.queue.put(delivery)
+                self.queue.put_nowait(delivery)
             if len(due) == BATCH:
+                if self.queue.qsize() >= BATCH // 2:
+                    self.room.clear()
+                    await self.room.wait()
                 continue
             if planning is None or planning_over:
                 if planning is not None:
@@ -213,6 +219,8 @@ class Sending:
 
     async def _sender(self) -> None:
         while (delivery := await self.queue.get()) is not None:
+            if self.queue.qsize() < BATCH // 2:
+                self.room.set()
             try:
                 result = await self.job.push(delivery)
             except Exception:  # one bad row must not stop the round (nor fill the queue)
