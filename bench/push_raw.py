@@ -48,7 +48,7 @@ async def send_all(job: dict[str, object]) -> dict[str, object]:
         "Authorization": authorization,
     }
     accepted = failed = 0
-    async with new_session(concurrency, 10.0) as session:
+    async with new_session(concurrency, 10.0, public_only=False) as session:  # as the bench worker
         todo: Iterator[list[str]] = iter(devices)
 
         async def sender() -> None:

@@ -281,6 +281,32 @@ async def test_404_is_gone(service: PushService, sender: PushSender) -> None:
     assert (result.outcome, result.status) == (Outcome.GONE, 404)
 
 
+@pytest.mark.parametrize("public_only", [True, False])
+async def test_a_name_is_connected_to_only_at_a_public_address(
+    service: PushService, signer: VapidSigner, public_only: bool
+) -> None:
+    """A name checked once can be pointed at a private address before the connection
+    (DNS rebinding): the client itself refuses to connect there."""
+    subscription = service.new_device()
+    endpoint = subscription["endpoint"].replace("127.0.0.1", "localhost")
+    sender = PushSender(signer, public_only=public_only)
+    try:
+        keys = subscription["keys"]
+        device = Device(endpoint, keys["p256dh"], keys["auth"])
+        result = await sender.send(device, message())
+    finally:
+        await sender.aclose()
+    if public_only:
+        assert (result.outcome, result.status) == (Outcome.RETRY, None)
+        assert "ClientConnectorDNSError" in result.detail
+        assert service.rejections == []  # it never got there
+    else:  # tests and a push service on this machine (SALON_PUSH_ALLOW_INSECURE)
+        # It got there: the service refuses only the JWT's audience, which names
+        # "localhost" (the service checks it against its own 127.0.0.1 origin).
+        assert result.status == 401
+        assert "aud 'http://localhost:" in result.detail
+
+
 async def test_a_redirect_is_not_followed(service: PushService, sender: PushSender) -> None:
     """A push service never redirects; one that did could point the worker anywhere."""
     target, subscription = service.new_device(), service.new_device()

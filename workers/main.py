@@ -41,6 +41,7 @@ async def run_worker(settings: Settings, stop: asyncio.Event, clock: Clock | Non
     sender = PushSender(
         VapidSigner(key.private_pem, settings.push_subject),
         max_in_flight=settings.push_concurrency,
+        public_only=not settings.push_allow_insecure,
     )
     pushes = PushJob(
         pool,

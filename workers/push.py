@@ -26,8 +26,8 @@ from urllib.parse import urlsplit
 from server.clock import Clock
 from server.domain import push_deliveries
 from server.domain.push_deliveries import DueDelivery, Pool
-from server.domain.push_devices import is_public_address
 from server.domain.push_messages import plan_push
+from server.push.addresses import is_public_address
 from server.push.sender import Device, Outcome, PushMessage, PushSender, Result
 
 log = logging.getLogger(__name__)

@@ -22,6 +22,7 @@ from server.db.queries.push import DeviceDraft
 from server.domain.errors import DomainError, ErrorCode, bad_input
 from server.domain.plans import Pool
 from server.push import keys
+from server.push.addresses import is_public_address
 from server.push.sender import check_keys
 
 #: Longest endpoint accepted (FCM's are ~200 characters, Apple's and Mozilla's shorter).
@@ -150,12 +151,6 @@ def is_public_host(host: str) -> bool:
         name = host.rstrip(".").lower()
         return "." in name and not (name == "localhost" or name.endswith(_LOCAL_SUFFIXES))
     return is_public_address(address)
-
-
-def is_public_address(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
-    return address.is_global and not address.is_multicast
 
 
 def _bounded_endpoint(endpoint: str) -> None:

@@ -16,6 +16,7 @@ import aiohttp
 import http_ece  # type: ignore[import-untyped]
 from cryptography.hazmat.primitives.asymmetric import ec
 
+from server.push.addresses import PublicOnlyResolver
 from server.push.keys import b64url_decode
 from server.push.vapid import VapidSigner, endpoint_origin
 
@@ -154,14 +155,17 @@ def parse_retry_after(value: str | None, now: float) -> float | None:
     return min(max(seconds, 0.0), MAX_RETRY_AFTER_SECONDS)
 
 
-def new_session(max_in_flight: int, timeout: float) -> aiohttp.ClientSession:
+def new_session(
+    max_in_flight: int, timeout: float, *, public_only: bool = True
+) -> aiohttp.ClientSession:
     """The pooled client pushes go out on (the benchmark's bare loop uses the same): as
     many connections as requests may be in flight, kept alive so the next batch skips
     the TLS handshakes; one deadline per exchange, connecting included; bodies left as
     sent (an error page's broken Content-Encoding cannot raise); no proxy from the
-    environment."""
+    environment; names connected to only at their public addresses (`public_only`)."""
+    resolver = PublicOnlyResolver() if public_only else None
     return aiohttp.ClientSession(
-        connector=aiohttp.TCPConnector(limit=max_in_flight, limit_per_host=0),
+        connector=aiohttp.TCPConnector(limit=max_in_flight, limit_per_host=0, resolver=resolver),
         timeout=aiohttp.ClientTimeout(total=timeout),
         auto_decompress=False,
         trust_env=False,
@@ -187,9 +191,12 @@ class PushSender:
         session: aiohttp.ClientSession | None = None,
         max_in_flight: int = 100,
         timeout: float = 10.0,
+        public_only: bool = True,
     ) -> None:
         """`session`: a caller's own (its timeout then applies, not `timeout`); by
-        default one of `new_session`, made at the first send inside the running loop."""
+        default one of `new_session`, made at the first send inside the running loop.
+        `public_only=False` lets names resolve to local addresses (tests, a push
+        service on this machine: `SALON_PUSH_ALLOW_INSECURE`)."""
         if max_in_flight < 1:
             raise ValueError("max_in_flight must be at least 1")
         self._signer = signer
@@ -197,6 +204,7 @@ class PushSender:
         self.max_in_flight = max_in_flight
         self._owns_session = session is None
         self._session = session
+        self._public_only = public_only
         self._slots = asyncio.Semaphore(max_in_flight)
 
     async def send(self, device: Device, message: PushMessage) -> Result:
@@ -215,7 +223,9 @@ class PushSender:
         if message.topic is not None:
             headers["Topic"] = message.topic
         if self._session is None:
-            self._session = new_session(self.max_in_flight, self._timeout)
+            self._session = new_session(
+                self.max_in_flight, self._timeout, public_only=self._public_only
+            )
         async with self._slots:
             try:
                 answer = await post(self._session, device.endpoint, body, headers)
