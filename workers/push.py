@@ -32,7 +32,7 @@ from server.push.sender import Device, Outcome, PushMessage, PushSender, Result
 
 log = logging.getLogger(__name__)
 
-#: Deliveries claimed per batch (the queue of claimed deliveries holds one more batch).
+#: Deliveries claimed per batch (claimed and not yet sent: at most about one and a half).
 BATCH = 500
 #: SENT marks written together, at most FLUSH_AFTER seconds after the first of them
 #: (a dying worker may repeat the pushes it sent but had not recorded yet).
@@ -172,6 +172,7 @@ class Sending:
         self.sent: list[tuple[int, int]] = []
         self.flushing = asyncio.Lock()
         self.accepted = 0
+        self.senders: list[asyncio.Task[None]] = []
         self._timer: asyncio.TimerHandle | None = None
         self._late_flushes: set[asyncio.Task[None]] = set()
         #: Planning running beside the sends, and its signal that a chunk is committed.
@@ -179,15 +180,13 @@ class Sending:
         self.planned = asyncio.Event()
 
     async def run(self) -> int:
-        count = self.job.sender.max_in_flight
-        senders = [asyncio.create_task(self._sender()) for _ in range(count)]
         try:
             await self._claim()
-            for _ in senders:
+            for _ in self.senders:
                 self.queue.put_nowait(None)
-            await asyncio.gather(*senders)
+            await asyncio.gather(*self.senders)
         finally:
-            for task in senders:  # stopping: unconfirmed claims come back after the lease
+            for task in self.senders:  # stopping: unconfirmed claims come back after the lease
                 task.cancel()
             if self._timer is not None:
                 self._timer.cancel()
@@ -202,6 +201,9 @@ class Sending:
             planning_over = planning is None or planning.done()
             self.planned.clear()
             due = await push_deliveries.claim_due(job.pool, job.clock.now(), job.rules.lease, BATCH)
+            if due and not self.senders:  # a round with nothing due starts none
+                count = job.sender.max_in_flight
+                self.senders = [asyncio.create_task(self._sender()) for _ in range(count)]
             for delivery in due:
                 self.queue.put_nowait(delivery)
             if len(due) == BATCH:
