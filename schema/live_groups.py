@@ -92,8 +92,13 @@ class GroupRenderer:
         """Each group's plan and its number of members (what the process keeps)."""
         return [(plan, members) for plan, _, _, members in self._groups.values()]
 
-    async def __call__(self, group: Hashable, live: LiveNotice) -> str:
-        plan, viewer, lang, _ = self._groups[group]
+    async def __call__(self, group: Hashable, live: LiveNotice) -> str | None:
+        """The group's payload; None when its last member left since the hub chose it
+        (the hub renders groups concurrently: a socket can close meanwhile)."""
+        entry = self._groups.get(group)
+        if entry is None:
+            return None
+        plan, viewer, lang, _ = entry
         context = Context(
             request=None, response=None, runtime=self.runtime, viewer=viewer, lang=lang
         )

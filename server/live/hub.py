@@ -33,8 +33,9 @@ from server.live.wire import LiveNotice
 
 log = logging.getLogger(__name__)
 
-#: Renders a notice for one group of subscribers; returns the `payload` JSON text.
-Renderer = Callable[[Hashable, LiveNotice], Awaitable[str]]
+#: Renders a notice for one group of subscribers; returns the `payload` JSON text, or
+#: None when the group has no member left.
+Renderer = Callable[[Hashable, LiveNotice], Awaitable[str | None]]
 #: Wraps a rendered payload for one operation id: the text sent on its socket.
 Framer = Callable[[str, str], str]
 
@@ -181,7 +182,7 @@ class Hub:
                         if message["channel"] == revocations:
                             self._revoked(message["data"])
                         else:
-                            await self._receive(wire.decode(message["data"]))
+                            await self._receive_safely(message["data"])
             except (RedisError, OSError) as error:
                 self.connected.clear()
                 log.warning("hub lost Redis (%s); retrying in %.1fs", error, backoff)
@@ -194,6 +195,16 @@ class Hub:
                 backoff = min(backoff * 2, MAX_BACKOFF)
             finally:
                 await redis.aclose()
+
+    async def _receive_safely(self, data: bytes) -> None:
+        """One notice from Redis; a failure to deliver it (a bad message, a rendering
+        bug) is logged and must not stop the delivery of every later notice."""
+        try:
+            await self._receive(wire.decode(data))
+        except (RedisError, OSError, asyncpg.PostgresError):
+            raise  # the connection's problem: reconnect and catch up
+        except Exception:
+            log.exception("a notice could not be delivered; the hub goes on")
 
     async def _receive(self, live: LiveNotice) -> None:
         if live.seq <= self.last_seq:
@@ -222,10 +233,17 @@ class Hub:
         groups = self.audience(live)
         if not groups or self.renderer is None or self.framer is None:
             return
-        payloads = await asyncio.gather(*(self.renderer(g, live) for g in groups))
+        payloads = await asyncio.gather(
+            *(self.renderer(g, live) for g in groups), return_exceptions=True
+        )
         written_at = live.notice.send_at.timestamp()
         sent = 0
         for members, payload in zip(groups.values(), payloads, strict=True):
+            if isinstance(payload, BaseException):  # one group's failure, not everyone's
+                log.error("rendering notice %d failed", live.seq, exc_info=payload)
+                continue
+            if payload is None:  # the group emptied while it was being rendered
+                continue
             frames: dict[str, str] = {}  # most clients of a group use the same operation id
             for subscriber in members:
                 frame = frames.get(subscriber.operation_id)
