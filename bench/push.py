@@ -161,16 +161,16 @@ def start_worker(
         "SALON_PUSH_CONCURRENCY": str(concurrency),
         "SALON_REDIS_NAMESPACE": f"salon-bench-push-{os.getpid()}",
     }
-    log = (space.workdir / "worker.log").open("wb")
-    return started.add(
-        subprocess.Popen(
-            ["taskset", "-c", SERVER_CORE, str(salon), "worker"],
-            cwd=REPO_ROOT,
-            env=server_env(dsn, space.urls, env),
-            stdout=log,
-            stderr=subprocess.STDOUT,
+    with (space.workdir / "worker.log").open("wb") as log:  # the child keeps its copy
+        return started.add(
+            subprocess.Popen(
+                ["taskset", "-c", SERVER_CORE, str(salon), "worker"],
+                cwd=REPO_ROOT,
+                env=server_env(dsn, space.urls, env),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
         )
-    )
 
 
 # --------------------------------------------------------------------------------------
