@@ -44,6 +44,10 @@ MAX_BACKOFF = 600.0
 RESOLVED_FOR = 300.0
 
 
+#: A batch's messages by (notice id, device language).
+Messages = dict[tuple[int, str], PushMessage | None]
+
+
 @dataclass(frozen=True, slots=True)
 class SendRules:
     public_url: str
@@ -109,10 +113,24 @@ class PushJob:
             log.warning("presence unknown (%s); pushing to everyone", error)
             return ()
 
-    async def push(self, delivery: DueDelivery) -> Result | None:
+    async def messages_for(self, due: Sequence[DueDelivery]) -> Messages:
+        """The push of each notice in each language these deliveries need, made once
+        for the batch (a broadcast is two messages for thousands of devices); None
+        when it is no longer worth sending, or its notice is gone."""
+        notices = await push_deliveries.notices(self.pool, {d.notice_id for d in due})
+        now = self.clock.now()
+        messages: Messages = {}
+        for notice_id, lang in {(d.notice_id, d.lang) for d in due}:
+            notice = notices.get(notice_id)
+            plan = plan_push(notice, lang, self.rules.public_url, now) if notice else None
+            messages[notice_id, lang] = (
+                PushMessage(plan.payload, plan.ttl, plan.urgency, plan.topic) if plan else None
+            )
+        return messages
+
+    async def push(self, delivery: DueDelivery, message: PushMessage | None) -> Result | None:
         """The push service's answer, or None when there was nothing to send."""
-        plan = plan_push(delivery, self.rules.public_url, self.clock.now())
-        if plan is None:
+        if message is None:
             await push_deliveries.record_expired(self.pool, delivery)
             return None
         if not await self._may_reach(delivery.endpoint):
@@ -120,7 +138,6 @@ class PushJob:
             await push_deliveries.record_failed(self.pool, delivery, None)
             return None
         device = Device(delivery.endpoint, delivery.p256dh, delivery.auth)
-        message = PushMessage(plan.payload, plan.ttl, plan.urgency, plan.topic)
         return await self.sender.send(device, message)
 
     async def settle(self, delivery: DueDelivery, result: Result) -> None:
@@ -167,7 +184,7 @@ class Sending:
         self.job = job
         # Unbounded, but the claimer waits for `room` (under half a batch left) before
         # claiming more: a full bounded queue would wake the claimer once per push.
-        self.queue: asyncio.Queue[DueDelivery | None] = asyncio.Queue()
+        self.queue: asyncio.Queue[tuple[DueDelivery, PushMessage | None] | None] = asyncio.Queue()
         self.room = asyncio.Event()
         self.sent: list[tuple[int, int]] = []
         self.flushing = asyncio.Lock()
@@ -204,8 +221,9 @@ class Sending:
             if due and not self.senders:  # a round with nothing due starts none
                 count = job.sender.max_in_flight
                 self.senders = [asyncio.create_task(self._sender()) for _ in range(count)]
+            messages = await job.messages_for(due) if due else {}
             for delivery in due:
-                self.queue.put_nowait(delivery)
+                self.queue.put_nowait((delivery, messages[delivery.notice_id, delivery.lang]))
             if len(due) == BATCH:
                 if self.queue.qsize() >= BATCH // 2:
                     self.room.clear()
@@ -220,11 +238,12 @@ class Sending:
             chunk.cancel()
 
     async def _sender(self) -> None:
-        while (delivery := await self.queue.get()) is not None:
+        while (item := await self.queue.get()) is not None:
             if self.queue.qsize() < BATCH // 2:
                 self.room.set()
+            delivery, message = item
             try:
-                result = await self.job.push(delivery)
+                result = await self.job.push(delivery, message)
             except Exception:  # one bad row must not stop the round (nor fill the queue)
                 log.exception("push %d/%d failed", delivery.notice_id, delivery.subscription_id)
                 await push_deliveries.record_failed(self.job.pool, delivery, None)

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 from server.db.queries import push as sql
 from server.db.queries.push import DueDelivery as DueDelivery
+from server.db.queries.push import PushNotice as PushNotice
 from server.domain.plans import Pool as Pool
 
 #: A push whose notice is URGENT goes out even to people who have the app open.
@@ -38,22 +39,29 @@ async def plan_published(
         people = await sql.audience_people(db, notice.id)
         skipped = [] if notice.priority == _ALWAYS or not people else list(await online(people))
         after = 0
+        # A small first chunk: the first phones buzz while the rest are planned.
+        limit = max(1, PLAN_CHUNK // 8)
         while True:
             count, last = await sql.plan_deliveries(
-                db, notice.id, skipped, now, after=after, limit=PLAN_CHUNK
+                db, notice.id, skipped, now, after=after, limit=limit
             )
             covered += count
             if count and on_chunk is not None:
                 on_chunk()
-            if count < PLAN_CHUNK or last is None:
+            if count < limit or last is None:
                 break
-            after = last
+            after, limit = last, PLAN_CHUNK
         await sql.mark_planned(db, notice.id, now)
     return covered
 
 
 async def claim_due(db: Pool, now: datetime, lease: timedelta, limit: int) -> list[DueDelivery]:
     return await sql.claim_due(db, now, lease, limit)
+
+
+async def notices(db: Pool, ids: Collection[int]) -> dict[int, PushNotice]:
+    """The notices of a claimed batch, by id (a notice deleted meanwhile is absent)."""
+    return {notice.id: notice for notice in await sql.push_notices(db, list(ids))}
 
 
 async def record_sent(

@@ -6,7 +6,6 @@ second change replaces an undelivered first one at the push service."""
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import re
 from base64 import urlsafe_b64encode
@@ -15,7 +14,7 @@ from datetime import datetime, timedelta
 
 import orjson
 
-from server.db.queries.push import DueDelivery
+from server.db.queries.push import PushNotice
 
 #: Push services keep a message at most four weeks; we never ask for less than a minute.
 MAX_TTL = 28 * 24 * 3600
@@ -40,55 +39,29 @@ class PushPlan:
     topic: str | None
 
 
-def plan_push(delivery: DueDelivery, public_url: str, now: datetime) -> PushPlan | None:
-    """The push for this delivery, or None when its moment has passed."""
-    deadline = _deadline(delivery)
+def plan_push(notice: PushNotice, lang: str, public_url: str, now: datetime) -> PushPlan | None:
+    """The push of this notice to a device in `lang`, or None when its moment has passed."""
+    deadline = _deadline(notice)
     ttl = int((deadline - now).total_seconds())
     if ttl <= 0:
         return None
     return PushPlan(
-        payload=payload(delivery, public_url),
+        payload=payload(notice, lang, public_url),
         ttl=max(MIN_TTL, min(ttl, MAX_TTL)),
-        urgency="high" if delivery.priority == "URGENT" else "normal",
-        topic=_topic(delivery),
+        urgency="high" if notice.priority == "URGENT" else "normal",
+        topic=_topic(notice),
     )
 
 
-def payload(delivery: DueDelivery, public_url: str) -> bytes:
-    english = delivery.lang == "EN"
-    title = (english and delivery.title_en) or delivery.title_fr
-    body = (english and delivery.body_en) or delivery.body_fr
-    return _encoded(
-        title,
-        body,
-        english,
-        public_url.rstrip("/") + _screen(delivery),
-        _tag(delivery),
-        delivery.seq,
-        delivery.kind,
-        delivery.priority,
-        delivery.session_id,
-    )
-
-
-# A broadcast is the same few payloads (one per language) for thousands of devices.
-@functools.lru_cache(maxsize=256)
-def _encoded(
-    title: str,
-    body: str,
-    english: bool,
-    navigate: str,
-    tag: str,
-    seq: int,
-    kind: str,
-    priority: str,
-    session_id: str | None,
-) -> bytes:
+def payload(notice: PushNotice, lang: str, public_url: str) -> bytes:
+    english = lang == "EN"
+    title = (english and notice.title_en) or notice.title_fr
+    body = (english and notice.body_en) or notice.body_fr
     if len(body) > MAX_BODY_CHARS:
         body = body[: MAX_BODY_CHARS - 1].rstrip() + "…"
-    data: dict[str, str] = {"notice": str(seq), "kind": kind, "priority": priority}
-    if session_id:
-        data["sessionId"] = session_id
+    data = {"notice": str(notice.seq), "kind": notice.kind, "priority": notice.priority}
+    if notice.session_id:
+        data["sessionId"] = notice.session_id
     message = {
         "web_push": 8030,
         # Our service worker may still show it its own way (icon, renotify, repeats).
@@ -97,8 +70,8 @@ def _encoded(
             "title": title,
             "body": body,
             "lang": "en" if english else "fr",
-            "navigate": navigate,
-            "tag": tag,
+            "navigate": public_url.rstrip("/") + _screen(notice),
+            "tag": _tag(notice),
             "silent": False,
             "data": data,
         },
@@ -111,36 +84,36 @@ def _encoded(
     return encoded
 
 
-def _deadline(delivery: DueDelivery) -> datetime:
-    starts, ends = delivery.session_starts_at, delivery.session_ends_at
-    if delivery.kind == "REMINDER" and starts is not None:
+def _deadline(notice: PushNotice) -> datetime:
+    starts, ends = notice.session_starts_at, notice.session_ends_at
+    if notice.kind == "REMINDER" and starts is not None:
         return starts + REMINDER_GRACE
     if ends is not None:
         return ends  # a change, a cancellation, a demo, a seat: until the session is over
-    return delivery.send_at + ANNOUNCEMENT_LIFE
+    return notice.send_at + ANNOUNCEMENT_LIFE
 
 
-def _screen(delivery: DueDelivery) -> str:
-    if delivery.session_id:
-        return f"/session/{delivery.session_id}"
-    if delivery.exhibitor_id:
-        return f"/exhibitor/{delivery.exhibitor_id}"
+def _screen(notice: PushNotice) -> str:
+    if notice.session_id:
+        return f"/session/{notice.session_id}"
+    if notice.exhibitor_id:
+        return f"/exhibitor/{notice.exhibitor_id}"
     return "/notices"
 
 
-def _tag(delivery: DueDelivery) -> str:
+def _tag(notice: PushNotice) -> str:
     """The lock screen keeps one notification per session: a second change replaces it."""
-    if delivery.session_id:
-        return f"session-{delivery.session_id}"
-    return f"notice-{delivery.seq}"
+    if notice.session_id:
+        return f"session-{notice.session_id}"
+    return f"notice-{notice.seq}"
 
 
-def _topic(delivery: DueDelivery) -> str | None:
+def _topic(notice: PushNotice) -> str | None:
     """At most 32 characters of the base64url alphabet (RFC 8030 §5.4)."""
-    if not delivery.session_id:
+    if not notice.session_id:
         return None
-    group = "r" if delivery.kind == "REMINDER" else "s"
-    if _TOPIC_SAFE.fullmatch(delivery.session_id):
-        return f"{group}-{delivery.session_id}"
-    digest = hashlib.sha256(delivery.session_id.encode()).digest()
+    group = "r" if notice.kind == "REMINDER" else "s"
+    if _TOPIC_SAFE.fullmatch(notice.session_id):
+        return f"{group}-{notice.session_id}"
+    digest = hashlib.sha256(notice.session_id.encode()).digest()
     return f"{group}-" + urlsafe_b64encode(digest).decode()[:29]

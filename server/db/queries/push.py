@@ -26,7 +26,7 @@ class DeviceDraft:
 
 @dataclass(frozen=True, slots=True)
 class DueDelivery:
-    """A claimed delivery with everything its push needs."""
+    """A claimed delivery: the device it goes to (its notice is read once per batch)."""
 
     notice_id: int
     subscription_id: int
@@ -35,6 +35,13 @@ class DueDelivery:
     p256dh: str
     auth: str
     lang: str
+
+
+@dataclass(frozen=True, slots=True)
+class PushNotice:
+    """What a notice's pushes say and until when they matter."""
+
+    id: int
     seq: int
     kind: str
     priority: str
@@ -207,7 +214,8 @@ async def mark_planned(db: Executor, notice_id: int, now: datetime) -> None:
 
 async def claim_due(db: Executor, now: datetime, lease: timedelta, limit: int) -> list[DueDelivery]:
     """Take up to `limit` due deliveries for `lease`: another sender skips them, and if
-    this one dies they are due again when the lease ends."""
+    this one dies they are due again when the lease ends. Only the devices: a broadcast's
+    thousands of rows would each repeat the same notice."""
     rows = await db.fetch(
         """WITH claimed AS (
              UPDATE push_delivery d SET due_at = $1::timestamptz + $2::interval,
@@ -218,19 +226,25 @@ async def claim_due(db: Executor, now: datetime, lease: timedelta, limit: int) -
                      ORDER BY due_at, notice_id LIMIT $3 FOR UPDATE SKIP LOCKED)
              RETURNING d.notice_id, d.subscription_id, d.attempts)
            SELECT c.notice_id, c.subscription_id, c.attempts,
-                  s.endpoint, s.p256dh, s.auth, s.lang,
-                  n.seq, n.kind, n.priority, n.title_fr, n.title_en, n.body_fr, n.body_en,
-                  n.session_id, n.exhibitor_id, n.send_at,
-                  x.starts_at AS session_starts_at, x.ends_at AS session_ends_at
-             FROM claimed c
-             JOIN push_subscription s ON s.id = c.subscription_id
-             JOIN notice n ON n.id = c.notice_id
-             LEFT JOIN session x ON x.id = n.session_id""",
+                  s.endpoint, s.p256dh, s.auth, s.lang
+             FROM claimed c JOIN push_subscription s ON s.id = c.subscription_id""",
         now,
         lease,
         limit,
     )
     return [DueDelivery(*r) for r in rows]  # the columns in the dataclass's order
+
+
+async def push_notices(db: Executor, ids: Sequence[int]) -> list[PushNotice]:
+    rows = await db.fetch(
+        """SELECT n.id, n.seq, n.kind, n.priority, n.title_fr, n.title_en, n.body_fr, n.body_en,
+                  n.session_id, n.exhibitor_id, n.send_at,
+                  x.starts_at AS session_starts_at, x.ends_at AS session_ends_at
+             FROM notice n LEFT JOIN session x ON x.id = n.session_id
+            WHERE n.id = any($1::bigint[])""",
+        list(ids),
+    )
+    return [PushNotice(*r) for r in rows]  # the columns in the dataclass's order
 
 
 async def mark_sent(
