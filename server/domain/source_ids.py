@@ -1,0 +1,50 @@
+"""Stable ids across Salon and the schedule formats (frab / c3voc, pretalx).
+
+The formats name an event, a person and a room by a GUID (and frab by an integer id
+too); Salon by a short text id ("ses-012"). The two rules below make a round trip
+exact: an export writes `guid_of(id)` (the id itself when it is a GUID, else a UUIDv5
+of it), an import keeps a GUID as the Salon id, so exporting what was imported writes
+the same GUIDs again. frab's integer ids are derived the same way (`number_of`), and an
+import keys by GUID when the source has one, by its own id otherwise (`id_from_source`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import uuid
+
+#: UUIDv5 namespace of Salon's ids (fixed forever: changing it changes every export).
+NAMESPACE = uuid.UUID("6f1c2a4e-2b7d-5c1e-9a51-5a1017a3d0c8")
+_GUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+#: A Salon id kept as the source wrote it: short, printable, no spaces.
+_PLAIN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}")
+
+
+def guid_of(kind: str, salon_id: str) -> str:
+    """The GUID an export gives this row: its id when that is a GUID, else a UUIDv5 of
+    "kind:id" (kind: "session", "speaker", "room", "track", "exhibitor")."""
+    if _GUID.fullmatch(salon_id):
+        return salon_id
+    return str(uuid.uuid5(NAMESPACE, f"{kind}:{salon_id}"))
+
+
+def number_of(kind: str, salon_id: str) -> int:
+    """A positive integer id for formats that want one (frab's event and person ids):
+    stable for the same row, 1 .. 2**31 - 1."""
+    digest = hashlib.blake2b(f"{kind}:{salon_id}".encode(), digest_size=4).digest()
+    return int.from_bytes(digest, "big") % (2**31 - 1) + 1
+
+
+def id_from_source(kind: str, guid: str | None, source_id: str | None) -> str | None:
+    """The Salon id of a row a source names by `guid` (preferred) or by its own id; None
+    when neither is usable (the parser refuses the row). A GUID is kept lower-cased; a
+    plain id is kept as written when short and printable, else hashed."""
+    if guid is not None and _GUID.fullmatch(guid.strip().lower()):
+        return guid.strip().lower()
+    if source_id is None or not source_id.strip():
+        return None
+    text = source_id.strip()
+    if _PLAIN_ID.fullmatch(text):
+        return text
+    return f"{kind}-" + hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
