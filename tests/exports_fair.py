@@ -30,6 +30,14 @@ from tests.offline_copy import OwnFair, app_on
 SCHEMAS = Path(__file__).parent / "schemas" / "c3voc"
 FAIR_EVE = parse_instant("2026-12-02T10:00:00+00:00")
 ATOM = "{http://www.w3.org/2005/Atom}"
+CSV_HEADER = "id,name,country,sectors,booths,website,description_fr,description_en\r\n"
+MEDIA_TYPES = {
+    "/schedule.xml": "application/xml; charset=utf-8",
+    "/schedule.json": "application/json",
+    "/schedule.ics": "text/calendar; charset=utf-8",
+    "/changes.atom": "application/atom+xml; charset=utf-8",
+    "/exhibitors.csv": "text/csv; charset=utf-8; header=present",
+}
 PATHS = ("/schedule.xml", "/schedule.json", "/schedule.ics", "/changes.atom", "/exhibitors.csv")
 LATEST_CURSOR = "SELECT coalesce(max(seq), 0)::text FROM notice"
 UPDATE = """mutation($id: ID!, $input: SessionChangeInput!) {
@@ -159,3 +167,12 @@ async def cursor(fair: OwnFair) -> str:
     finally:
         await conn.close()
     return value
+
+
+async def query(fair: OwnFair, sql: str, *args: Any) -> Any:
+    """Rows of one statement on the fair's database."""
+    conn = await connect(fair.dsn)
+    try:
+        return await conn.fetch(sql, *args)
+    finally:
+        await conn.close()

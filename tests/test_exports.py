@@ -7,22 +7,26 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import re
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import UTC, datetime
-from typing import Any
 
 import pytest
 
+from server.db.migrate import migrate
 from server.db.pool import connect
+from server.domain.exports.programme import ExportTooLarge, bounded
 from server.domain.source_ids import guid_of, number_of
-from server.services import ServiceUrls
+from server.services import ServiceUrls, drop_database, ensure_database
 from server.settings import Settings
 from tests.conftest import People
 from tests.exports_fair import (
     BOOKMARK,
     CANCEL,
+    CSV_HEADER,
+    MEDIA_TYPES,
     PATHS,
     UPDATE,
     atom_entries,
@@ -34,6 +38,7 @@ from tests.exports_fair import (
     instant,
     json_errors,
     notice_seen,
+    query,
     xml_errors,
     xml_events,
 )
@@ -41,13 +46,6 @@ from tests.fair_data import demo_file, demo_sessions
 from tests.offline_copy import OwnFair, app_on
 
 PUBLIC_URL = "http://127.0.0.1:8000"
-MEDIA_TYPES = {
-    "/schedule.xml": "application/xml; charset=utf-8",
-    "/schedule.json": "application/json",
-    "/schedule.ics": "text/calendar; charset=utf-8",
-    "/changes.atom": "application/atom+xml; charset=utf-8",
-    "/exhibitors.csv": "text/csv; charset=utf-8; header=present",
-}
 ETAG = re.compile(r'"[0-9]+(\.[0-9]+)?-[0-9a-f]{16}"')
 LIVE_SESSIONS = "SELECT id FROM session WHERE status <> 'CANCELLED' ORDER BY id"
 #: Talks in a room, untouched by the demo data's changes: each test takes its own.
@@ -59,14 +57,6 @@ TALKS = """SELECT id FROM session WHERE kind = 'CONFERENCE' AND room_id IS NOT N
 async def fair(settings: Settings, service_urls: ServiceUrls) -> AsyncIterator[OwnFair]:
     async for own in exports_fair(settings, service_urls):
         yield own
-
-
-async def query(fair: OwnFair, sql: str, *args: Any) -> Any:
-    conn = await connect(fair.dsn)
-    try:
-        return await conn.fetch(sql, *args)
-    finally:
-        await conn.close()
 
 
 async def talk(fair: OwnFair, index: int) -> str:
@@ -368,3 +358,38 @@ async def test_a_burst_of_requests_after_a_change_reads_and_renders_once(fair: O
     alone = await statements_for(1)
     # Each request past the first costs one statement: the version it is keyed by.
     assert await statements_for(10) == alone + 9
+
+
+async def test_before_a_fair_is_loaded_the_exports_say_so_and_the_directory_is_empty(
+    settings: Settings, service_urls: ServiceUrls
+) -> None:
+    name = f"salon_exports_empty_{os.getpid()}"
+    dsn = await ensure_database(service_urls, name)
+    try:
+        conn = await connect(dsn)
+        try:
+            await migrate(conn)
+        finally:
+            await conn.close()
+        own = replace(settings, redis_namespace=f"{settings.redis_namespace}-exports-empty")
+        async with app_on(own, dsn) as empty:
+            for path in PATHS[:4]:
+                response = await http(empty).get(path)
+                assert (response.status_code, response.text) == (
+                    404,
+                    "No fair is loaded yet: run `salon demo`.",
+                ), path
+            directory = await fetch(empty, "/exhibitors.csv")
+            assert directory.content == ("\ufeff" + CSV_HEADER).encode()
+    finally:
+        await drop_database(service_urls, name)
+
+
+def test_an_export_past_its_bounds_refuses_in_both_languages() -> None:
+    assert bounded([1, 2], 2, "sessions") == [1, 2]
+    with pytest.raises(ExportTooLarge) as refused:
+        bounded([1, 2, 3], 2, "sessions")
+    assert (refused.value.fr, refused.value.en) == (
+        "Le salon compte plus de 2 sessions : cet export ne les contient pas.",
+        "The fair has more than 2 sessions: this export cannot hold them.",
+    )

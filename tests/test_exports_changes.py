@@ -12,13 +12,13 @@ from typing import Any
 import pytest
 from defusedxml import ElementTree as SafeTree
 
-from server.db.pool import connect
 from server.services import ServiceUrls
 from server.settings import Settings
 from tests.conftest import People
 from tests.exports_fair import (
     ATOM,
     BROADCAST,
+    CSV_HEADER,
     FAIR_EVE,
     atom_entries,
     cursor,
@@ -26,6 +26,7 @@ from tests.exports_fair import (
     fetch,
     instant,
     notice_seen,
+    query,
 )
 from tests.offline_copy import OwnFair
 
@@ -35,21 +36,12 @@ XHTML = "{http://www.w3.org/1999/xhtml}"
 LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 DEMO = "mutation($input: DemoInput!) { scheduleDemo(input: $input) { id } }"
 FOLLOW = "mutation($e: ID!) { followExhibitor(exhibitorId: $e) { id } }"
-HEADER = "id,name,country,sectors,booths,website,description_fr,description_en\r\n"
 
 
 @pytest.fixture(scope="module")
 async def fair(settings: Settings, service_urls: ServiceUrls) -> AsyncIterator[OwnFair]:
     async for own in exports_fair(settings, service_urls):
         yield own
-
-
-async def query(fair: OwnFair, sql: str, *args: Any) -> Any:
-    conn = await connect(fair.dsn)
-    try:
-        return await conn.fetch(sql, *args)
-    finally:
-        await conn.close()
 
 
 def announcement(title: str, audience: dict[str, Any], **more: Any) -> dict[str, Any]:
@@ -216,7 +208,7 @@ async def test_the_change_log_holds_the_latest_100_entries_only(fair: OwnFair) -
 async def test_the_directory_is_a_csv_excel_reads_with_every_exhibitor(fair: OwnFair) -> None:
     body = (await fetch(fair, "/exhibitors.csv")).content
     text = body.decode("utf-8")
-    assert text.startswith("\ufeff" + HEADER)
+    assert text.startswith("\ufeff" + CSV_HEADER)
     assert text.endswith("\r\n")
     rows = list(csv.reader(io.StringIO(text[1:], newline="")))
     stored = await query(
