@@ -113,6 +113,7 @@ def acronym_of(event_id: str) -> str:
 
 
 def slug_words(title: str) -> str:
+    """The title as a slug's words: ASCII lower case, accents dropped, `-` between."""
     ascii_text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
     words = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
     if len(words) <= MAX_SLUG_WORDS:
@@ -122,34 +123,29 @@ def slug_words(title: str) -> str:
     return cut.rsplit("-", 1)[0] if "-" in cut else cut[:MAX_SLUG_WORDS]
 
 
-def fair_iso(instant: datetime) -> str:
-    return clock.in_fair_time(instant).isoformat(timespec="seconds")
-
-
 def schedule_of(programme: Programme, public_url: str) -> Schedule:
     base_url = public_url.rstrip("/")
     acronym = acronym_of(programme.event.id)
     live = [s for s in programme.sessions if s.status != "CANCELLED"]
     places = _places(programme, live)
     items = [_item(programme, s, places[_place_key(s, programme)], acronym, base_url) for s in live]
-    by_date: dict[date, list[Item]] = {}
+    by_date: dict[date, dict[tuple[str, str], list[Item]]] = {}
     for item in items:
-        by_date.setdefault(item.starts.date(), []).append(item)
+        by_date.setdefault(item.starts.date(), {}).setdefault(item.place.key, []).append(item)
     first, last = programme.event.starts_on.toordinal(), programme.event.ends_on.toordinal()
     fair_days = {date.fromordinal(d) for d in range(first, last + 1)}
     order = list(places.values())
     days = []
     for index, day in enumerate(sorted(fair_days | set(by_date)), start=1):
         starts, ends = clock.day_span(day)
-        todays = by_date.get(day, [])
-        rooms = [(p, [i for i in todays if i.place.key == p.key]) for p in order]
+        todays = by_date.get(day, {})
         days.append(
             Day(
                 index=index,
                 date=day,
                 starts=clock.in_fair_time(starts),
                 ends=clock.in_fair_time(ends),
-                rooms=[(p, listed) for p, listed in rooms if listed],
+                rooms=[(p, todays[p.key]) for p in order if p.key in todays],
             )
         )
     return Schedule(programme, acronym, base_url, order, days)
