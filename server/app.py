@@ -19,6 +19,7 @@ from server.body_limit import BodyLimit
 from server.clock import Clock, clock_from_setting, zone_data_facts
 from server.collector import tune_collector
 from server.db.pool import StatementCounter, create_pool
+from server.feeds import Feeds
 from server.live import wire
 from server.live.hub import Hub
 from server.middleware import RequestLog
@@ -30,9 +31,10 @@ from server.web import WebApp
 
 log = logging.getLogger("salon")
 
-# Any site may read the public API (the embeddable agenda does) with GET queries only:
-# no credentials, no Authorization header, and no JSON POST from another site, so a
-# page elsewhere cannot make its visitors' browsers ask for sign-in codes or guess badges.
+# Any site may read the public API (the embeddable agenda does) and the exports with GET
+# requests only: no credentials, no Authorization header, and no JSON POST from another
+# site, so a page elsewhere cannot make its visitors' browsers ask for sign-in codes or
+# guess badges.
 PUBLIC_CORS = Middleware(
     CORSMiddleware,
     allow_origins=["*"],
@@ -94,6 +96,11 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             Route("/venue.geojson", venue_geojson),
             Route("/metrics", metrics),
             Route("/calendar/{token}.ics", calendar_feed),
+            # The public exports (schedule XML/JSON/iCalendar, change log, directory).
+            *(
+                Route(path, endpoint, methods=["GET", "HEAD"], middleware=[PUBLIC_CORS])
+                for path, endpoint in Feeds(settings.public_url).paths()
+            ),
             # The attendee app: its files, and index.html for every screen's path.
             Route("/{path:path}", WebApp(settings.web_root).page, methods=["GET", "HEAD"]),
         ],

@@ -17,7 +17,19 @@ cleanupOutdatedCaches();
 clientsClaim();
 
 // Paths the server answers itself, never the app shell.
-const SERVER_PATHS = [/^\/graphql/, /^\/calendar\//, /^\/venue\.geojson/, /^\/healthz/, /^\/readyz/, /^\/metrics/, /^\/embed\//];
+const SERVER_PATHS = [
+  /^\/graphql/,
+  /^\/calendar\//,
+  /^\/venue\.geojson/,
+  /^\/healthz/,
+  /^\/readyz/,
+  /^\/metrics/,
+  /^\/embed\//,
+  // The public exports: a tap on "download the programme" gets the file, not the app.
+  /^\/schedule\.(xml|json|ics)$/,
+  /^\/changes\.atom$/,
+  /^\/exhibitors\.csv$/,
+];
 
 registerRoute(new NavigationRoute(createHandlerBoundToURL("/index.html"), { denylist: SERVER_PATHS }));
 

@@ -18,6 +18,16 @@ export interface IcsEvent {
 
 const UID_DOMAIN = "sistep2026.salon.example";
 
+/** The same feed for a calendar app to subscribe to: webcal: opens it there. */
+export function webcalUrl(url: string): string {
+  return url.replace(/^https?:/, "webcal:");
+}
+
+/** The whole programme's feed on this server (GET /schedule.ics, public). */
+export function programmeFeedUrl(origin: string = location.origin): string {
+  return new URL("/schedule.ics", origin).href;
+}
+
 /** "20261203T093000Z": the instant in UTC (instant arithmetic, no zone data). */
 export function utcStamp(iso: string): string {
   return new Date(iso).toISOString().replace(/\.\d{3}Z$/, "Z").replace(/[-:]/g, "");

@@ -12,6 +12,7 @@ import type { EventRecord, ExhibitorRecord, SessionRecord, SpeakerRecord } from 
 import { search, type SearchHits } from "../lib/search";
 import { filterSelect, searchBox, typedSearch, type Option } from "../components/search-controls";
 import { KINDS, kindName, sessionCard, sessionCardStyles } from "../components/session-card";
+import { programmeCalendar, programmeCalendarStyles } from "../components/programme-calendar";
 
 const s = strings({
   fr: {
@@ -142,6 +143,7 @@ export class AgendaScreen extends SalonElement {
     base,
     filters,
     sessionCardStyles,
+    programmeCalendarStyles,
     css`
       .days {
         display: flex;
@@ -344,6 +346,7 @@ export class AgendaScreen extends SalonElement {
           ? list.slice(0, this.shown).map((x) => this.card(x))
           : html`<p>${s("none")}</p>`}
       </section>
+      ${programmeCalendar()}
     `;
   }
 }

@@ -13,6 +13,8 @@ import { currentMe, renewCalendarUrl, signedIn, type Conflict, type MeRecord, ty
 import type { SessionRecord } from "../lib/model";
 import { pendingChanges, setBookmark } from "../lib/plan";
 import { sessionCard, sessionCardStyles } from "../components/session-card";
+import { programmeCalendar, programmeCalendarStyles } from "../components/programme-calendar";
+import { webcalUrl } from "../lib/ics";
 import "../components/push-toggle";
 
 const s = strings({
@@ -94,10 +96,6 @@ function details(entry: PlanEntry, agenda: Map<string, SessionRecord>): SessionR
   return own ?? copy ?? null;
 }
 
-export function webcalUrl(url: string): string {
-  return url.replace(/^https?:/, "webcal:");
-}
-
 export class ScheduleScreen extends SalonElement {
   static override properties = {
     me: { state: true },
@@ -124,6 +122,7 @@ export class ScheduleScreen extends SalonElement {
   static override styles = [
     base,
     sessionCardStyles,
+    programmeCalendarStyles,
     css`
       ul.plan {
         list-style: none;
@@ -294,6 +293,7 @@ export class ScheduleScreen extends SalonElement {
       </div>
       <p><a class="small" href=${me.calendarUrl} target="_blank" rel="noopener">${s("httpsLink")}</a></p>
       <p class="muted">${s("renewHelp")}</p>
+      ${programmeCalendar()}
       ${renewMessage
         ? html`<p role=${renewMessage === "renewed" ? "status" : "alert"} class=${renewMessage === "renewed" ? "" : "error"}>
             ${s(renewMessage)}
@@ -306,7 +306,8 @@ export class ScheduleScreen extends SalonElement {
     if (!signedIn()) {
       return html`<h1>${s("title")}</h1>
         <p>${s("anonymous")}</p>
-        <a class="button primary" href="/signin?next=/schedule">${s("signIn")}</a>`;
+        <a class="button primary" href="/signin?next=/schedule">${s("signIn")}</a>
+        ${programmeCalendar()}`;
     }
     const me = this.me;
     if (!me) return html`<h1>${s("title")}</h1><p role="status">${s("loading")}</p>`;
