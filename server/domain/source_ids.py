@@ -4,8 +4,10 @@ The formats name an event, a person and a room by a GUID (and frab by an integer
 too); Salon by a short text id ("ses-012"). The two rules below make a round trip
 exact: an export writes `guid_of(id)` (the id itself when it is a GUID, else a UUIDv5
 of it), an import keeps a GUID as the Salon id, so exporting what was imported writes
-the same GUIDs again. frab's integer ids are derived the same way (`number_of`), and an
-import keys by GUID when the source has one, by its own id otherwise (`id_from_source`).
+the same GUIDs again. frab's integer ids (`number_of`) come from the GUID, or are the
+id itself when it is a number: a frab person has only an integer id, which an import
+keeps as the speaker's id. An import keys by GUID when the source has one, by its own
+id otherwise (`id_from_source`).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import uuid
 NAMESPACE = uuid.UUID("6f1c2a4e-2b7d-5c1e-9a51-5a1017a3d0c8")
 _GUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 #: A Salon id kept as the source wrote it: short, printable, no spaces.
+_NUMBER = re.compile(r"[1-9][0-9]{0,9}")
 _PLAIN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}")
 
 
@@ -30,9 +33,13 @@ def guid_of(kind: str, salon_id: str) -> str:
 
 
 def number_of(kind: str, salon_id: str) -> int:
-    """A positive integer id for formats that want one (frab's event and person ids):
-    stable for the same row, 1 .. 2**31 - 1."""
-    digest = hashlib.blake2b(f"{kind}:{salon_id}".encode(), digest_size=4).digest()
+    """A positive integer id for formats that want one (frab's event and person ids),
+    1 .. 2**31 - 1: the id itself when it is such a number (a row imported from one),
+    else derived from the row's GUID, so a row imported by its GUID keeps its number."""
+    if _NUMBER.fullmatch(salon_id) and 0 < int(salon_id) < 2**31:
+        return int(salon_id)
+    guid = guid_of(kind, salon_id)
+    digest = hashlib.blake2b(guid.encode(), digest_size=4).digest()
     return int.from_bytes(digest, "big") % (2**31 - 1) + 1
 
 
