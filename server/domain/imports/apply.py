@@ -20,6 +20,7 @@ from typing import Any
 
 from server.db.queries import imports as sql
 from server.db.queries import notices as notices_sql
+from server.domain.imports.aliases import alias_known_rows
 from server.domain.imports.bounds import check_counts
 from server.domain.imports.current import read_current
 from server.domain.imports.fields import check_fields
@@ -96,6 +97,7 @@ async def _apply(
 ) -> None:
     await sql.lock_imports(conn)
     current = await read_current(conn)
+    fair = alias_known_rows(fair, current)
     resolved = check_references(fair, current, refusals)
     if refusals:
         raise ImportRefused(refusals.found)

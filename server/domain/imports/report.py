@@ -13,6 +13,8 @@ KINDS = ("event", "tracks", "rooms", "speakers", "sessions", "exhibitors")
 #: kept: rows the file omits that stay (held by someone, or not to be pruned), and
 #: cancelled sessions the file lists (an import does not bring a cancelled session back).
 OUTCOMES = ("added", "changed", "unchanged", "cancelled", "deleted", "kept")
+#: Notices a terminal report names one by one (those that reach somebody).
+MAX_NOTICE_LINES = 30
 
 
 @dataclass(slots=True)
@@ -98,11 +100,28 @@ class ImportReport:
             counted = [f"{n} {names[o]}" for o, n in report.counts().items() if n]
             if counted:
                 found.append(f"{kinds[kind]}: {', '.join(counted)}")
-        for notice in self.notices:
-            people = f"{notice.audience} {'people' if english else 'personnes'}"
+        if self.notices:
+            reached = sum(n.audience for n in self.notices)
+            found.append(
+                f"Notices: {len(self.notices)} ({reached} recipients, counted per notice)"
+                if english
+                else f"Avis : {len(self.notices)} ({reached} destinataires, comptés par avis)"
+            )
+        heard = [n for n in self.notices if n.audience]
+        for notice in heard[:MAX_NOTICE_LINES]:
+            people = _people(notice.audience, english)
             text = (notice.text.en if english else notice.text.fr).replace("\n", " / ")
             found.append(f"  {notice.kind} {notice.session_id} → {people}: {text}")
+        if len(heard) > MAX_NOTICE_LINES:
+            more = len(heard) - MAX_NOTICE_LINES
+            found.append(f"  … and {more} more" if english else f"  … et {more} de plus")
         return found
+
+
+def _people(count: int, english: bool) -> str:
+    if english:
+        return f"{count} {'person' if count == 1 else 'people'}"
+    return f"{count} {'personne' if count == 1 else 'personnes'}"
 
 
 _OUTCOME_NAMES_FR = {
