@@ -8,6 +8,8 @@ A test module takes the fixtures by assignment (`import_fair = import_fixtures.i
 from __future__ import annotations
 
 import asyncio
+import csv
+import io
 import secrets
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
@@ -16,6 +18,7 @@ from typing import Any, TypeAlias
 import asyncpg
 import pytest
 
+from server.clock import in_fair_time
 from server.db.pool import connect
 from server.domain.imports.model import (
     ImportedExhibitor,
@@ -229,3 +232,70 @@ def with_session(fair: ImportedFair, session: ImportedSession) -> ImportedFair:
 
 def without_sessions(fair: ImportedFair, *session_ids: str) -> ImportedFair:
     return replace(fair, sessions=tuple(s for s in fair.sessions if s.id not in session_ids))
+
+
+SHEET_COLUMNS = (
+    "id",
+    "title_fr",
+    "title_en",
+    "kind",
+    "track",
+    "room",
+    "start",
+    "end",
+    "speakers",
+    "capacity",
+    "abstract_fr",
+    "abstract_en",
+    "booth",
+    "exhibitor",
+)
+
+
+async def schedule_csv(db: Db, changes: dict[str, dict[str, str]] | None = None) -> bytes:
+    """The fair's programme as a session sheet (docs/imports.md), one row per session,
+    times on the fair's clocks; `changes`: cells to write instead, by session id (a
+    session id unknown to the fair adds a row)."""
+    rows = await db.fetch(
+        """SELECT s.*, b.code AS booth_code,
+                  coalesce((SELECT string_agg(ss.speaker_id, '; ' ORDER BY ss.position)
+                              FROM session_speaker ss WHERE ss.session_id = s.id), '')
+                      AS speakers
+             FROM session s LEFT JOIN booth b ON b.id = s.booth_id ORDER BY s.id"""
+    )
+    table: dict[str, dict[str, str]] = {}
+    for r in rows:
+        table[r["id"]] = {
+            "id": r["id"],
+            "title_fr": r["title_fr"],
+            "title_en": r["title_en"] or "",
+            "kind": r["kind"],
+            "track": r["track_id"] or "",
+            "room": r["room_id"] or "",
+            "start": in_fair_time(r["starts_at"]).strftime("%Y-%m-%d %H:%M"),
+            "end": in_fair_time(r["ends_at"]).strftime("%Y-%m-%d %H:%M"),
+            "speakers": r["speakers"],
+            "capacity": str(r["capacity"] or ""),
+            "abstract_fr": r["abstract_fr"] or "",
+            "abstract_en": r["abstract_en"] or "",
+            "booth": r["booth_code"] or "",
+            "exhibitor": r["exhibitor_id"] or "",
+        }
+    for session_id, cells in (changes or {}).items():
+        table[session_id] = {**table.get(session_id, dict.fromkeys(SHEET_COLUMNS, "")), **cells}
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=SHEET_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(table.values())
+    return out.getvalue().encode()
+
+
+def sheet_line(data: bytes, session_id: str) -> int:
+    """The line of the sheet on which this session's row starts."""
+    reader = csv.reader(io.StringIO(data.decode()))
+    start = 1
+    for row in reader:
+        if row and row[0] == session_id:
+            return start
+        start = reader.line_num + 1
+    raise LookupError(session_id)

@@ -290,21 +290,22 @@ async def test_a_refused_file_writes_nothing_and_says_every_problem(
         (where["ses-046"], "BAD_CAPACITY"),
         (where["ses-072"], "BAD_KIND"),
         (where["ses-072"], "REPEATED"),
-        (where["ses-040"], "UNKNOWN_ROOM"),
-        (where["ses-041"], "UNKNOWN_SPEAKER"),
-        (where["ses-042"], "UNKNOWN_BOOTH"),
-        (where["ses-043"], "UNKNOWN_TRACK"),
-        (where["ses-044"], "OUTSIDE_FAIR"),
+        (replace(where["ses-040"], column="room"), "UNKNOWN_ROOM"),
+        (replace(where["ses-041"], column="speakers"), "UNKNOWN_SPEAKER"),
+        (replace(where["ses-042"], column="booth"), "UNKNOWN_BOOTH"),
+        (replace(where["ses-043"], column="track"), "UNKNOWN_TRACK"),
+        (replace(where["ses-044"], column="start"), "OUTSIDE_FAIR"),
     ]
     by_code = {r.code: r for r in refusal.value.refusals}
     assert by_code["UNKNOWN_ROOM"] == Refusal(
-        where["ses-040"],
+        replace(where["ses-040"], column="room"),
         "UNKNOWN_ROOM",
         "la salle `room-nowhere` n'est ni dans le fichier ni dans le salon",
         "the room `room-nowhere` is neither in the file nor in the fair",
     )
     assert by_code["OUTSIDE_FAIR"].text("en") == (
-        f"programme.xml line {where['ses-044'].line}: the session (2031-12-04 10:00) falls "
+        f"programme.xml line {where['ses-044'].line}, column `start`: the session "
+        "(2031-12-04 10:00) falls "
         "outside the fair's days: between 2026-11-26 00:00 and 2026-12-14 00:00"
     )
     assert by_code["TOO_LONG"].text("fr") == (

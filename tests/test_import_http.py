@@ -12,9 +12,12 @@ import httpx
 import pytest
 
 from server.admin_import import MAX_BODY_BYTES
+from server.domain.imports.formats import parse_file
+from server.domain.imports.model import ImportRefused
 from tests import import_fixtures
 from tests.conftest import Person
-from tests.import_fixtures import Db, ImportFair, tables
+from tests.import_fixtures import Db, ImportFair, schedule_csv, sheet_line, tables
+from tests.live_client import live_client
 
 import_fair = import_fixtures.import_fair
 own_db = import_fixtures.own_db
@@ -228,3 +231,144 @@ async def test_a_broken_multipart_body_is_a_400_not_a_500(
 ) -> None:
     status, answer = await post(http, body, organiser)
     assert (status, answer["applied"], answer["error"]["code"]) == (400, False, "BAD_USER_INPUT")
+
+
+async def upload(
+    http: httpx.AsyncClient,
+    who: Person,
+    name: str,
+    data: bytes,
+    *,
+    dry_run: bool = False,
+    prune: bool = False,
+    lang: str = "fr",
+) -> tuple[int, Any]:
+    body = multipart(
+        ("file", name, data),
+        ("dry_run", None, b"true" if dry_run else b"false"),
+        ("prune", None, b"1" if prune else b"0"),
+    )
+    return await post(http, body, who, **{"accept-language": lang})
+
+
+async def test_a_file_the_parser_refuses_comes_back_with_every_refusal(
+    http: httpx.AsyncClient, organiser: Person, own_db: Db
+) -> None:
+    data = await schedule_csv(
+        own_db,
+        {
+            "ses-010": {"start": "demain matin"},
+            "ses-011": {"kind": "Concert"},
+            "ses-012": {"title_fr": "Titre\x00caché"},
+        },
+    )
+    with pytest.raises(ImportRefused) as parsed:
+        parse_file("programme.csv", data)
+    before = await tables(own_db)
+    status, answer = await upload(http, organiser, "programme.csv", data, lang="en")
+    assert (status, answer) == (
+        422,
+        {
+            "applied": False,
+            "refusals": [
+                {
+                    "file": r.where.file,
+                    "line": r.where.line,
+                    "column": r.where.column,
+                    "code": r.code,
+                    "message": r.en,
+                    "text": r.text("en"),
+                }
+                for r in parsed.value.refusals
+            ],
+            "report": None,
+        },
+    )
+    assert [(r["line"], r["column"]) for r in answer["refusals"]] == [
+        (sheet_line(data, "ses-010"), "start"),
+        (sheet_line(data, "ses-011"), "kind"),
+        (sheet_line(data, "ses-012"), "title_fr"),
+    ]
+    assert await tables(own_db) == before
+
+
+async def test_a_file_the_fair_refuses_says_where_in_french(
+    http: httpx.AsyncClient, organiser: Person, own_db: Db
+) -> None:
+    data = await schedule_csv(
+        own_db, {"ses-013": {"room": "room-nowhere"}, "ses-014": {"speakers": "spk-nobody"}}
+    )
+    room_line, speaker_line = sheet_line(data, "ses-013"), sheet_line(data, "ses-014")
+    before = await tables(own_db)
+    status, answer = await upload(http, organiser, "programme.csv", data)
+    assert (status, answer["applied"], answer["report"]) == (422, False, None)
+    assert answer["refusals"] == [
+        {
+            "file": "programme.csv",
+            "line": room_line,
+            "column": "room",
+            "code": "UNKNOWN_ROOM",
+            "message": "la salle `room-nowhere` n'est ni dans le fichier ni dans le salon",
+            "text": f"programme.csv ligne {room_line}, colonne `room`: la salle `room-nowhere` "
+            "n'est ni dans le fichier ni dans le salon",
+        },
+        {
+            "file": "programme.csv",
+            "line": speaker_line,
+            "column": "speakers",
+            "code": "UNKNOWN_SPEAKER",
+            "message": "l'intervenant `spk-nobody` n'est ni dans le fichier ni dans le salon",
+            "text": f"programme.csv ligne {speaker_line}, colonne `speakers`: l'intervenant "
+            "`spk-nobody` n'est ni dans le fichier ni dans le salon",
+        },
+    ]
+    assert await tables(own_db) == before
+
+
+async def test_an_upload_simulates_then_applies_and_the_public_hears_it(
+    http: httpx.AsyncClient, import_fair: ImportFair, organiser: Person, own_db: Db
+) -> None:
+    moved = "ses-015"
+    bookmarker = await import_fair.people.make()
+    await import_fair.own.gql.data(
+        "mutation($s: ID!) { bookmarkSession(sessionId: $s) { id } }",
+        {"s": moved},
+        as_=bookmarker,
+    )
+    title = "Usinage 5 axes : retours d'atelier"
+    data = await schedule_csv(own_db, {moved: {"title_fr": title}})
+    before = await tables(own_db)
+    async with live_client(import_fair.ws_url, bookmarker.token) as ws:
+        await ws.subscribe()
+        status, dry = await upload(http, organiser, "programme.csv", data, dry_run=True)
+        assert (status, dry["applied"], dry["refusals"]) == (200, False, [])
+        assert await tables(own_db) == before
+        await import_fair.next_is_barrier(organiser, ws)
+        status, real = await upload(http, organiser, "programme.csv", data, lang="en")
+        assert (status, real["applied"], real["refusals"]) == (200, True, [])
+        [heard] = await ws.notices(1)
+        assert (heard["kind"], heard["session"], heard["body"]) == (
+            "SESSION_CHANGED",
+            {"id": moved},
+            f"nouveau titre « {title} »",
+        )
+    sessions = real["report"]["kinds"]["sessions"]
+    assert (sessions["changed"], real["report"]["notices"]) == (
+        {"count": 1, "ids": [moved]},
+        [
+            {
+                "kind": "SESSION_CHANGED",
+                "sessionId": moved,
+                "audience": 1,
+                "promoted": 0,
+                "text": f"renamed “{title}”",
+            }
+        ],
+    )
+    assert dry["report"]["kinds"] == real["report"]["kinds"]
+    status, again = await upload(http, organiser, "programme.csv", data)
+    assert (status, again["report"]["changesAnything"], again["report"]["notices"]) == (
+        200,
+        False,
+        [],
+    )

@@ -5,7 +5,7 @@ either of its names)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from server.clock import in_fair_time
@@ -77,13 +77,21 @@ def _sessions(
     for session in fair.sessions:
         at = session.where
         if session.room_id is not None and session.room_id not in rooms:
-            _unknown(refusals, at, "UNKNOWN_ROOM", ("la salle", "the room"), session.room_id)
+            _unknown(
+                refusals, _at(at, "room"), "UNKNOWN_ROOM", ("la salle", "the room"), session.room_id
+            )
         if session.track_id is not None and session.track_id not in tracks:
-            _unknown(refusals, at, "UNKNOWN_TRACK", ("le parcours", "the track"), session.track_id)
+            _unknown(
+                refusals,
+                _at(at, "track"),
+                "UNKNOWN_TRACK",
+                ("le parcours", "the track"),
+                session.track_id,
+            )
         if session.exhibitor_id is not None and session.exhibitor_id not in exhibitors:
             _unknown(
                 refusals,
-                at,
+                _at(at, "exhibitor"),
                 "UNKNOWN_EXHIBITOR",
                 ("l'exposant", "the exhibitor"),
                 session.exhibitor_id,
@@ -91,18 +99,22 @@ def _sessions(
         for speaker_id in session.speaker_ids:
             if speaker_id not in speakers:
                 _unknown(
-                    refusals, at, "UNKNOWN_SPEAKER", ("l'intervenant", "the speaker"), speaker_id
+                    refusals,
+                    _at(at, "speakers"),
+                    "UNKNOWN_SPEAKER",
+                    ("l'intervenant", "the speaker"),
+                    speaker_id,
                 )
         if session.booth_code is not None:
             booth = booths.get(session.booth_code.strip().upper())
             if booth is None:
-                _no_booth(refusals, at, session.booth_code)
+                _no_booth(refusals, _at(at, "booth"), session.booth_code)
             else:
                 resolved.session_booths[session.id] = booth.id
         registered = current.registered.get(session.id, 0)
         if session.capacity is not None and 0 < session.capacity < registered:
             refusals.add(
-                at,
+                _at(at, "capacity"),
                 "CAPACITY_BELOW_REGISTERED",
                 f"{registered} personnes sont déjà inscrites : la capacité ne peut pas "
                 f"descendre à {session.capacity}",
@@ -111,6 +123,12 @@ def _sessions(
             )
         if window is not None and _moves(session, current):
             _within(refusals, session, window)
+
+
+def _at(where: Where, column: str) -> Where:
+    """The row's place, at the column named for the field (the parsers' column names:
+    a sheet's header, the same word in a schedule), unless the parser named one."""
+    return where if where.column is not None else replace(where, column=column)
 
 
 def _no_booth(refusals: Refusals, where: Where, code: str) -> None:
@@ -141,7 +159,13 @@ def _exhibitors(
         for sector_name in exhibitor.sectors:
             sector_id = sectors.get(sector_name.strip().casefold())
             if sector_id is None:
-                _unknown(refusals, at, "UNKNOWN_SECTOR", ("le secteur", "the sector"), sector_name)
+                _unknown(
+                    refusals,
+                    _at(at, "sectors"),
+                    "UNKNOWN_SECTOR",
+                    ("le secteur", "the sector"),
+                    sector_name,
+                )
             else:
                 found_sectors.append(sector_id)
         resolved.sectors[exhibitor.id] = tuple(dict.fromkeys(found_sectors))
@@ -149,13 +173,13 @@ def _exhibitors(
         for code in exhibitor.booth_codes:
             booth = booths.get(code.strip().upper())
             if booth is None:
-                _no_booth(refusals, at, code)
+                _no_booth(refusals, _at(at, "booth"), code)
                 continue
             booth_id = booth.id
             other = claimed.setdefault(booth_id, exhibitor.id)
             if other != exhibitor.id:
                 refusals.add(
-                    at,
+                    _at(at, "booth"),
                     "BOOTH_TWICE",
                     f"le stand `{code[:30]}` est aussi donné à `{other}` dans ce fichier",
                     f"the booth `{code[:30]}` is also given to `{other}` in this file",
@@ -192,7 +216,7 @@ def _within(refusals: Refusals, session: ImportedSession, window: FairWindow) ->
     opens, closes = _shown(window.opens), _shown(window.closes)
     starts = _shown(session.starts_at)
     refusals.add(
-        session.where,
+        _at(session.where, "start"),
         "OUTSIDE_FAIR",
         f"la session ({starts}) tombe hors des jours du salon : entre {opens} et {closes}",
         f"the session ({starts}) falls outside the fair's days: between {opens} and {closes}",

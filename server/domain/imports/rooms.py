@@ -5,6 +5,7 @@ may swap two sessions' rooms)."""
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 
 from server.db.queries.agenda import SessionRow
 from server.domain.imports.current import Current
@@ -32,8 +33,9 @@ def check_rooms(fair: ImportedFair, current: Current, plan: Plan, refusals: Refu
                 session.id in places or running.id in places
             ):
                 blamed, other = (session, running) if session.id in places else (running, session)
+                place = places[blamed.id]
                 refusals.add(
-                    places[blamed.id],
+                    place if place.column else replace(place, column="room"),
                     "ROOM_TAKEN",
                     f"la salle `{session.room_id}` est déjà prise à cette heure par la "
                     f"session `{other.id}`",
