@@ -102,10 +102,12 @@ class ImportReport:
                 found.append(f"{kinds[kind]}: {', '.join(counted)}")
         if self.notices:
             reached = sum(n.audience for n in self.notices)
+            plural = "s" if reached != 1 else ""
             found.append(
-                f"Notices: {len(self.notices)} ({reached} recipients, counted per notice)"
+                f"Notices: {len(self.notices)} ({reached} recipient{plural}, counted per notice)"
                 if english
-                else f"Avis : {len(self.notices)} ({reached} destinataires, comptés par avis)"
+                else f"Avis : {len(self.notices)} ({reached} destinataire{plural}, "
+                f"compté{plural} par avis)"
             )
         heard = [n for n in self.notices if n.audience]
         for notice in heard[:MAX_NOTICE_LINES]:
