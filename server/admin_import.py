@@ -1,7 +1,7 @@
 """POST /admin/import: an organiser uploads a schedule or an exhibitor sheet.
 
-A multipart form: `file` (the file, named as it was on the organiser's computer: its
-name says its format), and optionally `dry_run` and `prune` (true/false). The answer is
+A multipart form: `file` (the file, named as it is on the organiser's computer: the
+refusals name it; its format is told from its content), and optionally `dry_run` and `prune` (true/false). The answer is
 JSON, `{"applied", "refusals", "report"}`, its texts in the request's language
 (Accept-Language, French unless English comes first):
 
@@ -141,8 +141,8 @@ def _file_name(filename: str | None) -> str:
     name = PureWindowsPath(filename or "").name.strip()
     if not name:
         raise Malformed(
-            "Le fichier n'a pas de nom : son nom (.csv, .xlsx, .xml, .json) dit son format.",
-            "The file has no name: its name (.csv, .xlsx, .xml, .json) says its format.",
+            "Le fichier n'a pas de nom : envoyez-le sous le nom qu'il a sur votre ordinateur.",
+            "The file has no name: send it under the name it has on your computer.",
         )
     if len(name) > MAX_NAME or not name.isprintable():
         raise Malformed(

@@ -39,7 +39,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "(CSV, XLSX) into the fair; see docs/imports.md",
     )
     command.add_argument(
-        "path", help="the file; its name (.csv, .xlsx, .xml, .json) says its format"
+        "path", help="the file (its format is told from its content)"
     )
     command.add_argument(
         "--dry-run", action="store_true", help="say what would change, write nothing"

@@ -172,7 +172,7 @@ async def test_a_body_over_the_cap_is_refused_as_it_arrives(
         (
             multipart(("file", "", b"id,title_fr\n")),
             FORM,
-            "The file has no name: its name (.csv, .xlsx, .xml, .json) says its format.",
+            "The file has no name: send it under the name it has on your computer.",
         ),
         (
             multipart(("file", "sessions.csv", b"x"), ("dry_run", None, b"maybe")),

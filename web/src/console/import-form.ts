@@ -19,7 +19,7 @@ const OUTCOMES = ["added", "changed", "unchanged", "cancelled", "deleted", "kept
 const s = strings({
   fr: {
     file: "Fichier (CSV, XLSX, XML frab ou c3voc, JSON c3voc ou pretalx)",
-    fileHint: "Son nom dit son format. Modèles et colonnes : docs/imports.md.",
+    fileHint: "Son format est reconnu à son contenu. Modèles et colonnes : docs/imports.md.",
     prune: "Supprimer ce que le fichier omet quand personne n'y tient",
     pruneHint: "Sinon, une session omise est annulée (ses inscrits sont prévenus) et un exposant omis est gardé.",
     simulate: "Simuler",
@@ -32,7 +32,6 @@ const s = strings({
     applied: "Import appliqué : {file}.",
     nothing: "Rien à changer : le salon dit déjà ce que dit {file}.",
     table: "Lignes du fichier, par type",
-    kind: "Type",
     notices: "Avis envoyés",
     noticesSimulated: "Avis qui seraient envoyés",
     reach: "{kind} — {session} : {n} personne(s). {text}",
@@ -55,7 +54,7 @@ const s = strings({
   },
   en: {
     file: "File (CSV, XLSX, frab or c3voc XML, c3voc or pretalx JSON)",
-    fileHint: "Its name says its format. Templates and columns: docs/imports.md.",
+    fileHint: "Its format is told from its content. Templates and columns: docs/imports.md.",
     prune: "Delete what the file omits when nobody holds it",
     pruneHint: "Otherwise an omitted session is cancelled (its people are told) and an omitted exhibitor is kept.",
     simulate: "Dry run",
@@ -68,7 +67,6 @@ const s = strings({
     applied: "Import applied: {file}.",
     nothing: "Nothing to change: the fair already says what {file} says.",
     table: "The file's rows, by kind",
-    kind: "Kind",
     notices: "Notices sent",
     noticesSimulated: "Notices that would be sent",
     reach: "{kind} — {session}: {n} people. {text}",
@@ -114,21 +112,20 @@ export class ImportForm extends SalonElement {
     base,
     formStyles,
     css`
-      table {
-        border-collapse: collapse;
-        width: 100%;
-        font-size: 0.9rem;
+      .counts {
+        list-style: none;
+        padding: 0;
         margin: 0.5rem 0;
       }
-      th,
-      td {
+      .counts li {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.2rem 0.6rem;
+        padding: 0.25rem 0;
         border-bottom: 1px solid var(--line);
-        padding: 0.3rem 0.25rem;
-        text-align: right;
       }
-      th[scope="row"],
-      thead th:first-child {
-        text-align: left;
+      .counts strong {
+        flex: 0 0 100%;
       }
       .refusals li {
         margin: 0.3rem 0;
@@ -194,23 +191,16 @@ export class ImportForm extends SalonElement {
     return html`<div class="done" role="status">
       <p>${headline}</p>
       ${kinds.length
-        ? html`<table>
-            <caption class="hint">${s("table")}</caption>
-            <thead>
-              <tr>
-                <th scope="col">${s("kind")}</th>
-                ${OUTCOMES.map((o) => html`<th scope="col">${s(o)}</th>`)}
-              </tr>
-            </thead>
-            <tbody>
-              ${kinds.map(
-                (kind) => html`<tr data-kind=${kind}>
-                  <th scope="row">${s(kind)}</th>
-                  ${OUTCOMES.map((o) => html`<td>${report.kinds[kind][o].count}</td>`)}
-                </tr>`,
-              )}
-            </tbody>
-          </table>`
+        ? html`<ul class="counts" aria-label=${s("table")}>
+            ${kinds.map(
+              (kind) => html`<li data-kind=${kind}>
+                <strong>${s(kind)}</strong>
+                ${OUTCOMES.filter((o) => report.kinds[kind][o].count).map(
+                  (o) => html`<span data-outcome=${o}>${report.kinds[kind][o].count} ${s(o)}</span>`,
+                )}
+              </li>`,
+            )}
+          </ul>`
         : nothing}
       ${report.notices.length
         ? html`<p>${applied ? s("notices") : s("noticesSimulated")}</p>
