@@ -1,9 +1,9 @@
 """POST /admin/import: an organiser uploads a schedule or an exhibitor sheet.
 
 A multipart form: `file` (the file, named as it is on the organiser's computer: the
-refusals name it; its format is told from its content), and optionally `dry_run` and `prune` (true/false). The answer is
-JSON, `{"applied", "refusals", "report"}`, its texts in the request's language
-(Accept-Language, French unless English comes first):
+refusals name it; its format is told from its content), and optionally `dry_run` and
+`prune` (true/false). The answer is JSON, `{"applied", "refusals", "report"}`, its
+texts in the request's language (Accept-Language, French unless English comes first):
 
 - 200: applied, or simulated (`dry_run`: `applied` false, the report says what would be);
 - 422: the file is refused, every refusal with its file, line and column, nothing written;
