@@ -38,9 +38,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="load a schedule (frab/c3voc XML or JSON, pretalx JSON) or a spreadsheet "
         "(CSV, XLSX) into the fair; see docs/imports.md",
     )
-    command.add_argument(
-        "path", help="the file (its format is told from its content)"
-    )
+    command.add_argument("path", help="the file (its format is told from its content)")
     command.add_argument(
         "--dry-run", action="store_true", help="say what would change, write nothing"
     )
