@@ -27,6 +27,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from server import unavailable
 from server.auth.viewer import authenticate
 from server.domain.errors import DomainError, ErrorCode
 from server.domain.imports.apply import apply_import
@@ -64,6 +65,10 @@ _REFUSED = {
         en="Only the fair's organisers import files.",
     ),
 }
+_UNAVAILABLE = Text(
+    fr="Le service est brièvement indisponible ; rien n'a été changé. Réessayez.",
+    en=unavailable.MESSAGE,
+)
 _OTHER_SITE = Text(
     fr="Un fichier s'envoie depuis les pages de ce serveur.",
     en="Files are sent from this server's own pages.",
@@ -71,6 +76,15 @@ _OTHER_SITE = Text(
 
 
 async def admin_import(request: Request) -> Response:
+    try:
+        return await _admin_import(request)
+    except unavailable.UNAVAILABLE as error:  # PostgreSQL away: nothing was changed
+        log.warning("dependency unavailable: %r", error)
+        lang = _lang(request.headers.get("accept-language"))
+        return _error(503, unavailable.CODE, _UNAVAILABLE, lang)
+
+
+async def _admin_import(request: Request) -> Response:
     lang = _lang(request.headers.get("accept-language"))
     if not _same_origin(request):
         return _error(403, ErrorCode.FORBIDDEN, _OTHER_SITE, lang)
@@ -215,6 +229,6 @@ def _answer(
     return JSONResponse(body, status_code=status, headers={"Cache-Control": "no-store"})
 
 
-def _error(status: int, code: ErrorCode, text: Text, lang: str) -> Response:
+def _error(status: int, code: str, text: Text, lang: str) -> Response:
     message = text.en if lang == "en" else text.fr
-    return _answer(status, applied=False, error={"code": code.value, "message": message})
+    return _answer(status, applied=False, error={"code": code, "message": message})
