@@ -83,19 +83,28 @@ def _file_name(name: str) -> str:
 
 
 def _zipped(file: str, data: bytes, refusals: Refusals) -> ImportedFair:
-    if b"xl/workbook.xml" in data:
-        return parse_sheet(read_xlsx(file, data, refusals), refusals)
+    # Zip entries' names are stored as written: an OpenDocument file starts with its
+    # mimetype, an Office Open XML one names its parts (xl/… for a workbook).
     if b"opendocument.spreadsheet" in data[:200]:
         _unknown(refusals, "un classeur OpenDocument (.ods)", "an OpenDocument workbook (.ods)")
+    if b"xl/" in data or b"[Content_Types].xml" in data:
+        return parse_sheet(read_xlsx(file, data, refusals), refusals)
     _unknown(refusals, "une archive zip", "a zip archive")
 
 
 def _json(file: str, data: bytes, refusals: Refusals) -> ImportedFair:
     try:
         document = json.loads(data, parse_constant=_no_constant)
-    except (ValueError, RecursionError) as bad:
-        # json's messages name a line and column; a bad UTF-8 byte, a NaN, a number of
-        # thousands of digits or a nesting too deep for the parser land here too.
+    except RecursionError:
+        refusals.refuse(
+            Where(file),
+            "BAD_JSON",
+            "JSON illisible (imbrication trop profonde)",
+            "unreadable JSON (nested too deeply)",
+        )
+    except ValueError as bad:
+        # json's messages name a line and column; a bad UTF-8 byte, a NaN or a number of
+        # thousands of digits land here too.
         detail = str(bad)[:120]
         refusals.refuse(
             Where(file), "BAD_JSON", f"JSON illisible ({detail})", f"unreadable JSON ({detail})"

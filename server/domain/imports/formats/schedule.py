@@ -88,10 +88,10 @@ class Schedule:
             return None
 
     def required(self, value: object, where: Where, limit: int) -> str | None:
-        text = self.text(value, where, limit)
-        if text is None and (value is None or isinstance(value, str)):
+        if value is None or (isinstance(value, str) and not value.strip()):
             self._refuse(where, Fault("REQUIRED", "valeur absente", "value missing"))
-        return text
+            return None
+        return self.text(value, where, limit)
 
     def zone_named(self, name: str, where: Where) -> str | None:
         """An IANA zone the conference names; it reads the times without offset."""

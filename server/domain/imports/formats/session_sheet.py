@@ -137,7 +137,7 @@ def _times(row: RowReader) -> tuple[datetime | None, datetime | None]:
         row.refuse("start", required_fault("start"))
     ends_at = _instant(row, "end")
     length = row.raw("duration")
-    if row.raw("end") is None and length is None:
+    if row.raw("end") is None and length is None and (row.has("end") or row.has("duration")):
         column = "end" if row.has("end") or not row.has("duration") else "duration"
         row.refuse(column, required_fault(column))
     if starts_at is None:
