@@ -13,6 +13,7 @@ import io
 import secrets
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from typing import Any, TypeAlias
 
 import asyncpg
@@ -20,6 +21,7 @@ import pytest
 
 from server.clock import in_fair_time
 from server.db.pool import connect
+from server.domain.imports.apply import Operator, apply_import
 from server.domain.imports.model import (
     ImportedExhibitor,
     ImportedFair,
@@ -29,6 +31,7 @@ from server.domain.imports.model import (
     ImportedTrack,
     Where,
 )
+from server.domain.imports.report import ImportReport
 from server.services import ServiceUrls
 from server.settings import Settings
 from tests.conftest import People, Person
@@ -299,3 +302,36 @@ def sheet_line(data: bytes, session_id: str) -> int:
             return start
         start = reader.line_num + 1
     raise LookupError(session_id)
+
+
+#: The actor of the tests' imports: the command line's.
+OPERATOR = Operator("salon import")
+
+
+async def apply(
+    fair: ImportFair, file: ImportedFair, *, dry_run: bool = False, prune: bool = False
+) -> ImportReport:
+    return await apply_import(
+        fair.pool, OPERATOR, file, datetime.now(UTC), dry_run=dry_run, prune=prune
+    )
+
+
+def counts(report: ImportReport, kind: str) -> dict[str, int]:
+    return report.kinds[kind].counts()
+
+
+def nothing_but(unchanged: int, **others: int) -> dict[str, int]:
+    return {
+        "added": 0,
+        "changed": 0,
+        "unchanged": unchanged,
+        "cancelled": 0,
+        "deleted": 0,
+        "kept": 0,
+    } | others
+
+
+async def bookmark(fair: ImportFair, person: Person, session_id: str) -> None:
+    await fair.own.gql.data(
+        "mutation($s: ID!) { bookmarkSession(sessionId: $s) { id } }", {"s": session_id}, as_=person
+    )
