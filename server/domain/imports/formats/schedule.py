@@ -89,6 +89,7 @@ class Schedule:
             return None
 
     def required(self, value: object, where: Where, limit: int) -> str | None:
+        """A text field that must be there: a refusal when it is absent or blank."""
         if value is None or (isinstance(value, str) and not value.strip()):
             self._refuse(where, Fault("REQUIRED", "valeur absente", "value missing"))
             return None
@@ -112,10 +113,8 @@ class Schedule:
         return name
 
     def instant(self, value: object, where: Where, day_zone: timezone | None) -> datetime | None:
-        text = self.text(value, where, 64)
+        text = self.required(value, where, 64)
         if text is None:
-            if value is None:
-                self._refuse(where, Fault("REQUIRED", "valeur absente", "value missing"))
             return None
         try:
             return instant_of_text(text, self.zone or day_zone or clock.FAIR_ZONE_NAME)
@@ -252,10 +251,8 @@ class Schedule:
         return key
 
     def length(self, value: object, where: Where) -> timedelta | None:
-        text = self.text(value, where, 16)
+        text = self.required(value, where, 16)
         if text is None:
-            if value is None:
-                self._refuse(where, Fault("REQUIRED", "valeur absente", "value missing"))
             return None
         try:
             return duration_of_cell(text)
