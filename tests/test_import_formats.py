@@ -5,13 +5,15 @@ bounds (rows, refusals, cells, a zip bomb)."""
 from __future__ import annotations
 
 import io
+import random
 import zipfile
 from pathlib import Path
 
 import pytest
 
+from server.domain.imports.formats import parse_file
 from server.domain.imports.formats.limits import MAX_FILE_BYTES
-from server.domain.imports.model import Refusal, Where
+from server.domain.imports.model import ImportRefused, Refusal, Where
 from tests.import_checks import csv, refusals_of, xlsx
 
 FRAB = Path(__file__).resolve().parent / "import_files" / "sistep-2026.frab.xml"
@@ -60,6 +62,10 @@ def unknown(what_fr: str, what_en: str, file: str = "f") -> list[Refusal]:
             unknown("du texte UTF-16 : enregistrez-le en UTF-8", "UTF-16 text: save it as UTF-8"),
         ),
         (
+            b'{"schedule": {"version": "1", "conference": {}, "events": []}}',
+            unknown("le brouillon « schedule 2 » de c3voc", "c3voc's draft “schedule 2”"),
+        ),
+        (
             b'{"talks": [], "rooms": [], "speakers": []}',
             [
                 Refusal(
@@ -106,7 +112,20 @@ def unknown(what_fr: str, what_en: str, file: str = "f") -> list[Refusal]:
             ],
         ),
     ],
-    ids=["png", "xls", "ods", "zip", "xml", "json-list", "utf16", "widget", "json", "nan", "deep"],
+    ids=[
+        "png",
+        "xls",
+        "ods",
+        "zip",
+        "xml",
+        "json-list",
+        "utf16",
+        "schedule2",
+        "widget",
+        "json",
+        "nan",
+        "deep",
+    ],
 )
 def test_a_file_of_another_format_is_refused_whole(data: bytes, expected: list[Refusal]) -> None:
     assert refusals_of("f", data) == expected
@@ -116,6 +135,28 @@ def test_a_file_of_another_format_is_refused_whole(data: bytes, expected: list[R
 def test_an_empty_file_is_refused(data: bytes) -> None:
     assert refusals_of("vide.csv", data) == [
         Refusal(Where("vide.csv"), "EMPTY_FILE", "le fichier est vide", "the file is empty")
+    ]
+
+
+def test_a_sheet_or_schedule_with_nothing_in_it_is_refused_not_taken_as_a_wish_to_empty() -> None:
+    """Sheets and schedules are complete for what they hold: an empty one would remove
+    every exhibitor or cancel every session."""
+    assert refusals_of("e.csv", csv("name;country")) == [
+        Refusal(
+            Where("e.csv", 1),
+            "NO_ROWS",
+            "aucune ligne sous l'en-tête : rien à importer",
+            "no row under the header: nothing to import",
+        )
+    ]
+    empty = b"<schedule><conference><title>T</title><acronym>t</acronym></conference></schedule>"
+    assert refusals_of("s.xml", empty) == [
+        Refusal(
+            Where("s.xml"),
+            "NO_SESSIONS",
+            "le programme ne contient aucune session : rien à importer",
+            "the schedule holds no session: nothing to import",
+        )
     ]
 
 
@@ -185,6 +226,15 @@ def test_malformed_xml_names_its_line() -> None:
             "BAD_XML",
             "XML mal formé (colonne 3)",
             "malformed XML (column 3)",
+        )
+    ]
+    data = b'<?xml version="1.0" encoding="klingon"?>\n<schedule/>\n'
+    assert refusals_of("bad.xml", data) == [
+        Refusal(
+            Where("bad.xml", 1),
+            "BAD_XML",
+            "XML illisible : encodage inconnu ou faux (attendu UTF-8)",
+            "unreadable XML: unknown or wrong encoding (expected UTF-8)",
         )
     ]
 
@@ -287,3 +337,30 @@ def test_a_broken_workbook_is_refused() -> None:
             "unreadable XLSX workbook: save it again from Excel or LibreOffice",
         )
     ]
+
+
+def test_no_damaged_file_escapes_as_anything_but_a_refusal() -> None:
+    """Files cut short or with bytes changed, in every format: each is read or refused,
+    never another exception (the upload would answer 500)."""
+    rng = random.Random(12)
+    workbook = xlsx(["id", "title_fr", "kind", "start", "end"], [1, "T", "DEMO", "x", "y"])
+    sheet = csv("id;name;country;booth", "exh-1;Atlas;MA;A101", "exh-2;Rif;MA;A102")
+    schedule = FRAB.read_bytes()
+    pretalx = (FRAB.parent / "pretalx-berlin.schedule.json").read_bytes()[:60_000]
+    damaged: list[bytes] = []
+    for data in (workbook, sheet, schedule, pretalx):
+        damaged += [data[: rng.randrange(1, len(data))] for _ in range(40)]
+        for _ in range(40):
+            changed = bytearray(data)
+            for _ in range(rng.randint(1, 8)):
+                changed[rng.randrange(len(changed))] = rng.randrange(256)
+            damaged.append(bytes(changed))
+    outcomes = set()
+    for data in damaged:
+        try:
+            parse_file("damaged", data)
+            outcome = "read"
+        except ImportRefused as refused:
+            outcome = "refused" if refused.refusals else "refused without a reason"
+        outcomes.add(outcome)
+    assert outcomes == {"read", "refused"}

@@ -169,6 +169,7 @@ def test_every_bad_event_of_a_schedule_is_refused_at_once() -> None:
             "<event><title>No id</title><date>2026-10-24T10:00:00+02:00</date>"
             "<duration>00:30</duration></event>",
             event_xml(8, "2099-12-31T10:00:00+02:00").replace("<title>E8</title>", "<title/>"),
+            event_xml(9, " "),
         ]
     )
     data = schedule_xml("<time_zone_name>Mars/Olympus</time_zone_name>", "", events)
@@ -213,6 +214,7 @@ def test_every_bad_event_of_a_schedule_is_refused_at_once() -> None:
         ),
         Refusal(Where(file, 11), "NO_ID", "ni guid ni id", "neither guid nor id"),
         Refusal(Where(file, 12, "title"), "REQUIRED", "valeur absente", "value missing"),
+        Refusal(Where(file, 13, "date"), "REQUIRED", "valeur absente", "value missing"),
     ]
 
 

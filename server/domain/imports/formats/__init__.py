@@ -109,7 +109,10 @@ def _json(file: str, data: bytes, refusals: Refusals) -> ImportedFair:
         refusals.refuse(
             Where(file), "BAD_JSON", f"JSON illisible ({detail})", f"unreadable JSON ({detail})"
         )
-    if isinstance(document, dict) and isinstance(document.get("schedule"), dict):
+    schedule = document.get("schedule") if isinstance(document, dict) else None
+    if isinstance(schedule, dict) and isinstance(schedule.get("events"), list):
+        _unknown(refusals, "le brouillon « schedule 2 » de c3voc", "c3voc's draft “schedule 2”")
+    if isinstance(schedule, dict):
         return c3voc_json.parse(file, document, refusals, _json_source(document))
     if isinstance(document, dict) and "talks" in document:
         refusals.refuse(

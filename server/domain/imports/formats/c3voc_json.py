@@ -8,12 +8,10 @@ from datetime import timezone
 from typing import Any
 
 from server.domain.imports.formats.limits import MAX_LONG_TEXT_CHARS, MAX_NAME_CHARS
-from server.domain.imports.formats.refusals import Fault, Refusals
+from server.domain.imports.formats.refusals import Fault, Refusals, shown
 from server.domain.imports.formats.schedule import Draft, Fields, Schedule
 from server.domain.imports.formats.times import offset_of
 from server.domain.imports.model import ImportedFair, Where
-
-_PATH_NAME_CHARS = 40
 
 
 class _Reader:
@@ -52,7 +50,7 @@ def parse(file: str, document: dict[str, Any], refusals: Refusals, source: str) 
     rooms = {
         room.get("name"): room
         for room in read.items(conference.get("rooms"), "conference.rooms")
-        if isinstance(room, dict)
+        if isinstance(room, dict) and isinstance(room.get("name"), str)
     }
     for track in read.items(conference.get("tracks"), "conference.tracks"):
         name = track.get("name") if isinstance(track, dict) else None
@@ -78,7 +76,7 @@ def _day(read: _Reader, day: dict[str, Any], path: str, rooms: dict[Any, Any]) -
     day_zone = offset_of(day.get("day_start"))
     by_room = read.obj(day.get("rooms", {}), f"{path}.rooms") or {}
     for room_name, events in by_room.items():
-        room_path = f"{path}.rooms[{room_name[:_PATH_NAME_CHARS]}]"
+        room_path = f"{path}.rooms[{shown(room_name)[1:-1]}]"
         name = schedule.text(room_name, read.at(room_path), MAX_NAME_CHARS)
         info = rooms.get(room_name) or {}
         room_id = schedule.room(info.get("guid"), name, info.get("capacity")) if name else None

@@ -112,7 +112,8 @@ def _website(text: str) -> str:
     url = text if "://" in text else f"https://{text}"
     try:
         parts = urlsplit(url)
-    except ValueError:  # an unclosed [IPv6] address
+        parts.port  # noqa: B018 - raises on a port out of range
+    except ValueError:  # an unclosed [IPv6] address, a port past 65535
         parts = urlsplit("")
     host = parts.hostname or ""
     if parts.scheme not in ("http", "https") or "." not in host or any(c.isspace() for c in url):

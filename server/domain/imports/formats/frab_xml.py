@@ -64,6 +64,14 @@ def read_tree(
             "DOCTYPE, entités et références externes sont refusées dans un fichier XML",
             "a DOCTYPE, entities and external references are refused in an XML file",
         )
+    except (LookupError, UnicodeError):
+        # The encoding the XML declaration names is unknown, or its bytes do not fit it.
+        refusals.refuse(
+            Where(file, 1),
+            "BAD_XML",
+            "XML illisible : encodage inconnu ou faux (attendu UTF-8)",
+            "unreadable XML: unknown or wrong encoding (expected UTF-8)",
+        )
     except ET.ParseError as bad:
         line, column = bad.position
         refusals.refuse(

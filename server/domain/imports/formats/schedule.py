@@ -38,6 +38,7 @@ from server.domain.imports.model import (
     ImportedTrack,
     Where,
 )
+from server.domain.source_ids import id_from_source
 
 #: An event's field by name ("title", "date", "duration", …): its value as the file
 #: has it (None when absent) and where it stands.
@@ -88,6 +89,7 @@ class Schedule:
             return None
 
     def required(self, value: object, where: Where, limit: int) -> str | None:
+        """A text field that must be there: a refusal when it is absent or blank."""
         if value is None or (isinstance(value, str) and not value.strip()):
             self._refuse(where, Fault("REQUIRED", "valeur absente", "value missing"))
             return None
@@ -111,10 +113,8 @@ class Schedule:
         return name
 
     def instant(self, value: object, where: Where, day_zone: timezone | None) -> datetime | None:
-        text = self.text(value, where, 64)
+        text = self.required(value, where, 64)
         if text is None:
-            if value is None:
-                self._refuse(where, Fault("REQUIRED", "valeur absente", "value missing"))
             return None
         try:
             return instant_of_text(text, self.zone or day_zone or clock.FAIR_ZONE_NAME)
@@ -169,8 +169,12 @@ class Schedule:
     # --- rows -------------------------------------------------------------------------
 
     def room(self, guid: object, name: str, capacity: object = None) -> str:
-        key = source_key("room", guid if isinstance(guid, str) else None, name)
-        seats = capacity if isinstance(capacity, int) and 0 < capacity <= MAX_CAPACITY else None
+        # By name like a spreadsheet's room, so that both name a room alike.
+        given = guid if isinstance(guid, str) else None
+        key = id_from_source("room", given, None) or content_key("room", name)
+        seats = None
+        if isinstance(capacity, int) and not isinstance(capacity, bool):
+            seats = capacity if 0 < capacity <= MAX_CAPACITY else None
         self._rooms.setdefault(key, ImportedRoom(id=key, name=name, capacity=seats))
         return key
 
@@ -184,8 +188,8 @@ class Schedule:
 
     def speaker(self, key_parts: tuple[object, object, object], name: str, bio: str | None) -> str:
         """A person by (GUID, code, id), the first that is there; else by name."""
-        guid, code, number = (str(part) if part not in (None, "") else None for part in key_parts)
-        key = source_key("speaker", guid, code or number or name)
+        guid, code, number = (_key_text(part) for part in key_parts)
+        key = id_from_source("speaker", guid, code or number) or content_key("spk", name)
         self._speakers.setdefault(key, ImportedSpeaker(id=key, name=name, bio_fr=bio))
         return key
 
@@ -234,14 +238,12 @@ class Schedule:
         )
 
     def _key(self, draft: Draft) -> str | None:
-        guid, number = (
-            str(key) if isinstance(key, str | int) and key != "" else None
-            for key in (draft.guid, draft.number)
-        )
+        guid, number = _key_text(draft.guid), _key_text(draft.number)
         if guid is None and number is None:
             self._refuse(draft.where, Fault("NO_ID", "ni guid ni id", "neither guid nor id"))
             return None
-        key = source_key("session", guid, number)
+        # A guid that is no GUID still names the event, when there is no id.
+        key = source_key("session", guid, number or guid)
         if key in self._seen:
             self._refuse(draft.where, _duplicate(key, self._seen[key]))
             return None
@@ -249,10 +251,8 @@ class Schedule:
         return key
 
     def length(self, value: object, where: Where) -> timedelta | None:
-        text = self.text(value, where, 16)
+        text = self.required(value, where, 16)
         if text is None:
-            if value is None:
-                self._refuse(where, Fault("REQUIRED", "valeur absente", "value missing"))
             return None
         try:
             return duration_of_cell(text)
@@ -261,6 +261,15 @@ class Schedule:
             return None
 
     def fair(self, source: str) -> ImportedFair:
+        """What the schedule says; refused when it has no session at all, since a
+        schedule is complete for its sessions: importing none would cancel them all."""
+        if not self._sessions and not len(self.refusals):
+            self.refusals.refuse(
+                Where(self.file),
+                "NO_SESSIONS",
+                "le programme ne contient aucune session : rien à importer",
+                "the schedule holds no session: nothing to import",
+            )
         self.refusals.check()
         return ImportedFair(
             source=source,
@@ -274,6 +283,13 @@ class Schedule:
 
     def _refuse(self, where: Where, fault: Fault) -> None:
         self.refusals.add_fault(where, fault)
+
+
+def _key_text(value: object) -> str | None:
+    """A key as the source wrote it (text or a whole number), else None."""
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        return None
+    return str(value).strip() or None
 
 
 def _is_color(text: str) -> bool:

@@ -33,6 +33,14 @@ def parse_sheet(table: Table, refusals: Refusals) -> ImportedFair:
             "nor a session sheet's (title_fr, start, end…)",
         )
     columns = _columns(table, kind, refusals)
+    if not table.rows:
+        # A sheet is complete for its rows: an empty one would remove them all.
+        refusals.refuse(
+            Where(table.file, table.header_line),
+            "NO_ROWS",
+            "aucune ligne sous l'en-tête : rien à importer",
+            "no row under the header: nothing to import",
+        )
     readers = []
     for row in table.rows:
         reader = RowReader(table.file, row, columns, refusals)

@@ -33,7 +33,8 @@ def _check_unpacked_size(file: str, data: bytes, refusals: Refusals) -> None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             parts = archive.infolist()
-    except (zipfile.BadZipFile, ValueError, OSError):
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError, NotImplementedError):
+        # NotImplementedError: a zip of a version or compression zipfile does not read.
         _unreadable(file, refusals)
     unpacked = sum(part.file_size for part in parts)
     if len(parts) > MAX_XLSX_PARTS or unpacked > MAX_XLSX_UNPACKED:
