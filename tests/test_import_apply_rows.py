@@ -197,9 +197,9 @@ async def test_a_file_too_big_for_a_fair_is_refused_before_any_row_is_read(
 ) -> None:
     file = await schedule_file(own_db)
     row = file.sessions[0]
-    many = replace(file, sessions=tuple(replace(row, id=f"x{i}") for i in range(5_001)))
+    many = replace(file, sessions=tuple(replace(row, id=f"x{i}") for i in range(10_001)))
     with pytest.raises(ImportRefused) as refusal:
         await apply(import_fair, many)
     assert [(r.code, r.en) for r in refusal.value.refusals] == [
-        ("TOO_MANY_ROWS", "5001 rows of sessions: at most 5000 per file")
+        ("TOO_MANY_ROWS", "10001 rows of sessions: at most 10000 per file")
     ]

@@ -8,16 +8,18 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from server.domain.imports.formats.limits import MAX_ROWS as PARSED_ROWS
 from server.domain.imports.model import ImportedFair, Where
 from server.domain.imports.refusals import Refusals
 
-#: Most rows of each kind in one file: a fair many times SISTEP's size.
+#: Most rows of each kind in one file: a fair many times SISTEP's size; sessions and
+#: exhibitors as many as the parsers read rows (formats.limits.MAX_ROWS).
 MAX_ROWS = {
     "tracks": 200,
     "rooms": 500,
-    "speakers": 10_000,
-    "sessions": 5_000,
-    "exhibitors": 5_000,
+    "speakers": 2 * PARSED_ROWS,
+    "sessions": PARSED_ROWS,
+    "exhibitors": PARSED_ROWS,
 }
 MAX_NAME = 200
 MAX_LONG_TEXT = 10_000
