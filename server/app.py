@@ -15,6 +15,7 @@ from starlette.routing import Route, WebSocketRoute
 
 from schema.app import graphql_view
 from schema.live_frames import next_frame
+from server import admin_import
 from server.body_limit import BodyLimit
 from server.clock import Clock, clock_from_setting, zone_data_facts
 from server.collector import tune_collector
@@ -101,12 +102,18 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
                 Route(path, endpoint, methods=["GET", "HEAD"], middleware=[PUBLIC_CORS])
                 for path, endpoint in Feeds(settings.public_url).paths()
             ),
+            # Organisers' file uploads: same origin only (no CORS middleware).
+            Route(admin_import.PATH, admin_import.admin_import, methods=["POST"]),
             # The attendee app: its files, and index.html for every screen's path.
             Route("/{path:path}", WebApp(settings.web_root).page, methods=["GET", "HEAD"]),
         ],
         middleware=[
             Middleware(RequestLog),
-            Middleware(BodyLimit, max_bytes=settings.max_body_bytes),
+            Middleware(
+                BodyLimit,
+                max_bytes=settings.max_body_bytes,
+                per_path={admin_import.PATH: admin_import.MAX_BODY_BYTES},
+            ),
             Middleware(GZipMiddleware, minimum_size=500),
         ],
         lifespan=lifespan,

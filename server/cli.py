@@ -1,4 +1,4 @@
-"""The `salon` command: serve, worker, watch, migrate, demo, user add, token."""
+"""The `salon` command: serve, worker, watch, migrate, demo, user add, token, import."""
 
 from __future__ import annotations
 
@@ -24,6 +24,8 @@ from server.domain.errors import DomainError, ErrorCode
 from server.domain.instants import accepted_instant
 from server.domain.people import NewPerson, add_person, person_with_email
 from server.domain.viewer import ROLES
+from server.import_command import add_parser as add_import_parser
+from server.import_command import run_import
 from server.logs import configure_logging
 from server.services import ensure_database, locate_services
 from server.settings import Settings, env_name
@@ -183,6 +185,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     add.add_argument("--exhibitor", help="exhibitor id this person works for (role EXHIBITOR)")
     token_command = commands.add_parser("token", help="print a new bearer token for a person")
     token_command.add_argument("email")
+    add_import_parser(commands)
     args = parser.parse_args(argv)
     if getattr(args, "now", None):
         try:  # fail here, not inside the server or the worker, on a bad value
@@ -211,6 +214,8 @@ def main(argv: Sequence[str] | None = None) -> None:
             asyncio.run(_user_add(settings, args))
         elif args.command == "token":
             asyncio.run(_token(settings, args.email))
+        elif args.command == "import":
+            sys.exit(asyncio.run(run_import(settings, args)))
     except DomainError as refused:
         print(f"salon: {refused.message}", file=sys.stderr)
         sys.exit(1)

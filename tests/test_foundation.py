@@ -50,10 +50,19 @@ def _subcommands(capsys: pytest.CaptureFixture[str], *words: str) -> list[str]:
 
 def test_every_cli_command_is_documented_in_the_readme(capsys: pytest.CaptureFixture[str]) -> None:
     commands = _subcommands(capsys)
-    assert commands == ["serve", "worker", "watch", "migrate", "demo", "user", "token"]
+    assert commands == ["serve", "worker", "watch", "migrate", "demo", "user", "token", "import"]
     assert _subcommands(capsys, "user") == ["add"]
     documented = set(re.findall(r"`salon (user \w+|\w+)", README))
-    assert documented == {"serve", "worker", "watch", "migrate", "demo", "user add", "token"}
+    assert documented == {
+        "serve",
+        "worker",
+        "watch",
+        "migrate",
+        "demo",
+        "user add",
+        "token",
+        "import",
+    }
 
 
 def test_settings_read_from_the_environment() -> None:

@@ -65,30 +65,16 @@ async def update_session(
             raise DomainError(ErrorCode.CONFLICT, "This session was cancelled; it cannot change.")
         patch = await _patch(conn, before, change)
         after = await sql.apply_patch(conn, session_id, patch, now)
-        parts = await _describe(conn, before, after)
-        if not parts:
+        told = await tell_changed(conn, actor.id, before, after, now, note=change.note)
+        if told is None:
             raise bad_input("These are already the session's room, times, title and capacity.")
-        text = wording.with_note(wording.join(parts), change.note)
-        draft = NoticeDraft(
-            kind="SESSION_CHANGED",
-            title_fr=f"« {after.title_fr} » : changement",
-            title_en=f"“{after.title_en or after.title_fr}”: change",
-            body_fr=text.fr,
-            body_en=text.en,
-            session_id=session_id,
-        )
-        await _tell_session_audience(conn, draft, actor, now)
-        if before.capacity is not None and after.capacity is not None:
-            await notices.seats_freed(
-                conn, session_id, after.title_fr, now, after.capacity - before.capacity
-            )
         await _audit(
             conn,
             actor,
             "session.update",
             session_id,
             now,
-            {"changes": [p.en for p in parts], "note": change.note},
+            {"changes": [p.en for p in told.parts], "note": change.note},
         )
     return after
 
@@ -134,11 +120,13 @@ async def _patch(conn: Any, before: SessionRow, change: SessionChange) -> Sessio
     )
 
 
-async def _describe(conn: Any, before: SessionRow, after: SessionRow) -> list[Text]:
+def describe_change(before: SessionRow, after: SessionRow, room_name: str | None) -> list[Text]:
+    """What attendees are told of a change, one part per thing that changed; empty when
+    nothing they are told about changed. `room_name`: the name of `after`'s room."""
     parts = []
     if after.room_id != before.room_id and after.room_id is not None:
-        room = (await venue_sql.rooms_by_ids(conn, [after.room_id]))[0]
-        parts.append(Text(fr=f"déplacée en {room.name}", en=f"moves to {room.name}"))
+        room = room_name or after.room_id
+        parts.append(Text(fr=f"déplacée en {room}", en=f"moves to {room}"))
     if (after.starts_at, after.ends_at) != (before.starts_at, before.ends_at):
         when = wording.when(after.starts_at)
         end = wording.clock_time(after.ends_at)
@@ -150,6 +138,58 @@ async def _describe(conn: Any, before: SessionRow, after: SessionRow) -> list[Te
     if after.capacity != before.capacity and after.capacity is not None:
         parts.append(Text(fr=f"{after.capacity} places", en=f"now {after.capacity} seats"))
     return parts
+
+
+@dataclass(frozen=True, slots=True)
+class Told:
+    """A notice written about a session, and whom it reaches."""
+
+    kind: str
+    session_id: str
+    #: How many people the notice is for (speakers, bookmarkers, registrants).
+    audience: int
+    text: Text
+    parts: tuple[Text, ...] = ()
+    #: Waitlisted people given a seat by a larger capacity (each told apart).
+    promoted: int = 0
+
+
+async def tell_changed(
+    conn: Any,
+    actor_id: int | None,
+    before: SessionRow,
+    after: SessionRow,
+    now: datetime,
+    *,
+    note: str | None = None,
+) -> Told | None:
+    """Inside the caller's transaction, once `after` is written: the SESSION_CHANGED
+    notice for the session's audience and the seats a larger capacity frees, as
+    `updateSession` sends them. None (and nothing written) when no part of the change
+    is one attendees are told about."""
+    room_name = None
+    if after.room_id is not None and after.room_id != before.room_id:
+        rooms = await venue_sql.rooms_by_ids(conn, [after.room_id])
+        room_name = rooms[0].name if rooms else None
+    parts = describe_change(before, after, room_name)
+    if not parts:
+        return None
+    text = wording.with_note(wording.join(parts), note)
+    draft = NoticeDraft(
+        kind="SESSION_CHANGED",
+        title_fr=f"« {after.title_fr} » : changement",
+        title_en=f"“{after.title_en or after.title_fr}”: change",
+        body_fr=text.fr,
+        body_en=text.en,
+        session_id=after.id,
+    )
+    audience = await _tell_session_audience(conn, draft, actor_id, now)
+    promoted: list[int] = []
+    if before.capacity is not None and after.capacity is not None:
+        promoted = await notices.seats_freed(
+            conn, after.id, after.title_fr, now, after.capacity - before.capacity
+        )
+    return Told(draft.kind, after.id, audience, text, tuple(parts), len(promoted))
 
 
 async def cancel_session(
@@ -165,26 +205,38 @@ async def cancel_session(
         if before.status == "CANCELLED":
             raise DomainError(ErrorCode.CONFLICT, "This session is already cancelled.")
         after = await sql.cancel(conn, session_id, reason, now)
-        draft = NoticeDraft(
-            kind="SESSION_CANCELLED",
-            priority="URGENT",
-            title_fr=f"Annulé : « {after.title_fr} »",
-            title_en=f"Cancelled: “{after.title_en or after.title_fr}”",
-            body_fr=f"{wording.when(after.starts_at).fr} — {reason}",
-            body_en=f"{wording.when(after.starts_at).en} — {reason}",
-            session_id=session_id,
-        )
-        await _tell_session_audience(conn, draft, actor, now)
+        await tell_cancelled(conn, actor.id, after, Text(fr=reason, en=reason), now)
         await _audit(conn, actor, "session.cancel", session_id, now, {"reason": reason})
     return after
 
 
+async def tell_cancelled(
+    conn: Any, actor_id: int | None, after: SessionRow, reason: Text, now: datetime
+) -> Told:
+    """Inside the caller's transaction, once the session is cancelled: the URGENT
+    SESSION_CANCELLED notice for its audience, as `cancelSession` sends it."""
+    when = wording.when(after.starts_at)
+    text = Text(fr=f"{when.fr} — {reason.fr}", en=f"{when.en} — {reason.en}")
+    draft = NoticeDraft(
+        kind="SESSION_CANCELLED",
+        priority="URGENT",
+        title_fr=f"Annulé : « {after.title_fr} »",
+        title_en=f"Cancelled: “{after.title_en or after.title_fr}”",
+        body_fr=text.fr,
+        body_en=text.en,
+        session_id=after.id,
+    )
+    audience = await _tell_session_audience(conn, draft, actor_id, now)
+    return Told(draft.kind, after.id, audience, text)
+
+
 async def _tell_session_audience(
-    conn: Any, draft: NoticeDraft, actor: Viewer, now: datetime
-) -> None:
-    """The session's speakers, bookmarkers and registrants, as they are now."""
+    conn: Any, draft: NoticeDraft, actor_id: int | None, now: datetime
+) -> int:
+    """The session's speakers, bookmarkers and registrants, as they are now; how many."""
     audience = await notices_sql.session_audience(conn, [draft.session_id or ""])
-    await notices.record(conn, draft, recipients=audience, now=now, actor_id=actor.id)
+    await notices.record(conn, draft, recipients=audience, now=now, actor_id=actor_id)
+    return len(audience)
 
 
 async def _audit(

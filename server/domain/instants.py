@@ -14,7 +14,7 @@ neither overflow on its way in nor, once stored, break a read for everyone.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Final
 
 from server import clock
@@ -77,9 +77,14 @@ async def fair_window(db: Executor) -> FairWindow:
     event = await agenda_sql.event(db)
     if event is None:
         raise not_found("No fair is loaded yet: run `salon demo`.")
-    zone = clock.zone(event.timezone)
-    opens, _ = clock.day_span(event.starts_on, zone)
-    _, closes = clock.day_span(event.ends_on, zone)
+    return window_of(event.starts_on, event.ends_on, event.timezone)
+
+
+def window_of(starts_on: date, ends_on: date, timezone: str) -> FairWindow:
+    """The window of a fair held from `starts_on` to `ends_on` in that zone."""
+    zone = clock.zone(timezone)
+    opens, _ = clock.day_span(starts_on, zone)
+    _, closes = clock.day_span(ends_on, zone)
     return FairWindow(opens=opens - SCHEDULING_MARGIN, closes=closes + SCHEDULING_MARGIN)
 
 

@@ -1,5 +1,6 @@
 // The organisers' console: broadcast an announcement, move / retime / cancel a
-// session, withdraw an announcement held for later. Organisers only: anyone else
+// session, withdraw an announcement held for later, import a schedule or an
+// exhibitor sheet. Organisers only: anyone else
 // gets a polite refusal (the server refuses them too, FORBIDDEN). The forms live in
 // web/src/console/; this screen loads what they pick from and switches between them.
 import { html, css, nothing, type TemplateResult } from "lit";
@@ -15,6 +16,7 @@ import { fairDays } from "../roles/fair-clock";
 import { signedInPerson, signInPrompt } from "../roles/sign-in-gate";
 import "../console/broadcast-form";
 import "../console/held-list";
+import "../console/import-form";
 import "../console/session-form";
 
 const s = strings({
@@ -27,6 +29,8 @@ const s = strings({
     broadcast: "Annonce",
     session: "Session",
     held: "Programmées ({n})",
+    import: "Import",
+    importTitle: "Importer un programme ou une liste d'exposants",
     broadcastTitle: "Diffuser une annonce",
     sessionTitle: "Déplacer, décaler ou annuler une session",
     heldTitle: "Annonces programmées",
@@ -41,6 +45,8 @@ const s = strings({
     broadcast: "Announcement",
     session: "Session",
     held: "Scheduled ({n})",
+    import: "Import",
+    importTitle: "Import a schedule or an exhibitor list",
     broadcastTitle: "Broadcast an announcement",
     sessionTitle: "Move, retime or cancel a session",
     heldTitle: "Scheduled announcements",
@@ -49,7 +55,7 @@ const s = strings({
 });
 
 type State = "loading" | "signed-out" | "refused" | "ready";
-type Tab = "broadcast" | "session" | "held";
+type Tab = "broadcast" | "session" | "held" | "import";
 
 export class ConsoleScreen extends SalonElement {
   static override properties = {
@@ -89,7 +95,7 @@ export class ConsoleScreen extends SalonElement {
     css`
       .tabs {
         display: grid;
-        grid-template-columns: repeat(3, 1fr);
+        grid-template-columns: repeat(2, 1fr);
         gap: 0.4rem;
         margin: 0.5rem 0 0.75rem;
       }
@@ -169,6 +175,10 @@ export class ConsoleScreen extends SalonElement {
           .held=${this.held}
           @withdrawn=${() => void this.heldChanged()}
         ></held-list>
+      </section>
+      <section ?hidden=${this.tab !== "import"} aria-labelledby="import-title">
+        <h2 id="import-title">${s("importTitle")}</h2>
+        <import-form @imported=${() => void this.changed()}></import-form>
       </section>`;
   }
 
@@ -185,7 +195,7 @@ export class ConsoleScreen extends SalonElement {
     return html`${heading}
       <div class="tabs" role="group" aria-label=${s("tabs")}>
         ${this.tabButton("broadcast", s("broadcast"))} ${this.tabButton("session", s("session"))}
-        ${this.tabButton("held", s("held", { n: this.held.length }))}
+        ${this.tabButton("held", s("held", { n: this.held.length }))} ${this.tabButton("import", s("import"))}
       </div>
       ${this.panels()}`;
   }

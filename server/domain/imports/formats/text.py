@@ -1,0 +1,61 @@
+"""Text as an import takes it: stripped, without control characters, bounded."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from server.domain.imports.formats.limits import MAX_LIST_ITEMS
+from server.domain.imports.formats.refusals import Fault, french_number
+
+#: Line breaks and tabs: kept in long texts, a plain space in one-line values (a title
+#: typed with Alt+Enter in Excel).
+_LAYOUT = "\t\n\r"
+_RUNS_OF_SPACE = re.compile(r"[ \t\n\r]+")
+_LIST_SEPARATORS = re.compile(r"[;,|\n]")
+
+
+def fold(text: str) -> str:
+    """Lower case without accents: how headers, kinds and country names are compared."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def clean_text(value: str, limit: int, *, multiline: bool = False) -> str | None:
+    """`value` stripped (None when nothing is left). Fault on a control character (NUL
+    and the like, and lone surrogates, which no database stores) or past `limit`."""
+    for position, char in enumerate(value, start=1):
+        if char not in _LAYOUT and unicodedata.category(char) in ("Cc", "Cs"):
+            code = f"U+{ord(char):04X}"
+            raise Fault(
+                "CONTROL_CHARACTER",
+                f"caractère de contrôle {code} en position {position} : retirez-le",
+                f"control character {code} at position {position}: remove it",
+            )
+    if multiline:
+        text = value.replace("\r\n", "\n").replace("\r", "\n").strip()
+    else:
+        text = _RUNS_OF_SPACE.sub(" ", value).strip()
+    if not text:
+        return None
+    if len(text) > limit:
+        raise Fault(
+            "TOO_LONG",
+            f"trop long : {french_number(len(text))} caractères, au plus {french_number(limit)}",
+            f"too long: {len(text):,} characters, at most {limit:,}",
+        )
+    return text
+
+
+def split_list(value: str) -> list[str]:
+    """The items of a list cell ("A101; A102", "spk-001, spk-002"), empty ones dropped.
+    Fault past MAX_LIST_ITEMS."""
+    items = [item.strip() for item in _LIST_SEPARATORS.split(value)]
+    items = [item for item in items if item]
+    if len(items) > MAX_LIST_ITEMS:
+        raise Fault(
+            "TOO_MANY_ITEMS",
+            f"{len(items)} éléments ; au plus {MAX_LIST_ITEMS}",
+            f"{len(items)} items; at most {MAX_LIST_ITEMS}",
+        )
+    return items
