@@ -23,7 +23,7 @@ WEB_BUILT := web/dist/.built
 WEB_DEPS := web/node_modules/.installed
 
 .PHONY: install lock upgrade web run test lint pytest sdl bench-agenda bench-schedule bench-fanout \
-	bench-offline bench-push bench-web clean
+	bench-offline bench-push bench-import bench-web clean
 
 $(UV): requirements-uv.txt
 	rm -rf .tools/uv
@@ -97,6 +97,9 @@ bench-fanout: install
 
 bench-push: install
 	$(BIN)/python -m bench.push
+
+bench-import: install
+	$(BIN)/python -m bench.imports
 
 bench-offline: install
 	$(BIN)/python -m bench.offline_copy

@@ -25,7 +25,9 @@ T = TypeVar("T")
 
 
 def fold(text: str | None) -> str:
-    decomposed = unicodedata.normalize("NFKD", text or "")
+    if not text or text.isascii():  # most names: no accent to take off
+        return " ".join((text or "").casefold().split())
+    decomposed = unicodedata.normalize("NFKD", text)
     bare = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(bare.casefold().split())
 
@@ -68,8 +70,10 @@ def _aliases(
     fair_ids: set[str],
 ) -> dict[str, str]:
     rows = list(file_rows)
-    known, ambiguous = _index(fair_rows)
     unknown = [(file_id(r), file_key(r)) for r in rows if file_id(r) not in fair_ids]
+    if not unknown:  # a re-import: every row is known by its id, no name to look up
+        return {}
+    known, ambiguous = _index(fair_rows)
     return _matches(unknown, known, ambiguous, {file_id(r) for r in rows})
 
 
