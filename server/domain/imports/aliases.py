@@ -8,6 +8,11 @@ whose id the fair does not know, but whose name exactly one row of the fair has
 its start are those of exactly one session. The file is rewritten to the fair's ids
 (and the fair's spelling of the name), so that importing it updates what is there
 instead of adding a twin; a name the fair does not know stays a new row.
+
+Before names, ids: a row the file names by the GUID Salon's exports give a row of the
+fair (`source_ids.guid_of`), or a person by the frab number they give a speaker
+(`number_of`), is that row, whatever its name says (a room's exported name may carry
+its hall).
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from typing import TypeVar
 
 from server.domain.imports.current import Current
 from server.domain.imports.model import ImportedFair
+from server.domain.source_ids import guid_of, number_of
 
 T = TypeVar("T")
 
@@ -60,17 +66,38 @@ def _index(rows: Iterable[tuple[str, Iterable[str]]]) -> tuple[dict[str, str], s
     return known, {key for key, n in seen.items() if n > 1}
 
 
+def _exported_ids(kind: str, fair_ids: set[str], *, numbered: bool = False) -> dict[str, str]:
+    """The ids Salon's exports give the fair's rows of `kind` → the row's id; a number
+    two rows would share (frab's 31 bits) names neither."""
+    found: dict[str, str] = {}
+    numbers: Counter[str] = Counter()
+    for row_id in sorted(fair_ids):
+        found[guid_of(kind, row_id)] = row_id
+        if numbered:
+            number = str(number_of(kind, row_id))
+            numbers[number] += 1
+            found[number] = row_id
+    for number, count in numbers.items():
+        if count > 1:
+            del found[number]
+    return found
+
+
 def _aliases(
     file_rows: Iterable[T],
     file_id: Callable[[T], str],
     file_key: Callable[[T], str],
     fair_rows: Iterable[tuple[str, Iterable[str]]],
     fair_ids: set[str],
+    exported: dict[str, str],
 ) -> dict[str, str]:
-    rows = list(file_rows)
+    unknown = {file_id(r): file_key(r) for r in file_rows}
+    taken = set(unknown)
+    unknown = {i: key for i, key in unknown.items() if i not in fair_ids}
+    by_id = _matches(((i, i) for i in unknown), exported, set(), taken)
     known, ambiguous = _index(fair_rows)
-    unknown = [(file_id(r), file_key(r)) for r in rows if file_id(r) not in fair_ids]
-    return _matches(unknown, known, ambiguous, {file_id(r) for r in rows})
+    by_name = [(i, key) for i, key in unknown.items() if i not in by_id]
+    return by_id | _matches(by_name, known, ambiguous, taken)
 
 
 def _unique(rows: Iterable[T], row_id: Callable[[T], str]) -> tuple[T, ...]:
@@ -88,6 +115,7 @@ def alias_known_rows(fair: ImportedFair, current: Current) -> ImportedFair:
         lambda r: fold(r.name),
         ((r.id, [fold(r.name)]) for r in current.rooms.values()),
         set(current.rooms),
+        _exported_ids("room", set(current.rooms)),
     )
     tracks = _aliases(
         fair.tracks,
@@ -95,6 +123,7 @@ def alias_known_rows(fair: ImportedFair, current: Current) -> ImportedFair:
         lambda t: fold(t.name_fr),
         ((t.id, [fold(t.name_fr), fold(t.name_en)]) for t in current.tracks.values()),
         set(current.tracks),
+        {},
     )
     speakers = _aliases(
         fair.speakers,
@@ -102,6 +131,7 @@ def alias_known_rows(fair: ImportedFair, current: Current) -> ImportedFair:
         lambda s: fold(s.name),
         ((s.id, [fold(s.name)]) for s in current.speakers.values()),
         set(current.speakers),
+        _exported_ids("speaker", set(current.speakers), numbered=True),
     )
     exhibitors = _aliases(
         fair.exhibitors,
@@ -109,6 +139,7 @@ def alias_known_rows(fair: ImportedFair, current: Current) -> ImportedFair:
         lambda e: fold(e.name),
         ((e.id, [fold(e.name)]) for e in current.exhibitors.values()),
         set(current.exhibitors),
+        {},
     )
     sessions = _aliases(
         fair.sessions,
@@ -119,6 +150,7 @@ def alias_known_rows(fair: ImportedFair, current: Current) -> ImportedFair:
             for s in current.sessions.values()
         ),
         set(current.sessions),
+        _exported_ids("session", set(current.sessions)),
     )
     if not (rooms or tracks or speakers or exhibitors or sessions):
         return fair
