@@ -98,15 +98,19 @@ async def salon_import(fair: OwnFair, path: Path) -> tuple[int, str, str]:
     return process.returncode, out.decode(), err.decode()
 
 
-async def apply(fair: OwnFair, name: str, body: bytes) -> ImportReport:
+async def apply(fair: OwnFair, name: str, body: bytes, *, dry_run: bool = False) -> ImportReport:
     return await apply_import(
         fair.live.runtime.pool,
         OPERATOR,
         parse_file(name, body),
         datetime.now(UTC),
-        dry_run=False,
+        dry_run=dry_run,
         prune=False,
     )
+
+
+async def dry_run(fair: OwnFair, name: str, body: bytes) -> ImportReport:
+    return await apply(fair, name, body, dry_run=True)
 
 
 Links = dict[str, list[tuple[str, str]]]
@@ -301,6 +305,35 @@ async def test_its_own_export_imported_into_the_fair_changes_nothing(
     track of the file is the fair's own row, unchanged."""
     body = (await fetch(source.fair, f"/{name}")).content
     await same_again(source.fair, name, body)
+
+
+async def test_the_fairs_rows_are_found_by_the_ids_the_export_gave_them_not_by_name(
+    source: Source,
+) -> None:
+    """A person renamed in the XML (known by frab's number only) and a room renamed in
+    the JSON (known by its GUID) are the fair's speaker and room, renamed: no twin."""
+    xml = (await fetch(source.fair, "/schedule.xml")).content
+    root = SafeTree.fromstring(xml)
+    person = next(root.iter("person"))
+    [[speaker]] = await query(source.fair, "SELECT id FROM speaker WHERE name = $1", person.text)
+    assert person.get("id") == str(number_of("speaker", speaker))
+    person.text = "Quelqu'un d'autre"
+    report = await dry_run(source.fair, "schedule.xml", ET.tostring(root, encoding="utf-8"))
+    speakers = report.kinds["speakers"]
+    assert (speakers.added, speakers.changed) == ([], [speaker])
+
+    document = json.loads((await fetch(source.fair, "/schedule.json")).content)
+    [[room]] = await query(source.fair, "SELECT id FROM room WHERE name = 'Salle Rif'")
+    conference = document["schedule"]["conference"]
+    [listed] = [r for r in conference["rooms"] if r["name"] == "Salle Rif"]
+    assert listed["guid"] == guid_of("room", room)
+    listed["name"] = "Salle Rif rénovée"
+    for day in conference["days"]:
+        if "Salle Rif" in day["rooms"]:
+            day["rooms"]["Salle Rif rénovée"] = day["rooms"].pop("Salle Rif")
+    report = await dry_run(source.fair, "schedule.json", json.dumps(document).encode())
+    rooms = report.kinds["rooms"]
+    assert (rooms.added, rooms.changed) == ([], [room])
 
 
 # --- how a schedule tells Salon's own export -------------------------------------------

@@ -9,10 +9,8 @@ its start are those of exactly one session. The file is rewritten to the fair's 
 (and the fair's spelling of the name), so that importing it updates what is there
 instead of adding a twin; a name the fair does not know stays a new row.
 
-Before names, ids: a row the file names by the GUID Salon's exports give a row of the
-fair (`source_ids.guid_of`), or a person by the frab number they give a speaker
-(`number_of`), is that row, whatever its name says (a room's exported name may carry
-its hall).
+Before names, ids (exported_ids.py): a row the file names by the id Salon's exports give
+a row of the fair is that row, and takes the name the file gives it.
 """
 
 from __future__ import annotations
@@ -24,8 +22,8 @@ from dataclasses import replace
 from typing import TypeVar
 
 from server.domain.imports.current import Current
+from server.domain.imports.exported_ids import Matches, by_exported_ids
 from server.domain.imports.model import ImportedFair
-from server.domain.source_ids import guid_of, number_of
 
 T = TypeVar("T")
 
@@ -66,38 +64,17 @@ def _index(rows: Iterable[tuple[str, Iterable[str]]]) -> tuple[dict[str, str], s
     return known, {key for key, n in seen.items() if n > 1}
 
 
-def _exported_ids(kind: str, fair_ids: set[str], *, numbered: bool = False) -> dict[str, str]:
-    """The ids Salon's exports give the fair's rows of `kind` → the row's id; a number
-    two rows would share (frab's 31 bits) names neither."""
-    found: dict[str, str] = {}
-    numbers: Counter[str] = Counter()
-    for row_id in sorted(fair_ids):
-        found[guid_of(kind, row_id)] = row_id
-        if numbered:
-            number = str(number_of(kind, row_id))
-            numbers[number] += 1
-            found[number] = row_id
-    for number, count in numbers.items():
-        if count > 1:
-            del found[number]
-    return found
-
-
 def _aliases(
     file_rows: Iterable[T],
     file_id: Callable[[T], str],
     file_key: Callable[[T], str],
     fair_rows: Iterable[tuple[str, Iterable[str]]],
     fair_ids: set[str],
-    exported: dict[str, str],
 ) -> dict[str, str]:
-    unknown = {file_id(r): file_key(r) for r in file_rows}
-    taken = set(unknown)
-    unknown = {i: key for i, key in unknown.items() if i not in fair_ids}
-    by_id = _matches(((i, i) for i in unknown), exported, set(), taken)
+    rows = list(file_rows)
     known, ambiguous = _index(fair_rows)
-    by_name = [(i, key) for i, key in unknown.items() if i not in by_id]
-    return by_id | _matches(by_name, known, ambiguous, taken)
+    unknown = [(file_id(r), file_key(r)) for r in rows if file_id(r) not in fair_ids]
+    return _matches(unknown, known, ambiguous, {file_id(r) for r in rows})
 
 
 def _unique(rows: Iterable[T], row_id: Callable[[T], str]) -> tuple[T, ...]:
@@ -109,13 +86,17 @@ def _unique(rows: Iterable[T], row_id: Callable[[T], str]) -> tuple[T, ...]:
 
 
 def alias_known_rows(fair: ImportedFair, current: Current) -> ImportedFair:
+    by_ids = _rewrite(fair, current, by_exported_ids(fair, current), respell=False)
+    return _rewrite(by_ids, current, _by_names(by_ids, current), respell=True)
+
+
+def _by_names(fair: ImportedFair, current: Current) -> Matches:
     rooms = _aliases(
         fair.rooms,
         lambda r: r.id,
         lambda r: fold(r.name),
         ((r.id, [fold(r.name)]) for r in current.rooms.values()),
         set(current.rooms),
-        _exported_ids("room", set(current.rooms)),
     )
     tracks = _aliases(
         fair.tracks,
@@ -123,7 +104,6 @@ def alias_known_rows(fair: ImportedFair, current: Current) -> ImportedFair:
         lambda t: fold(t.name_fr),
         ((t.id, [fold(t.name_fr), fold(t.name_en)]) for t in current.tracks.values()),
         set(current.tracks),
-        {},
     )
     speakers = _aliases(
         fair.speakers,
@@ -131,7 +111,6 @@ def alias_known_rows(fair: ImportedFair, current: Current) -> ImportedFair:
         lambda s: fold(s.name),
         ((s.id, [fold(s.name)]) for s in current.speakers.values()),
         set(current.speakers),
-        _exported_ids("speaker", set(current.speakers), numbered=True),
     )
     exhibitors = _aliases(
         fair.exhibitors,
@@ -139,7 +118,6 @@ def alias_known_rows(fair: ImportedFair, current: Current) -> ImportedFair:
         lambda e: fold(e.name),
         ((e.id, [fold(e.name)]) for e in current.exhibitors.values()),
         set(current.exhibitors),
-        {},
     )
     sessions = _aliases(
         fair.sessions,
@@ -150,7 +128,23 @@ def alias_known_rows(fair: ImportedFair, current: Current) -> ImportedFair:
             for s in current.sessions.values()
         ),
         set(current.sessions),
-        _exported_ids("session", set(current.sessions)),
+    )
+    return {
+        "rooms": rooms,
+        "tracks": tracks,
+        "speakers": speakers,
+        "exhibitors": exhibitors,
+        "sessions": sessions,
+    }
+
+
+def _rewrite(
+    fair: ImportedFair, current: Current, found: Matches, *, respell: bool
+) -> ImportedFair:
+    """The file with the fair's ids for the rows `found`; with `respell`, the fair's
+    spelling of their names too (they were found by name)."""
+    rooms, tracks, speakers, exhibitors, sessions = (
+        found.get(kind, {}) for kind in ("rooms", "tracks", "speakers", "exhibitors", "sessions")
     )
     if not (rooms or tracks or speakers or exhibitors or sessions):
         return fair
@@ -168,7 +162,9 @@ def alias_known_rows(fair: ImportedFair, current: Current) -> ImportedFair:
         fair,
         rooms=_unique(
             (
-                replace(r, id=rooms[r.id], name=current.rooms[rooms[r.id]].name)
+                replace(
+                    r, id=rooms[r.id], name=current.rooms[rooms[r.id]].name if respell else r.name
+                )
                 if r.id in rooms
                 else r
                 for r in fair.rooms
@@ -180,8 +176,8 @@ def alias_known_rows(fair: ImportedFair, current: Current) -> ImportedFair:
                 replace(
                     t,
                     id=tracks[t.id],
-                    name_fr=current.tracks[tracks[t.id]].name_fr,
-                    name_en=current.tracks[tracks[t.id]].name_en,
+                    name_fr=current.tracks[tracks[t.id]].name_fr if respell else t.name_fr,
+                    name_en=current.tracks[tracks[t.id]].name_en if respell else t.name_en,
                 )
                 if t.id in tracks
                 else t
@@ -191,7 +187,11 @@ def alias_known_rows(fair: ImportedFair, current: Current) -> ImportedFair:
         ),
         speakers=_unique(
             (
-                replace(s, id=speakers[s.id], name=current.speakers[speakers[s.id]].name)
+                replace(
+                    s,
+                    id=speakers[s.id],
+                    name=current.speakers[speakers[s.id]].name if respell else s.name,
+                )
                 if s.id in speakers
                 else s
                 for s in fair.speakers
@@ -199,7 +199,11 @@ def alias_known_rows(fair: ImportedFair, current: Current) -> ImportedFair:
             lambda s: s.id,
         ),
         exhibitors=tuple(
-            replace(e, id=exhibitors[e.id], name=current.exhibitors[exhibitors[e.id]].name)
+            replace(
+                e,
+                id=exhibitors[e.id],
+                name=current.exhibitors[exhibitors[e.id]].name if respell else e.name,
+            )
             if e.id in exhibitors
             else e
             for e in fair.exhibitors
