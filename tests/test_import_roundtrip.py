@@ -4,7 +4,8 @@ schedule. Imported again, or into the fair it came from, the file changes nothin
 row, no agenda version, no notice (the ids of both sides agree, server/domain/source_ids.py).
 
 The fair is the demo on a database of its own, with one session cancelled and one
-without a place, which the exports write their own way (left out; "Lieu à préciser").
+without a place, which the exports write their own way (left out; "Lieu à préciser"),
+and a room named to come after the stands.
 """
 
 from __future__ import annotations
@@ -48,6 +49,8 @@ BILLED = """SELECT DISTINCT ss.speaker_id FROM session_speaker ss JOIN session s
 EXHIBITOR_LINKS = """SELECT s.id, e.id AS exhibitor, e.name FROM session s
     JOIN exhibitor e ON e.id = s.exhibitor_id WHERE s.status <> 'CANCELLED' ORDER BY s.id"""
 NOTICES = "SELECT count(*) FROM notice"
+#: A room whose name sorts after the stands' ("Stand A101"), which the exports list by name.
+TERRACE = "Terrasse Souss"
 VERSION = "SELECT version FROM agenda_state"
 
 
@@ -66,6 +69,7 @@ async def source(settings: Settings, service_urls: ServiceUrls) -> AsyncIterator
         organiser = await People(dsn).make("ORGANISER")
         await fair.gql.data(CANCEL, {"id": cancelled, "reason": "Annulée"}, as_=organiser)
         await query(fair, "UPDATE session SET room_id = NULL WHERE id = $1", unplaced)
+        await query(fair, "UPDATE room SET name = $1 WHERE name = 'Salle Souss'", TERRACE)
         yield Source(fair, cancelled, unplaced)
 
 
