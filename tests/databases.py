@@ -1,4 +1,5 @@
-"""Databases of a test's own: created, migrated, loaded with the demo fair, dropped."""
+"""Databases of a test's own: created, migrated, loaded with the demo fair (or left
+empty), dropped."""
 
 from __future__ import annotations
 
@@ -23,6 +24,22 @@ async def fair_database(urls: ServiceUrls, prefix: str = "salon_faults") -> Asyn
         try:
             await migrate(conn)
             await load_fair(conn)
+        finally:
+            await conn.close()
+        yield dsn
+    finally:
+        await drop_database(urls, name)
+
+
+@contextlib.asynccontextmanager
+async def empty_database(urls: ServiceUrls, prefix: str = "salon_empty") -> AsyncIterator[str]:
+    """A database of its own with Salon's tables and nothing in them (no fair); its DSN."""
+    name = f"{prefix}_{os.getpid()}_{secrets.token_hex(3)}"
+    dsn = await ensure_database(urls, name)
+    try:
+        conn = await connect(dsn)
+        try:
+            await migrate(conn)
         finally:
             await conn.close()
         yield dsn

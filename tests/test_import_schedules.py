@@ -42,6 +42,7 @@ def test_a_frab_schedule_of_the_fair_is_read_whole() -> None:
         starts_on=date(2026, 12, 3),
         ends_on=date(2026, 12, 4),
         timezone="Africa/Casablanca",
+        acronym="sistep2026",
     )
     assert fair.rooms == (
         ImportedRoom(id=atlas, name="Salle plénière Atlas"),
@@ -245,6 +246,7 @@ def test_a_pretalx_export_in_berlin_keeps_every_offset_it_writes() -> None:
         starts_on=date(2026, 10, 23),
         ends_on=date(2026, 10, 26),
         timezone="Europe/Berlin",
+        acronym="ik26",
     )
     assert len(fair.sessions) == len(events) == 254
     # Each talk is its GUID, at the instant its `date` says, for its `duration`.
@@ -324,7 +326,7 @@ def test_a_frab_json_schedule_without_pretalx_is_c3voc_json() -> None:
     fair = parsed("frab.json", json.dumps(document).encode())
     assert fair.source == "c3voc-json"
     assert fair.event == ImportedEvent(
-        "T", date(2026, 12, 3), date(2026, 12, 3), "Africa/Casablanca"
+        "T", date(2026, 12, 3), date(2026, 12, 3), "Africa/Casablanca", acronym="t"
     )
     assert fair.speakers == (ImportedSpeaker(id="7", name="Ana"),)
     assert [(s.id, s.kind, s.starts_at, s.ends_at) for s in fair.sessions] == [

@@ -8,6 +8,11 @@ the same GUIDs again. frab's integer ids (`number_of`) come from the GUID, or ar
 id itself when it is a number: a frab person has only an integer id, which an import
 keeps as the speaker's id. An import keys by GUID when the source has one, by its own
 id otherwise (`id_from_source`).
+
+Salon's exports write some things frab has no word for, and its imports read them back
+(docs/imports.md, "Salon's own exports"): the file's generator is GENERATOR_NAME; a
+demo at a stand is in a "room" named `booth_room(code)`, with the GUID of kind "booth";
+a session without a place is in UNPLACED_ROOM.
 """
 
 from __future__ import annotations
@@ -22,6 +27,24 @@ _GUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12
 #: A Salon id kept as the source wrote it: short, printable, no spaces.
 _NUMBER = re.compile(r"[1-9][0-9]{0,9}")
 _PLAIN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}")
+#: The `generator` name of Salon's schedule exports.
+GENERATOR_NAME = "Salon"
+#: The "room" of the sessions that have no place yet, and its GUID's (kind, id).
+UNPLACED_ROOM = "Lieu à préciser"
+UNPLACED_KEY = ("place", "unassigned")
+_BOOTH_ROOM = "Stand "
+
+
+def booth_room(code: str) -> str:
+    """The "room" a stand is in a schedule export: "Stand A101"."""
+    return f"{_BOOTH_ROOM}{code}"
+
+
+def booth_code_of(room_name: str) -> str | None:
+    """The stand code of a "room" named as booth_room names one, else None."""
+    if not room_name.startswith(_BOOTH_ROOM):
+        return None
+    return room_name.removeprefix(_BOOTH_ROOM).strip() or None
 
 
 def guid_of(kind: str, salon_id: str) -> str:

@@ -2,15 +2,25 @@
 
 Both schedule formats (frab_xml.py, c3voc_json.py) are drawn from this one model, so
 they agree on every id, slug and time. Salon's fields map to the formats so that an
-import of the file gives the same sessions back:
+import of the file gives the same schedule back, into this fair or into an empty
+database (tests/test_import_roundtrip.py; the reading side is docs/imports.md, "Salon's
+own exports"):
 
 - `guid` is `source_ids.guid_of("session", id)` and frab's integer `id` is
-  `number_of("session", id)` (rooms, stands and speakers likewise);
+  `number_of("session", id)` (rooms, stands and speakers likewise); the event's `url`
+  ends in the session's id, from which an import takes it back;
 - `title` is the French title, `subtitle` the English one, `abstract` the French
-  abstract, `description` the English one, `language` "fr";
+  abstract, `description` the English one, `language` "fr"; an import reads subtitle
+  and description so only from a file whose generator is Salon;
 - `type` is the session's kind in lower case ("conference", "demo", …), `track` the
-  track's French name;
-- a demo at a stand is in a "room" named "Stand A101" (guid of kind "booth");
+  track's French name; the conference's `acronym` is the event's id as c3voc wants it,
+  and a new fair's id when imported;
+- a demo at a stand is in a "room" named "Stand A101" (guid of kind "booth"), a session
+  without a place in "Lieu à préciser" (source_ids);
+- the places of a day come in the order of their names, rooms and stands alike (the
+  unplaced last): a file keeps nothing else of a room, so it is the one order an
+  import into a database without the floor plan (where a stand becomes a room) gives
+  back;
 - times are the fair's wall clock with the offset of that instant (server/clock.py);
 - cancelled sessions are left out: frab has no status, and an import that is complete
   for sessions cancels the ones its file omits.
@@ -28,15 +38,22 @@ from urllib.parse import quote
 from server import clock
 from server.db.queries.agenda import SessionRow
 from server.domain.exports.programme import Programme
-from server.domain.source_ids import guid_of, number_of
+from server.domain.source_ids import (
+    GENERATOR_NAME,
+    UNPLACED_KEY,
+    UNPLACED_ROOM,
+    booth_room,
+    guid_of,
+    number_of,
+)
 
 LANGUAGE = "fr"
 #: Who wrote the file (name, version), as both formats record it.
-GENERATOR = ("Salon", "0.1.0")
+GENERATOR = (GENERATOR_NAME, "0.1.0")
 #: Salon places sessions at any minute; frab wants a grid step, and five minutes is the
 #: finest any c3voc tool draws.
 TIMESLOT = "00:05"
-UNPLACED = ("place", "unassigned", "Lieu à préciser")
+UNPLACED = (*UNPLACED_KEY, UNPLACED_ROOM)
 #: Characters of a slug's words (after the acronym and number).
 MAX_SLUG_WORDS = 60
 #: frab writes hours with two digits at most.
@@ -160,10 +177,10 @@ def _place_key(session: SessionRow, programme: Programme) -> tuple[str, str]:
 
 
 def _places(programme: Programme, sessions: list[SessionRow]) -> dict[tuple[str, str], Place]:
-    """The places these sessions use, rooms first then stands, each with a name no other
-    place has (formats key rooms by name): the hall is added to a repeated name, then
-    the id."""
-    keys = sorted({_place_key(s, programme) for s in sessions}, key=lambda k: _order(programme, k))
+    """The places these sessions use, in the order of their names, each with a name no
+    other place has (formats key rooms by name): the hall is added to a repeated name,
+    then the id."""
+    keys = sorted({_place_key(s, programme) for s in sessions})
     rooms, booths, halls = programme.places.rooms, programme.places.booths, programme.places.halls
     named: dict[tuple[str, str], tuple[str, str]] = {}  # key → (name, hall)
     for kind, place_id in keys:
@@ -173,13 +190,15 @@ def _places(programme: Programme, sessions: list[SessionRow]) -> dict[tuple[str,
                 halls.get(rooms[place_id].hall_id or "", ""),
             )
         elif kind == "booth":
-            named[(kind, place_id)] = (f"Stand {booths[place_id].code}", "")
+            named[(kind, place_id)] = (booth_room(booths[place_id].code), "")
         else:
             named[(kind, place_id)] = (UNPLACED[2], "")
     counts = Counter(name for name, _ in named.values())
     plain = {k: (f"{n}, {h}" if counts[n] > 1 and h else n) for k, (n, h) in named.items()}
     counts = Counter(plain.values())
     unique = {k: (f"{n} ({k[1]})" if counts[n] > 1 else n) for k, n in plain.items()}
+    # By name (module docstring); names are unique by now.
+    keys.sort(key=lambda k: (k == UNPLACED[:2], unique[k]))
     return {
         key: Place(
             key=key,
@@ -189,15 +208,6 @@ def _places(programme: Programme, sessions: list[SessionRow]) -> dict[tuple[str,
         )
         for key in keys
     }
-
-
-def _order(programme: Programme, key: tuple[str, str]) -> tuple[int, str, str]:
-    kind, place_id = key
-    if kind == "room":
-        return (0, programme.places.rooms[place_id].name, place_id)
-    if kind == "booth":
-        return (1, programme.places.booths[place_id].code, place_id)
-    return (2, "", "")
 
 
 def _item(

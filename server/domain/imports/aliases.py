@@ -8,6 +8,9 @@ whose id the fair does not know, but whose name exactly one row of the fair has
 its start are those of exactly one session. The file is rewritten to the fair's ids
 (and the fair's spelling of the name), so that importing it updates what is there
 instead of adding a twin; a name the fair does not know stays a new row.
+
+Before names, ids (exported_ids.py): a row the file names by the id Salon's exports give
+a row of the fair is that row, and takes the name the file gives it.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from dataclasses import replace
 from typing import TypeVar
 
 from server.domain.imports.current import Current
+from server.domain.imports.exported_ids import Matches, by_exported_ids
 from server.domain.imports.model import ImportedFair
 
 T = TypeVar("T")
@@ -86,6 +90,11 @@ def _unique(rows: Iterable[T], row_id: Callable[[T], str]) -> tuple[T, ...]:
 
 
 def alias_known_rows(fair: ImportedFair, current: Current) -> ImportedFair:
+    by_ids = _rewrite(fair, current, by_exported_ids(fair, current), respell=False)
+    return _rewrite(by_ids, current, _by_names(by_ids, current), respell=True)
+
+
+def _by_names(fair: ImportedFair, current: Current) -> Matches:
     rooms = _aliases(
         fair.rooms,
         lambda r: r.id,
@@ -124,6 +133,23 @@ def alias_known_rows(fair: ImportedFair, current: Current) -> ImportedFair:
         ),
         set(current.sessions),
     )
+    return {
+        "rooms": rooms,
+        "tracks": tracks,
+        "speakers": speakers,
+        "exhibitors": exhibitors,
+        "sessions": sessions,
+    }
+
+
+def _rewrite(
+    fair: ImportedFair, current: Current, found: Matches, *, respell: bool
+) -> ImportedFair:
+    """The file with the fair's ids for the rows `found`; with `respell`, the fair's
+    spelling of their names too (they were found by name)."""
+    rooms, tracks, speakers, exhibitors, sessions = (
+        found.get(kind, {}) for kind in ("rooms", "tracks", "speakers", "exhibitors", "sessions")
+    )
     if not (rooms or tracks or speakers or exhibitors or sessions):
         return fair
 
@@ -140,7 +166,9 @@ def alias_known_rows(fair: ImportedFair, current: Current) -> ImportedFair:
         fair,
         rooms=_unique(
             (
-                replace(r, id=rooms[r.id], name=current.rooms[rooms[r.id]].name)
+                replace(
+                    r, id=rooms[r.id], name=current.rooms[rooms[r.id]].name if respell else r.name
+                )
                 if r.id in rooms
                 else r
                 for r in fair.rooms
@@ -152,8 +180,8 @@ def alias_known_rows(fair: ImportedFair, current: Current) -> ImportedFair:
                 replace(
                     t,
                     id=tracks[t.id],
-                    name_fr=current.tracks[tracks[t.id]].name_fr,
-                    name_en=current.tracks[tracks[t.id]].name_en,
+                    name_fr=current.tracks[tracks[t.id]].name_fr if respell else t.name_fr,
+                    name_en=current.tracks[tracks[t.id]].name_en if respell else t.name_en,
                 )
                 if t.id in tracks
                 else t
@@ -163,7 +191,11 @@ def alias_known_rows(fair: ImportedFair, current: Current) -> ImportedFair:
         ),
         speakers=_unique(
             (
-                replace(s, id=speakers[s.id], name=current.speakers[speakers[s.id]].name)
+                replace(
+                    s,
+                    id=speakers[s.id],
+                    name=current.speakers[speakers[s.id]].name if respell else s.name,
+                )
                 if s.id in speakers
                 else s
                 for s in fair.speakers
@@ -171,7 +203,11 @@ def alias_known_rows(fair: ImportedFair, current: Current) -> ImportedFair:
             lambda s: s.id,
         ),
         exhibitors=tuple(
-            replace(e, id=exhibitors[e.id], name=current.exhibitors[exhibitors[e.id]].name)
+            replace(
+                e,
+                id=exhibitors[e.id],
+                name=current.exhibitors[exhibitors[e.id]].name if respell else e.name,
+            )
             if e.id in exhibitors
             else e
             for e in fair.exhibitors

@@ -30,6 +30,7 @@ from server.domain.imports.references import check_references
 from server.domain.imports.refusals import Refusals, file_of
 from server.domain.imports.report import ImportReport
 from server.domain.imports.rooms import check_rooms
+from server.domain.imports.stands import place_at_stands
 from server.domain.imports.writes import Progress, Writer
 from server.domain.plans import Pool
 from server.domain.viewer import Viewer, require_role
@@ -97,7 +98,7 @@ async def _apply(
 ) -> None:
     await sql.lock_imports(conn)
     current = await read_current(conn)
-    fair = alias_known_rows(fair, current)
+    fair = alias_known_rows(place_at_stands(fair, current), current)
     resolved = check_references(fair, current, refusals)
     if refusals:
         raise ImportRefused(refusals.found)

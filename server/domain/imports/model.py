@@ -63,6 +63,8 @@ class ImportedEvent:
     timezone: str  # an IANA zone name, checked against server.clock's tzdata
     venue_name: str | None = None
     city: str | None = None
+    #: A short name (frab's `acronym`): a new fair's id, as source_ids keeps an id.
+    acronym: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

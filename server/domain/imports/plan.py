@@ -111,8 +111,10 @@ def plan_import(
 
 
 def _event(event: ImportedEvent, was: EventRow | None, report: KindReport) -> EventRow | None:
+    """The fair as the file says it. A new fair's venue and city stay empty when the
+    file does not name them (no schedule format does), for the organisers to fill."""
     after = EventRow(
-        id=was.id if was else id_from_source("event", None, event.name) or "event",
+        id=was.id if was else id_from_source("event", None, event.acronym or event.name) or "event",
         name_fr=event.name,
         name_en=was.name_en if was else None,
         edition=was.edition if was else None,

@@ -40,13 +40,6 @@ def check_references(fair: ImportedFair, current: Current, refusals: Refusals) -
             "aucun salon n'est chargé : importez d'abord un fichier qui décrit le salon",
             "no fair is loaded: first import a file that describes the fair",
         )
-    elif current.event is None and not (fair.event and fair.event.venue_name and fair.event.city):
-        refusals.add(
-            None,
-            "MISSING",
-            "un nouveau salon a besoin de son lieu et de sa ville",
-            "a new fair needs its venue and its city",
-        )
     return resolved
 
 

@@ -12,6 +12,7 @@ from server.domain.imports.formats.refusals import Fault, Refusals, shown
 from server.domain.imports.formats.schedule import Draft, Fields, Schedule
 from server.domain.imports.formats.times import offset_of
 from server.domain.imports.model import ImportedFair, Where
+from server.domain.source_ids import GENERATOR_NAME
 
 
 class _Reader:
@@ -41,7 +42,9 @@ class _Reader:
 
 
 def parse(file: str, document: dict[str, Any], refusals: Refusals, source: str) -> ImportedFair:
-    schedule = Schedule(file, refusals)
+    generator = document.get("generator")
+    own = isinstance(generator, dict) and generator.get("name") == GENERATOR_NAME
+    schedule = Schedule(file, refusals, own=own)
     read = _Reader(file, schedule)
     conference = document["schedule"].get("conference")
     if not isinstance(conference, dict):

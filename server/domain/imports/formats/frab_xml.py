@@ -20,6 +20,7 @@ from server.domain.imports.formats.refusals import Refusals
 from server.domain.imports.formats.schedule import Draft, Fields, Schedule
 from server.domain.imports.formats.times import offset_of
 from server.domain.imports.model import ImportedFair, Where
+from server.domain.source_ids import GENERATOR_NAME
 
 
 class _LineKeeper:
@@ -108,7 +109,9 @@ class _Places:
 def parse(
     file: str, root: ET.Element, lines: dict[ET.Element, int], refusals: Refusals
 ) -> ImportedFair:
-    schedule = Schedule(file, refusals)
+    generator = root.find("generator")
+    own = generator is not None and generator.get("name") == GENERATOR_NAME
+    schedule = Schedule(file, refusals, own=own)
     places = _Places(file, lines)
     days = root.findall("day")
     dates = [schedule.day(day.get("date"), places.at(day, "date")) for day in days]

@@ -5,6 +5,15 @@ Sessions are keyed by the event's GUID when it has one, else by its id
 (server.domain.source_ids); speakers by their GUID, else pretalx's code, else their
 id; rooms by GUID, else name; tracks by name. A time without an offset is read in the
 conference's time zone, else the day's offset, else the fair's zone.
+
+A file Salon's own exports wrote (its generator says so: `own`) is read as they write
+it (server/domain/exports/frab.py): `subtitle` is the English title and `description`
+the English abstract. Elsewhere a subtitle is a subtitle, in the talk's language (frab's
+"Eine Einführung"), and a description the long text beside the abstract, so they are
+read as before: the one title and abstract are French, and English too for a talk in
+English. An event whose `url` ends in `/session/<id>` where <id> is what its GUID was
+made from (`guid_of("session", id)`, which no other id gives) is that Salon session:
+the import keeps its id, so a fair loaded from Salon's export has Salon's ids again.
 """
 
 from __future__ import annotations
@@ -13,6 +22,7 @@ import string
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
+from urllib.parse import unquote, urlsplit
 
 from server import clock
 from server.domain.imports.formats.keys import content_key, source_key
@@ -38,7 +48,7 @@ from server.domain.imports.model import (
     ImportedTrack,
     Where,
 )
-from server.domain.source_ids import id_from_source
+from server.domain.source_ids import UNPLACED_KEY, UNPLACED_ROOM, guid_of, id_from_source
 
 #: An event's field by name ("title", "date", "duration", …): its value as the file
 #: has it (None when absent) and where it stands.
@@ -60,9 +70,10 @@ class Draft:
 
 
 class Schedule:
-    def __init__(self, file: str, refusals: Refusals) -> None:
+    def __init__(self, file: str, refusals: Refusals, *, own: bool = False) -> None:
         self.file = file
         self.refusals = refusals
+        self.own = own  # Salon's own export (module docstring)
         self.zone: str | None = None  # the conference's zone name, once read
         self.event: ImportedEvent | None = None
         self._rooms: dict[str, ImportedRoom] = {}
@@ -141,6 +152,7 @@ class Schedule:
         """The fair as the conference element names it; its zone reads the times that
         have no offset. Its days default to the first and last day's dates."""
         name = self.text(*field("title"), MAX_NAME_CHARS)
+        acronym = self.text(*field("acronym"), MAX_NAME_CHARS)
         zone_value, zone_where = field("time_zone_name")
         zone_name = self.text(zone_value, zone_where, 64)
         if zone_name is not None:
@@ -164,13 +176,18 @@ class Schedule:
             starts_on=starts_on,
             ends_on=ends_on,
             timezone=zone_name or clock.FAIR_ZONE_NAME,
+            acronym=acronym,
         )
 
     # --- rows -------------------------------------------------------------------------
 
-    def room(self, guid: object, name: str, capacity: object = None) -> str:
-        # By name like a spreadsheet's room, so that both name a room alike.
+    def room(self, guid: object, name: str, capacity: object = None) -> str | None:
+        """The room an event sits in; None for the place Salon's own exports give the
+        sessions that have none yet (source_ids.UNPLACED_ROOM)."""
         given = guid if isinstance(guid, str) else None
+        if self.own and (name == UNPLACED_ROOM or given == guid_of(*UNPLACED_KEY)):
+            return None
+        # By name like a spreadsheet's room, so that both name a room alike.
         key = id_from_source("room", given, None) or content_key("room", name)
         seats = None
         if isinstance(capacity, int) and not isinstance(capacity, bool):
@@ -208,8 +225,11 @@ class Schedule:
         kind = kind_of_type(self.text(*field("type"), MAX_NAME_CHARS))
         language = self.text(*field("language"), 16)
         abstract = self.text(*field("abstract"), MAX_LONG_TEXT_CHARS, multiline=True)
-        if abstract is None:
-            abstract = self.text(*field("description"), MAX_LONG_TEXT_CHARS, multiline=True)
+        description, subtitle = None, None
+        if self.own or abstract is None:
+            description = self.text(*field("description"), MAX_LONG_TEXT_CHARS, multiline=True)
+        if self.own:
+            subtitle = self.text(*field("subtitle"), MAX_TITLE_CHARS)
         track = self.text(*field("track"), MAX_NAME_CHARS)
         starts_at, length = draft.starts_at, draft.length
         if key is None or title is None or starts_at is None or length is None:
@@ -220,15 +240,18 @@ class Schedule:
             self._refuse(field("duration")[1], fault)
             return
         # French first: the one title a source has is the French title, and the English
-        # one too when the source says the talk is in English.
-        english = (language or "").lower().startswith("en")
+        # one too when the source says the talk is in English; Salon's own files have
+        # both languages (module docstring).
+        english = (language or "").lower().startswith("en") and not self.own
+        if not self.own and abstract is None:
+            abstract, description = description, None
         self._sessions[key] = ImportedSession(
             id=key,
             kind=kind,
             title_fr=title,
-            title_en=title if english else None,
+            title_en=subtitle if self.own else title if english else None,
             abstract_fr=abstract,
-            abstract_en=abstract if english else None,
+            abstract_en=description if self.own else abstract if english else None,
             starts_at=starts_at,
             ends_at=starts_at + length,
             where=where,
@@ -243,7 +266,8 @@ class Schedule:
             self._refuse(draft.where, Fault("NO_ID", "ni guid ni id", "neither guid nor id"))
             return None
         # A guid that is no GUID still names the event, when there is no id.
-        key = source_key("session", guid, number or guid)
+        key = _salon_id(guid, draft.field("url")[0])
+        key = key or source_key("session", guid, number or guid)
         if key in self._seen:
             self._refuse(draft.where, _duplicate(key, self._seen[key]))
             return None
@@ -290,6 +314,19 @@ def _key_text(value: object) -> str | None:
     if isinstance(value, bool) or not isinstance(value, str | int):
         return None
     return str(value).strip() or None
+
+
+def _salon_id(guid: str | None, url: object) -> str | None:
+    """The Salon session an event's url names, when its GUID was made from that id."""
+    if guid is None or not isinstance(url, str) or len(url) > 2000:
+        return None
+    head, _, tail = urlsplit(url.strip()).path.rpartition("/")
+    if not head.endswith("/session") or not tail:
+        return None
+    session_id = unquote(tail)
+    if id_from_source("session", None, session_id) != session_id:
+        return None  # not an id Salon keeps as written
+    return session_id if guid_of("session", session_id) == guid.lower() else None
 
 
 def _is_color(text: str) -> bool:
