@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import re
 from collections.abc import AsyncIterator
 from dataclasses import replace
@@ -15,13 +14,12 @@ from datetime import UTC, datetime
 
 import pytest
 
-from server.db.migrate import migrate
-from server.db.pool import connect
 from server.domain.exports.programme import ExportTooLarge, bounded
 from server.domain.source_ids import guid_of, number_of
-from server.services import ServiceUrls, drop_database, ensure_database
+from server.services import ServiceUrls
 from server.settings import Settings
 from tests.conftest import People
+from tests.databases import empty_database
 from tests.exports_fair import (
     BOOKMARK,
     CANCEL,
@@ -363,14 +361,7 @@ async def test_a_burst_of_requests_after_a_change_reads_and_renders_once(fair: O
 async def test_before_a_fair_is_loaded_the_exports_say_so_and_the_directory_is_empty(
     settings: Settings, service_urls: ServiceUrls
 ) -> None:
-    name = f"salon_exports_empty_{os.getpid()}"
-    dsn = await ensure_database(service_urls, name)
-    try:
-        conn = await connect(dsn)
-        try:
-            await migrate(conn)
-        finally:
-            await conn.close()
+    async with empty_database(service_urls, "salon_exports_empty") as dsn:
         own = replace(settings, redis_namespace=f"{settings.redis_namespace}-exports-empty")
         async with app_on(own, dsn) as empty:
             for path in PATHS[:4]:
@@ -381,8 +372,6 @@ async def test_before_a_fair_is_loaded_the_exports_say_so_and_the_directory_is_e
                 ), path
             directory = await fetch(empty, "/exhibitors.csv")
             assert directory.content == ("\ufeff" + CSV_HEADER).encode()
-    finally:
-        await drop_database(service_urls, name)
 
 
 def test_an_export_past_its_bounds_refuses_in_both_languages() -> None:
