@@ -24,9 +24,10 @@ import uuid
 #: UUIDv5 namespace of Salon's ids (fixed forever: changing it changes every export).
 NAMESPACE = uuid.UUID("6f1c2a4e-2b7d-5c1e-9a51-5a1017a3d0c8")
 _GUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
-#: A Salon id kept as the source wrote it: short, printable, no spaces.
 _NUMBER = re.compile(r"[1-9][0-9]{0,9}")
-_PLAIN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}")
+#: A Salon id (a GUID is one too), and an id kept as the source wrote it: short,
+#: printable, no spaces.
+PLAIN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}")
 #: The `generator` name of Salon's schedule exports.
 GENERATOR_NAME = "Salon"
 #: The "room" of the sessions that have no place yet, and its GUID's (kind, id).
@@ -75,6 +76,6 @@ def id_from_source(kind: str, guid: str | None, source_id: str | None) -> str | 
     if source_id is None or not source_id.strip():
         return None
     text = source_id.strip()
-    if _PLAIN_ID.fullmatch(text):
+    if PLAIN_ID.fullmatch(text):
         return text
     return f"{kind}-" + hashlib.blake2b(text.encode(), digest_size=8).hexdigest()

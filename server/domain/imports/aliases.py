@@ -15,7 +15,6 @@ a row of the fair is that row, and takes the name the file gives it.
 
 from __future__ import annotations
 
-import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import replace
@@ -23,17 +22,15 @@ from typing import TypeVar
 
 from server.domain.imports.current import Current
 from server.domain.imports.exported_ids import Matches, by_exported_ids
+from server.domain.imports.formats.text import fold as text_fold
 from server.domain.imports.model import ImportedFair
 
 T = TypeVar("T")
 
 
 def fold(text: str | None) -> str:
-    if not text or text.isascii():  # most names: no accent to take off
-        return " ".join((text or "").casefold().split())
-    decomposed = unicodedata.normalize("NFKD", text)
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(bare.casefold().split())
+    """A name as rows are matched by it: folded (formats.text.fold), spaces collapsed."""
+    return " ".join(text_fold(text or "").split())
 
 
 def _matches(

@@ -8,9 +8,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from server.domain.imports.formats import limits
 from server.domain.imports.formats.limits import MAX_ROWS as PARSED_ROWS
 from server.domain.imports.model import ImportedFair, Where
 from server.domain.imports.refusals import Refusals
+from server.domain.source_ids import PLAIN_ID
 
 #: Most rows of each kind in one file: a fair many times SISTEP's size; sessions and
 #: exhibitors as many as the parsers read rows (formats.limits.MAX_ROWS).
@@ -21,15 +23,14 @@ MAX_ROWS = {
     "sessions": PARSED_ROWS,
     "exhibitors": PARSED_ROWS,
 }
-MAX_NAME = 200
-MAX_LONG_TEXT = 10_000
-MAX_WEBSITE = 500
-MAX_CAPACITY = 100_000
+# The same bounds as the parsers' (formats/limits.py holds them all).
+MAX_NAME = limits.MAX_NAME_CHARS
+MAX_LONG_TEXT = limits.MAX_LONG_TEXT_CHARS
+MAX_WEBSITE = limits.MAX_WEBSITE_CHARS
+MAX_CAPACITY = limits.MAX_CAPACITY
 MAX_SPEAKERS_PER_SESSION = 50
 MAX_SECTORS_PER_EXHIBITOR = 20
 MAX_BOOTHS_PER_EXHIBITOR = 50
-#: A Salon id: short and printable (a GUID is one too).
-_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}")
 _COLOR = re.compile(r"#[0-9A-Fa-f]{6}")
 _WEBSITE = re.compile(r"https?://[^\s]+", re.IGNORECASE)
 
@@ -81,7 +82,7 @@ def check_text(
 
 
 def check_id(refusals: Refusals, where: Where, what: str, value: str) -> bool:
-    if _ID.fullmatch(value):
+    if PLAIN_ID.fullmatch(value):
         return True
     shown = value[:70].replace("\x00", "\\0")
     refusals.add(

@@ -19,7 +19,9 @@ _LIST_SEPARATORS = re.compile(r"[;,|\n]")
 
 
 def fold(text: str) -> str:
-    """Lower case without accents: how headers, kinds and country names are compared."""
+    """Lower case without accents: how headers, kinds, country and row names are compared."""
+    if text.isascii():  # most names: no accent to take off
+        return text.casefold()
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
