@@ -16,7 +16,6 @@ refused even before the token is read.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from pathlib import PureWindowsPath
 from typing import Any
@@ -30,8 +29,7 @@ from starlette.responses import JSONResponse, Response
 from server import unavailable
 from server.auth.viewer import authenticate
 from server.domain.errors import DomainError, ErrorCode
-from server.domain.imports.apply import apply_import
-from server.domain.imports.formats import parse_file
+from server.domain.imports.files import import_file
 from server.domain.imports.formats.limits import MAX_FILE_BYTES
 from server.domain.imports.model import ImportRefused, Refusal
 from server.domain.viewer import require_role
@@ -103,10 +101,8 @@ async def _admin_import(request: Request) -> Response:
     except Malformed as malformed:
         return _error(400, ErrorCode.BAD_USER_INPUT, malformed.text, lang)
     try:
-        # Parsing a large workbook is seconds of CPU: off the loop serving the sockets.
-        fair = await asyncio.to_thread(parse_file, name, data)
-        report = await apply_import(
-            runtime.pool, organiser, fair, now, dry_run=dry_run, prune=prune
+        report = await import_file(
+            runtime.pool, organiser, name, data, now, dry_run=dry_run, prune=prune
         )
     except ImportRefused as refused:
         return _answer(422, applied=False, refusals=[_refusal(r, lang) for r in refused.refusals])

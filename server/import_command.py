@@ -17,8 +17,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 from server.clock import clock_from_setting
 from server.db.migrate import migrate
 from server.db.pool import connect, create_pool
-from server.domain.imports.apply import Operator, apply_import
-from server.domain.imports.formats import parse_file
+from server.domain.imports.apply import Operator
+from server.domain.imports.files import import_file
 from server.domain.imports.formats.limits import MAX_FILE_BYTES
 from server.domain.imports.model import ImportRefused
 from server.domain.imports.report import ImportReport
@@ -78,12 +78,10 @@ async def run_import(settings: Settings, args: argparse.Namespace) -> int:
     lang: str = args.lang
     path = Path(args.path)
     try:
-        fair = parse_file(path.name, read_file(path, lang))
+        data = read_file(path, lang)
     except _Refused as too_big:
         print(str(too_big), file=sys.stderr)
         return REFUSED
-    except ImportRefused as refused:
-        return _print_refusals(refused, lang)
     urls = locate_services(settings)
     dsn = settings.database_url or await ensure_database(urls, settings.database_name)
     conn = await connect(dsn)
@@ -95,8 +93,15 @@ async def run_import(settings: Settings, args: argparse.Namespace) -> int:
     try:
         now = clock_from_setting(settings.now).now()
         with _Bar(lang) as bar:
-            report = await apply_import(
-                pool, OPERATOR, fair, now, dry_run=args.dry_run, prune=args.prune, progress=bar
+            report = await import_file(
+                pool,
+                OPERATOR,
+                path.name,
+                data,
+                now,
+                dry_run=args.dry_run,
+                prune=args.prune,
+                progress=bar,
             )
     except ImportRefused as refused:
         return _print_refusals(refused, lang)

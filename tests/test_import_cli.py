@@ -79,11 +79,14 @@ async def test_an_import_from_the_shell_is_heard_on_the_phones(
             "programme.csv",
             None,
         )
-        # Again: nothing to change, nothing said.
+        # Again: nothing to change, nothing said; the file is known, not read again.
         version = await own_db.fetchval("SELECT version FROM agenda_state")
         assert await salon_import(import_fair, str(sheet), "--lang", "en") == (
             0,
-            "programme.csv: nothing to change.\n  Sessions: 130 unchanged\n",
+            "programme.csv: nothing to change.\n"
+            "  The same file as an import already applied, and nothing it reads has changed "
+            "since: it was not read again.\n"
+            "  Sessions: 130 unchanged\n",
             "",
         )
         assert await own_db.fetchval("SELECT version FROM agenda_state") == version

@@ -250,11 +250,13 @@ async def test_the_frab_xml_export_imported_into_an_empty_database_exports_the_s
     assert await ids(empty, "SELECT id FROM session WHERE room_id IS NULL") == [source.unplaced]
     assert await event_row(empty) == new_fair_row("sistep2026")
 
-    # Again: nothing to change, nothing said.
+    # Again: nothing to change, nothing said (the file is known: not read again).
     before = await state(empty)
     assert await salon_import(empty, file) == (
         0,
         "schedule.xml : rien à changer.\n"
+        "  Le même fichier qu'un import déjà appliqué, et rien de ce qu'il lit n'a changé "
+        "depuis : il n'a pas été relu.\n"
         "  Salon: 1 inchangés\n"
         "  Parcours: 7 inchangés\n"
         "  Salles: 41 inchangés\n"

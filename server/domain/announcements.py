@@ -10,7 +10,7 @@ from server.db.queries import exhibitors as directory_sql
 from server.db.queries import notices as notices_sql
 from server.db.queries import session_changes as sql
 from server.db.queries import venue as venue_sql
-from server.db.queries.agenda import SessionRow
+from server.db.queries.agenda import SessionRow, lock_agenda
 from server.db.queries.notices import NoticeDraft, NoticeRow
 from server.domain import instants, notices, wording
 from server.domain.errors import DomainError, ErrorCode, bad_input, not_found
@@ -183,6 +183,7 @@ async def schedule_demo(db: Pool, viewer: Viewer | None, demo: Demo, now: dateti
     if demo.starts_at <= now:
         raise bad_input("A demo is scheduled in the future.")
     async with db.acquire() as conn, conn.transaction():
+        await lock_agenda(conn)  # before the stand's rows: see lock_agenda
         window = await instants.fair_window(conn)
         window.check(demo.starts_at, "startsAt")
         window.check(demo.ends_at, "endsAt")

@@ -11,7 +11,7 @@ from server.db.queries import notices as notices_sql
 from server.db.queries import plans as plans_sql
 from server.db.queries import session_changes as sql
 from server.db.queries import venue as venue_sql
-from server.db.queries.agenda import SessionRow
+from server.db.queries.agenda import SessionRow, lock_agenda
 from server.db.queries.notices import NoticeDraft
 from server.db.queries.session_changes import SessionPatch
 from server.domain import instants, notices, wording
@@ -58,6 +58,7 @@ async def update_session(
 ) -> SessionRow:
     change = check_change(change)
     async with db.acquire() as conn, conn.transaction():
+        await lock_agenda(conn)  # before the session's row: see lock_agenda
         before = await sql.lock_session(conn, session_id)
         if before is None:
             raise not_found(f"There is no session {session_id!r}.")
@@ -199,6 +200,7 @@ async def cancel_session(
     if not 0 < len(reason) <= MAX_NOTE:
         raise bad_input("Say why the session is cancelled (attendees will read it).")
     async with db.acquire() as conn, conn.transaction():
+        await lock_agenda(conn)  # before the session's row: see lock_agenda
         before = await sql.lock_session(conn, session_id)
         if before is None:
             raise not_found(f"There is no session {session_id!r}.")

@@ -74,6 +74,13 @@ class SessionQuery:
     include_cancelled: bool = True
 
 
+async def lock_agenda(db: Executor) -> None:
+    """Take the agenda_state row before any agenda row: its triggers take it at the first
+    write (migration 0006), and a writer that locked a session row first could wait in a
+    cycle with an import, which holds it while it reads and locks the whole fair."""
+    await db.execute("SELECT 1 FROM agenda_state FOR UPDATE")
+
+
 async def agenda_version(db: Executor) -> int:
     version: int = await db.fetchval("SELECT version FROM agenda_state")
     return version

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from server.db.queries.agenda import SESSION_COLUMNS, EventRow, SessionRow, TrackRow
 from server.db.queries.common import Executor
@@ -22,6 +23,9 @@ from server.db.queries.exhibitors import (
 
 #: Advisory lock: one import at a time (held until its transaction ends).
 IMPORT_LOCK = 0x5A10_0003
+#: Files remembered in import_log: the newest ones (an organiser re-imports the last
+#: few files, not a hundredth one).
+IMPORT_LOG_KEPT = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -337,3 +341,68 @@ async def delete_exhibitors(db: Executor, ids: Sequence[str]) -> None:
 
 async def delete_speakers(db: Executor, ids: Sequence[str]) -> None:
     await db.execute("DELETE FROM speaker WHERE id = any($1::text[])", ids)
+
+
+@dataclass(frozen=True, slots=True)
+class KnownImport:
+    """A file applied before, while nothing it read has changed since."""
+
+    source: str
+    file: str
+    report: dict[str, dict[str, list[str]]]
+    imported_at: datetime
+
+
+async def known_import(db: Executor, digest: bytes, prune: bool) -> KnownImport | None:
+    """The file with this digest, imported with this prune, if every agenda table it read
+    is at the version it left (one statement: one snapshot of them all)."""
+    row = await db.fetchrow(
+        """SELECT l.source, l.file, l.report, l.imported_at FROM import_log l
+            WHERE l.digest = $1 AND l.prune = $2
+              AND NOT EXISTS (
+                  SELECT 1 FROM unnest(l.footprint, l.versions) AS f(tbl, version)
+                  LEFT JOIN agenda_table_state s ON s.tbl = f.tbl
+                   WHERE s.version IS DISTINCT FROM f.version)""",
+        digest,
+        prune,
+    )
+    return KnownImport(**row) if row else None
+
+
+async def remember_import(
+    db: Executor,
+    *,
+    digest: bytes,
+    prune: bool,
+    footprint: Sequence[str],
+    source: str,
+    file: str,
+    report: dict[str, Any],
+    at: datetime,
+) -> None:
+    """Record an applied file with its footprint's versions as this transaction leaves
+    them; forget all but the newest IMPORT_LOG_KEPT files."""
+    await db.execute(
+        """INSERT INTO import_log AS l
+                  (digest, prune, footprint, versions, source, file, report, imported_at)
+           SELECT $1, $2, $3::text[],
+                  ARRAY(SELECT s.version FROM unnest($3::text[]) WITH ORDINALITY AS f(tbl, n)
+                          JOIN agenda_table_state s ON s.tbl = f.tbl ORDER BY f.n),
+                  $4, $5, $6, $7
+           ON CONFLICT (digest, prune) DO UPDATE
+              SET footprint = EXCLUDED.footprint, versions = EXCLUDED.versions,
+                  source = EXCLUDED.source, file = EXCLUDED.file, report = EXCLUDED.report,
+                  imported_at = EXCLUDED.imported_at""",
+        digest,
+        prune,
+        list(footprint),
+        source,
+        file,
+        report,
+        at,
+    )
+    await db.execute(
+        """DELETE FROM import_log WHERE (digest, prune) NOT IN (
+               SELECT digest, prune FROM import_log ORDER BY imported_at DESC LIMIT $1)""",
+        IMPORT_LOG_KEPT,
+    )

@@ -9,7 +9,8 @@ bumps no agenda version and tells nobody anything. A moved, retimed, renamed or 
 session tells its people what `updateSession` tells them; a session the file omits
 (when the file is complete for sessions) is cancelled as `cancelSession` cancels, or,
 with `prune`, deleted when nobody holds it. A dry run does all of it, reports it, and
-rolls it back: nothing is kept and no notice leaves.
+rolls it back: nothing is kept and no notice leaves. An import given its file's digest
+remembers the file with what it read (footprint.py), for files.py to recognise.
 """
 
 from __future__ import annotations
@@ -20,10 +21,12 @@ from typing import Any
 
 from server.db.queries import imports as sql
 from server.db.queries import notices as notices_sql
+from server.db.queries.agenda import lock_agenda
 from server.domain.imports.aliases import alias_known_rows
 from server.domain.imports.bounds import check_counts
 from server.domain.imports.current import read_current
 from server.domain.imports.fields import check_fields
+from server.domain.imports.footprint import footprint
 from server.domain.imports.model import ImportedFair, ImportRefused
 from server.domain.imports.plan import plan_import
 from server.domain.imports.references import check_references
@@ -54,10 +57,12 @@ async def apply_import(
     dry_run: bool,
     prune: bool,
     progress: Progress | None = None,
+    digest: bytes | None = None,
 ) -> ImportReport:
     """Organisers (or an Operator) only: UNAUTHENTICATED or FORBIDDEN otherwise.
-    ImportRefused with every refusal when the file cannot be applied as a whole."""
-    actor_id, by = _who(actor)
+    ImportRefused with every refusal when the file cannot be applied as a whole.
+    `digest`: the file's (files.digest_of), to remember it by once applied."""
+    actor_id, by = who_imports(actor)
     file = file_of(fair)
     refusals = Refusals(file)
     if not check_counts(fair, refusals):
@@ -68,7 +73,9 @@ async def apply_import(
         transaction = conn.transaction()
         await transaction.start()
         try:
-            await _apply(conn, fair, report, refusals, actor_id, by, now, progress)
+            placed = await _apply(conn, fair, report, refusals, actor_id, by, now, progress)
+            if digest is not None and not dry_run:
+                await _remember(conn, digest, fair, placed, report, now)
         except BaseException:
             await transaction.rollback()
             raise
@@ -79,7 +86,8 @@ async def apply_import(
     return report
 
 
-def _who(actor: Viewer | Operator | None) -> tuple[int | None, str]:
+def who_imports(actor: Viewer | Operator | None) -> tuple[int | None, str]:
+    """The organiser's id (None for an Operator) and how the audit names them."""
     if isinstance(actor, Operator):
         return None, actor.command
     organiser = require_role(actor, "ORGANISER")
@@ -95,10 +103,15 @@ async def _apply(
     by: str,
     now: datetime,
     progress: Progress | None,
-) -> None:
+) -> ImportedFair:
+    """Returns the file as placed at the fair's stands (for its footprint)."""
     await sql.lock_imports(conn)
+    # The agenda as one snapshot, held until the import commits: nobody changes a track
+    # or a room between what the import compares with and what it writes.
+    await lock_agenda(conn)
     current = await read_current(conn)
-    fair = alias_known_rows(place_at_stands(fair, current), current)
+    placed = place_at_stands(fair, current)
+    fair = alias_known_rows(placed, current)
     resolved = check_references(fair, current, refusals)
     if refusals:
         raise ImportRefused(refusals.found)
@@ -122,3 +135,27 @@ async def _apply(
                 "notices": len(report.notices),
             },
         )
+    return placed
+
+
+async def _remember(
+    conn: Any,
+    digest: bytes,
+    read: ImportedFair,
+    placed: ImportedFair,
+    report: ImportReport,
+    now: datetime,
+) -> None:
+    next_run = report.next_run()
+    if next_run is None:
+        return
+    await sql.remember_import(
+        conn,
+        digest=digest,
+        prune=report.prune,
+        footprint=footprint(read, placed),
+        source=report.source,
+        file=report.file,
+        report=next_run,
+        at=now,
+    )

@@ -5,6 +5,7 @@ people it reaches."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from server.domain.wording import Text
@@ -49,6 +50,9 @@ class ImportReport:
     prune: bool
     kinds: dict[str, KindReport] = field(default_factory=lambda: {k: KindReport() for k in KINDS})
     notices: list[NoticeReport] = field(default_factory=list)
+    #: When the same file was applied, if nothing it read has changed since: this report
+    #: is the one that import left for its next run, and the file was not read again.
+    same_file_as: datetime | None = None
 
     @property
     def changes_anything(self) -> bool:
@@ -61,6 +65,37 @@ class ImportReport:
     def counts(self) -> dict[str, dict[str, int]]:
         return {kind: report.counts() for kind, report in self.kinds.items()}
 
+    def next_run(self) -> dict[str, dict[str, list[str]]] | None:
+        """What importing the same file again would report once this import is applied,
+        while the agenda stays as it leaves it: every listed row unchanged, and what
+        it kept or cancelled kept. None when that depends on more than the agenda: with
+        prune, rows kept or cancelled because someone holds them are deleted once
+        nobody does."""
+        if self.prune and any(r.kept or r.cancelled for r in self.kinds.values()):
+            return None
+        return {
+            kind: {"unchanged": r.added + r.changed + r.unchanged, "kept": r.kept + r.cancelled}
+            for kind, r in self.kinds.items()
+        }
+
+    @classmethod
+    def of_known_file(
+        cls,
+        source: str,
+        file: str,
+        next_run: dict[str, dict[str, list[str]]],
+        imported_at: datetime,
+        *,
+        dry_run: bool,
+        prune: bool,
+    ) -> ImportReport:
+        """The report of a file recognised (see `next_run`)."""
+        kinds = {
+            kind: KindReport(**{o: list(next_run.get(kind, {}).get(o, ())) for o in OUTCOMES})
+            for kind in KINDS
+        }
+        return cls(source, file, dry_run, prune, kinds, same_file_as=imported_at)
+
     def as_json(self, lang: str) -> dict[str, Any]:
         """For programs and the console: counts and ids per kind, notices in `lang`."""
         english = lang == "en"
@@ -70,6 +105,7 @@ class ImportReport:
             "dryRun": self.dry_run,
             "prune": self.prune,
             "changesAnything": self.changes_anything,
+            "sameFileAs": self.same_file_as.isoformat() if self.same_file_as else None,
             "kinds": {
                 kind: {
                     outcome: {"count": len(ids), "ids": ids}
@@ -96,6 +132,14 @@ class ImportReport:
         names = _OUTCOME_NAMES_EN if english else _OUTCOME_NAMES_FR
         kinds = _KIND_NAMES_EN if english else _KIND_NAMES_FR
         found = []
+        if self.same_file_as is not None:
+            found.append(
+                "The same file as an import already applied, and nothing it reads has "
+                "changed since: it was not read again."
+                if english
+                else "Le même fichier qu'un import déjà appliqué, et rien de ce qu'il lit "
+                "n'a changé depuis : il n'a pas été relu."
+            )
         for kind, report in self.kinds.items():
             counted = [f"{n} {names[o]}" for o, n in report.counts().items() if n]
             if counted:
