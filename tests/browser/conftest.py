@@ -11,6 +11,7 @@ resource (a CSP violation, say), and screenshots of every screen land in
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import secrets
 import shutil
@@ -64,14 +65,16 @@ class BrowserFair:
         return self.live.url
 
 
-@pytest.fixture(scope="package")
-async def browser_fair(service_urls: ServiceUrls, mailbox: Mailbox) -> AsyncIterator[BrowserFair]:
-    """A fair of the browser tests' own: what they change never reaches other tests."""
+@contextlib.asynccontextmanager
+async def served_fair(
+    service_urls: ServiceUrls, mailbox: Mailbox, prefix: str
+) -> AsyncIterator[BrowserFair]:
+    """A database of its own with the demo fair, the server on it and the worker beside it."""
     if not (REPO_ROOT / "web" / "dist" / "index.html").is_file():
         pytest.fail("the app is not built: run `make web` (make test does)")
     from workers.main import run_worker
 
-    async with fair_database(service_urls, "salon_browser") as dsn:
+    async with fair_database(service_urls, prefix) as dsn:
         settings = Settings(
             # The eve of the fair, whenever the suite runs: registrations, demos and held
             # announcements are only taken before their time (the phone keeps real time).
@@ -81,7 +84,7 @@ async def browser_fair(service_urls: ServiceUrls, mailbox: Mailbox) -> AsyncIter
             log_level="WARNING",
             smtp_host="127.0.0.1",
             smtp_port=mailbox.port,
-            redis_namespace=f"salon-browser-{os.getpid()}-{secrets.token_hex(3)}",
+            redis_namespace=f"{prefix.replace('_', '-')}-{os.getpid()}-{secrets.token_hex(3)}",
         )
         live, server, task = await start_server(settings)
         stop = asyncio.Event()
@@ -93,6 +96,13 @@ async def browser_fair(service_urls: ServiceUrls, mailbox: Mailbox) -> AsyncIter
             stop.set()
             await asyncio.wait_for(worker, timeout=10)
             await stop_server(server, task)
+
+
+@pytest.fixture(scope="package")
+async def browser_fair(service_urls: ServiceUrls, mailbox: Mailbox) -> AsyncIterator[BrowserFair]:
+    """A fair of the browser tests' own: what they change never reaches other tests."""
+    async with served_fair(service_urls, mailbox, "salon_browser") as fair:
+        yield fair
 
 
 @pytest.fixture(scope="package")
@@ -143,7 +153,8 @@ async def new_phone(browser: Browser, browser_fair: BrowserFair) -> AsyncIterato
     phones: list[Phone] = []
 
     async def make(**overrides: Any) -> Phone:
-        context = await browser.new_context(base_url=browser_fair.url, **{**PHONE, **overrides})
+        # base_url may be overridden: a phone on a fair of a test's own (served_fair).
+        context = await browser.new_context(**{"base_url": browser_fair.url, **PHONE, **overrides})
         context.set_default_timeout(TIMEOUT_MS)
         page = await context.new_page()
         phone = Phone(context=context, page=page)

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from playwright.async_api import Page, expect
 
-from tests.browser.conftest import BrowserFair, Phone, PhoneMaker
-from tests.browser.helpers import signed_in_phone
+from tests.browser.conftest import BrowserFair, PhoneMaker
+from tests.browser.helpers import import_file, import_tab
 
 EXHIBITOR_ROW = (
     "id,name,country,sectors,booth,website\n"
@@ -19,18 +19,10 @@ EXHIBITOR_ROW = (
 CSV = "text/csv"
 
 
-async def import_tab(fair: BrowserFair, new_phone: PhoneMaker) -> tuple[Phone, Page]:
-    organiser = await fair.people.make("ORGANISER")
-    phone = await signed_in_phone(new_phone, organiser.token)
-    page = await phone.open("/console")
-    await page.get_by_role("button", name="Import", exact=True).click()
-    return phone, page
-
-
 async def choose(page: Page, name: str, content: str) -> None:
-    await page.get_by_label(
-        "Fichier (CSV, XLSX, XML frab ou c3voc, JSON c3voc ou pretalx)"
-    ).set_input_files({"name": name, "mimeType": CSV, "buffer": content.encode()})
+    await import_file(page).set_input_files(
+        {"name": name, "mimeType": CSV, "buffer": content.encode()}
+    )
 
 
 async def test_a_dry_run_shows_what_the_file_would_change(
