@@ -135,6 +135,57 @@ async def save_event(db: Executor, event: EventRow) -> None:
     )
 
 
+# New rows go in by COPY, the fastest way into PostgreSQL; the agenda's triggers see them
+# as inserted rows like any others. Only rows the import knows to be new: it read the
+# fair holding the agenda_state lock, which every agenda writer takes first, so none
+# can have appeared since.
+
+
+async def add_speakers(db: Executor, rows: Sequence[SpeakerRow]) -> None:
+    await db.copy_records_to_table(
+        "speaker",
+        columns=["id", "name", "organisation", "job_title", "bio_fr", "bio_en"],
+        records=[(r.id, r.name, r.organisation, r.job_title, r.bio_fr, r.bio_en) for r in rows],
+    )
+
+
+async def add_exhibitors(db: Executor, rows: Sequence[ExhibitorRow]) -> None:
+    await db.copy_records_to_table(
+        "exhibitor",
+        columns=[
+            "id", "name", "country", "sectors", "description_fr", "description_en", "website",
+        ],
+        records=[
+            (r.id, r.name, r.country, list(r.sectors), r.description_fr, r.description_en,
+             r.website)
+            for r in rows
+        ],
+    )  # fmt: skip
+
+
+#: A new session's columns, as SessionRow names them.
+_NEW_SESSION = (
+    "id", "kind", "track_id", "title_fr", "title_en", "abstract_fr", "abstract_en",
+    "starts_at", "ends_at", "room_id", "booth_id", "exhibitor_id", "capacity", "status",
+    "version", "updated_at",
+)  # fmt: skip
+
+
+async def add_sessions(db: Executor, rows: Sequence[SessionRow]) -> None:
+    await db.copy_records_to_table(
+        "session",
+        columns=list(_NEW_SESSION),
+        records=[tuple(getattr(r, column) for column in _NEW_SESSION) for r in rows],
+    )
+
+
+async def add_links(db: Executor, links: Sequence[tuple[str, str, int]]) -> None:
+    """Billings of new sessions: (session, speaker, position)."""
+    await db.copy_records_to_table(
+        "session_speaker", columns=["session_id", "speaker_id", "position"], records=links
+    )
+
+
 async def save_tracks(db: Executor, rows: Sequence[TrackRow]) -> None:
     """Insert or update; a new track goes after the others."""
     await db.execute(

@@ -70,6 +70,8 @@ def _aliases(
     fair_rows: Iterable[tuple[str, Iterable[str]]],
     fair_ids: set[str],
 ) -> dict[str, str]:
+    if not fair_ids:  # an empty fair (a first import): no row to be the same as
+        return {}
     rows = list(file_rows)
     unknown = [(file_id(r), file_key(r)) for r in rows if file_id(r) not in fair_ids]
     if not unknown:  # a re-import: every row is known by its id, no name to look up

@@ -109,7 +109,7 @@ async def _apply(
     # The agenda as one snapshot, held until the import commits: nobody changes a track
     # or a room between what the import compares with and what it writes.
     await lock_agenda(conn)
-    current = await read_current(conn)
+    current = await read_current(conn, fair)
     placed = place_at_stands(fair, current)
     fair = alias_known_rows(placed, current)
     resolved = check_references(fair, current, refusals)

@@ -13,6 +13,7 @@ from server.db.queries import imports as sql
 from server.db.queries.agenda import EventRow, SessionRow, TrackRow
 from server.db.queries.exhibitors import ExhibitorRow, SpeakerRow
 from server.db.queries.imports import BoothFacts, RoomFacts, SectorRow
+from server.domain.imports.model import ImportedFair
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,9 +44,13 @@ class Current:
         return held
 
 
-async def read_current(conn: Any) -> Current:
+async def read_current(conn: Any, fair: ImportedFair) -> Current:
+    """What `fair` is compared with. A file that names no session nor speaker (an
+    exhibitor sheet) is compared with no programme: nothing of it is read, written or
+    locked."""
+    programme = bool(fair.sessions or fair.speakers or {"sessions", "speakers"} & fair.prunable)
     links: dict[str, list[str]] = defaultdict(list)
-    for session_id, speaker_id, _ in await sql.speaker_links(conn):
+    for session_id, speaker_id, _ in await sql.speaker_links(conn) if programme else ():
         links[session_id].append(speaker_id)
     return Current(
         event=await agenda_sql.event(conn),
@@ -53,9 +58,9 @@ async def read_current(conn: Any) -> Current:
         rooms={r.id: r for r in await sql.rooms(conn)},
         sectors=await sql.sectors(conn),
         booths={b.id: b for b in await sql.booths(conn)},
-        speakers={s.id: s for s in await sql.speakers(conn)},
+        speakers={s.id: s for s in await sql.speakers(conn)} if programme else {},
         exhibitors={e.id: e for e in await sql.exhibitors(conn)},
-        sessions={s.id: s for s in await sql.sessions(conn)},
+        sessions={s.id: s for s in await sql.sessions(conn)} if programme else {},
         speakers_of={k: tuple(v) for k, v in links.items()},
-        registered=await sql.registered_counts(conn),
+        registered=await sql.registered_counts(conn) if programme else {},
     )

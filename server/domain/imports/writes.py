@@ -19,7 +19,7 @@ from server.domain.wording import Text
 
 T = TypeVar("T")
 #: Rows per statement.
-CHUNK = 500
+CHUNK = 5000
 #: What a cancelled session's notice says, after its day and time.
 OMITTED = Text(fr="retirée du programme", en="removed from the programme")
 
@@ -75,25 +75,40 @@ class Writer:
             self.step()
         await self.chunked(sql.save_tracks, plan.tracks)
         await self.chunked(sql.save_rooms, plan.rooms)
-        await self.chunked(sql.save_speakers, plan.speakers)
-        await self.chunked(sql.save_exhibitors, plan.exhibitors)
+        kinds = plan.report.kinds
+        new_speakers = set(kinds["speakers"].added)
+        await self.chunked(sql.add_speakers, [r for r in plan.speakers if r.id in new_speakers])
+        await self.chunked(
+            sql.save_speakers, [r for r in plan.speakers if r.id not in new_speakers]
+        )
+        new_exhibitors = set(kinds["exhibitors"].added)
+        await self.chunked(
+            sql.add_exhibitors, [r for r in plan.exhibitors if r.id in new_exhibitors]
+        )
+        await self.chunked(
+            sql.save_exhibitors, [r for r in plan.exhibitors if r.id not in new_exhibitors]
+        )
         await self.chunked(sql.assign_booths, plan.booths)
-        await self._sessions()
+        new_sessions = {after.id for before, after in plan.sessions if before is None}
+        await self.chunked(sql.add_sessions, [a for b, a in plan.sessions if b is None])
+        await self._changed_sessions()
         await self.chunked(sql.unlink_speakers, plan.unlink)
-        await self.chunked(sql.link_speakers, plan.link)
+        await self.chunked(sql.add_links, [k for k in plan.link if k[0] in new_sessions])
+        await self.chunked(sql.link_speakers, [k for k in plan.link if k[0] not in new_sessions])
         await self._omitted_sessions()
         await self._omitted_others()
 
-    async def _sessions(self) -> None:
-        befores = {after.id: before for before, after in self.plan.sessions}
-        rows = [after for _, after in self.plan.sessions]
+    async def _changed_sessions(self) -> None:
+        """Written over, and their people told what changed."""
+        befores = {after.id: before for before, after in self.plan.sessions if before}
+        rows = [after for before, after in self.plan.sessions if before]
         for start in range(0, len(rows), CHUNK):
             written = await sql.save_sessions(self.conn, rows[start : start + CHUNK])
             for after in sorted(written, key=lambda s: s.id):
-                before = befores[after.id]
-                if before is not None:
-                    told = await tell_changed(self.conn, self.actor_id, before, after, self.now)
-                    self._told(told)
+                told = await tell_changed(
+                    self.conn, self.actor_id, befores[after.id], after, self.now
+                )
+                self._told(told)
             self.step(len(written))
 
     async def _omitted_sessions(self) -> None:
