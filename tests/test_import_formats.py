@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import io
 import random
+import sys
 import zipfile
 from pathlib import Path
 
 import pytest
 
-from server.domain.imports.formats import parse_file
+from server.domain.imports.formats import parse_file, text
 from server.domain.imports.formats.limits import MAX_FILE_BYTES
 from server.domain.imports.model import ImportRefused, Refusal, Where
 from tests.import_checks import csv, refusals_of, xlsx
@@ -364,3 +365,13 @@ def test_no_damaged_file_escapes_as_anything_but_a_refusal() -> None:
             outcome = "refused" if refused.refusals else "refused without a reason"
         outcomes.add(outcome)
     assert outcomes == {"read", "refused"}
+
+
+# --- the facts the parsers' fast paths rest on -----------------------------------------
+
+
+def test_a_printable_value_holds_nothing_clean_text_refuses_or_folds_but_spaces() -> None:
+    """clean_text skips its scans for a printable value: over the whole of Unicode, no
+    control character, surrogate, tab or line break is printable."""
+    printable = [chr(code) for code in range(sys.maxunicode + 1) if chr(code).isprintable()]
+    assert [c for c in printable if c in "\t\n\r" or text._CONTROL.match(c)] == []
