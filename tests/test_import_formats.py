@@ -6,13 +6,16 @@ from __future__ import annotations
 
 import io
 import random
+import sys
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from server.domain.imports.formats import parse_file
+from server.domain.imports.formats import exhibitor_sheet, parse_file, text
 from server.domain.imports.formats.limits import MAX_FILE_BYTES
+from server.domain.imports.formats.refusals import Fault
 from server.domain.imports.model import ImportRefused, Refusal, Where
 from tests.import_checks import csv, refusals_of, xlsx
 
@@ -364,3 +367,49 @@ def test_no_damaged_file_escapes_as_anything_but_a_refusal() -> None:
             outcome = "refused" if refused.refusals else "refused without a reason"
         outcomes.add(outcome)
     assert outcomes == {"read", "refused"}
+
+
+# --- the facts the parsers' fast paths rest on -----------------------------------------
+
+
+def test_a_printable_value_holds_nothing_clean_text_refuses_or_folds_but_spaces() -> None:
+    """clean_text skips its scans for a printable value, and a website's test for
+    whitespace is one `in` for it: over the whole of Unicode, no control character,
+    surrogate, tab or line break is printable, and the plain space is the only
+    printable whitespace."""
+    printable = [chr(code) for code in range(sys.maxunicode + 1) if chr(code).isprintable()]
+    assert [c for c in printable if c in "\t\n\r" or text._CONTROL.match(c)] == []
+    assert [c for c in printable if c.isspace()] == [" "]
+
+
+def outcome(check: Callable[[], str]) -> tuple[str, str]:
+    try:
+        return ("taken", check())
+    except Fault as fault:
+        return (fault.code, fault.en)
+
+
+def test_a_plain_web_address_is_taken_as_the_full_check_takes_it() -> None:
+    """Addresses of the plain shape skip urlsplit: the full check takes each of them as
+    it is, and every other text still gets the full check's answer."""
+    rng = random.Random(7)
+    schemes = ["https://", "http://", "", "HTTPS://", "ftp://", "//", "https:/", "https://user@"]
+    labels = ["www", "example", "ma", "a-b", "9", "xn--caf-dma", "-"]
+    tails = ["", "", "/", "/contact", "?q=1", "#top", "/a%20b?x=[1]", "/@home", "/:1"]
+    # Each may land anywhere in an address, and most make it no plain one.
+    odd = ["", "", "", ".", ":8080", ":99999", "[", "]", "[::1]", " ", "\u00a0", "\t", "\x00", "é"]
+    odd += ["_", "\\", "@", "?"]
+    plain = 0
+    for _ in range(5000):
+        host = ".".join(rng.choice(labels) for _ in range(rng.randint(1, 3)))
+        value = rng.choice(schemes) + host + rng.choice(tails)
+        at = rng.randrange(len(value) + 1)
+        value = value[:at] + rng.choice(odd) + value[at:]
+        url = value if "://" in value else f"https://{value}"
+        if exhibitor_sheet._PLAIN_WEBSITE.fullmatch(url):
+            plain += 1
+            assert exhibitor_sheet._checked_website(value, url) == url
+        assert outcome(lambda: exhibitor_sheet._website(value)) == outcome(  # noqa: B023
+            lambda: exhibitor_sheet._checked_website(value, url)  # noqa: B023
+        )
+    assert plain > 300  # enough of them took the fast path to prove something

@@ -378,3 +378,68 @@ def test_every_bad_event_of_a_json_schedule_is_refused_with_its_path() -> None:
             "text expected, not int",
         ),
     ]
+
+
+def json_schedule(days: list[tuple[str, list[dict[str, Any]]]]) -> bytes:
+    """A c3voc JSON schedule without a zone: (day_start, events) a day, in one room."""
+    return json.dumps(
+        {
+            "schedule": {
+                "conference": {
+                    "title": "T",
+                    "days": [
+                        {"date": "2026-12-03", "day_start": start, "rooms": {"Rif": events}}
+                        for start, events in days
+                    ],
+                }
+            }
+        }
+    ).encode()
+
+
+def json_event(number: int, date_text: str, duration: str = "00:30") -> dict[str, Any]:
+    return {"id": number, "title": f"E{number}", "date": date_text, "duration": duration}
+
+
+def test_a_time_repeated_on_days_of_other_offsets_is_read_in_each_days_offset() -> None:
+    """The parser works a repeated time out once, for the zone it is read in."""
+    same = "2026-12-03T10:00:00"
+    data = json_schedule(
+        [
+            ("2026-12-03T08:00:00+01:00", [json_event(1, same), json_event(2, same)]),
+            ("2026-12-03T08:00:00-03:00", [json_event(3, same)]),
+        ]
+    )
+    assert [s.starts_at for s in parsed("s.json", data).sessions] == [
+        utc(2026, 12, 3, 9),
+        utc(2026, 12, 3, 9),
+        utc(2026, 12, 3, 13),
+    ]
+
+
+def test_a_bad_value_repeated_is_refused_wherever_it_stands() -> None:
+    """What the parser keeps of repeated values is what they gave, never a fault: each
+    bad one is refused in its place."""
+    events = [
+        json_event(1, "24/10 10h"),
+        json_event(2, "2026-12-03T10:00:00+00:00", "90"),
+        json_event(3, "24/10 10h"),
+        json_event(4, "2026-12-03T10:00:00+00:00", "90"),
+    ]
+    path = "conference.days[0].rooms[Rif]"
+    bad_time = (
+        "BAD_DATETIME",
+        "`24/10 10h` n'est pas une date et heure (attendu 2026-12-03 09:30)",
+        "`24/10 10h` is not a date and time (expected 2026-12-03 09:30)",
+    )
+    bad_length = (
+        "BAD_DURATION",
+        "`90` n'est pas une durée (attendu 01:30)",
+        "`90` is not a duration (expected 01:30)",
+    )
+    assert refusals_of("s.json", json_schedule([("", events)])) == [
+        Refusal(Where("s.json", None, f"{path}[0].date"), *bad_time),
+        Refusal(Where("s.json", None, f"{path}[1].duration"), *bad_length),
+        Refusal(Where("s.json", None, f"{path}[2].date"), *bad_time),
+        Refusal(Where("s.json", None, f"{path}[3].duration"), *bad_length),
+    ]

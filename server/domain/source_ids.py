@@ -71,8 +71,8 @@ def id_from_source(kind: str, guid: str | None, source_id: str | None) -> str | 
     """The Salon id of a row a source names by `guid` (preferred) or by its own id; None
     when neither is usable (the parser refuses the row). A GUID is kept lower-cased; a
     plain id is kept as written when short and printable, else hashed."""
-    if guid is not None and _GUID.fullmatch(guid.strip().lower()):
-        return guid.strip().lower()
+    if guid is not None and _GUID.fullmatch(folded := guid.strip().lower()):
+        return folded
     if source_id is None or not source_id.strip():
         return None
     text = source_id.strip()

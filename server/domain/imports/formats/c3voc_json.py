@@ -9,7 +9,7 @@ from typing import Any
 
 from server.domain.imports.formats.limits import MAX_LONG_TEXT_CHARS, MAX_NAME_CHARS
 from server.domain.imports.formats.refusals import Fault, Refusals, shown
-from server.domain.imports.formats.schedule import Draft, Fields, Schedule
+from server.domain.imports.formats.schedule import Draft, Fields, Place, Schedule
 from server.domain.imports.formats.times import offset_of
 from server.domain.imports.model import ImportedFair, Where
 from server.domain.source_ids import GENERATOR_NAME
@@ -23,8 +23,15 @@ class _Reader:
     def at(self, path: str) -> Where:
         return Where(self.file, None, path)
 
+    def place(self, path: str) -> Place:
+        """Where `path` stands, made only if a refusal asks (schedule.Place)."""
+        return lambda: self.at(path)
+
     def fields(self, value: dict[str, Any], path: str) -> Fields:
-        return lambda name: (value.get(name), self.at(f"{path}.{name}"))
+        def field(name: str) -> tuple[object, Place]:
+            return value.get(name), lambda: self.at(f"{path}.{name}")
+
+        return field
 
     def obj(self, value: object, path: str) -> dict[str, Any] | None:
         if isinstance(value, dict):
@@ -84,9 +91,10 @@ def _day(read: _Reader, day: dict[str, Any], path: str, rooms: dict[Any, Any]) -
         info = rooms.get(room_name) or {}
         room_id = schedule.room(info.get("guid"), name, info.get("capacity")) if name else None
         for number, value in enumerate(read.items(events, room_path)):
-            event = read.obj(value, f"{room_path}[{number}]")
+            event_path = f"{room_path}[{number}]"
+            event = read.obj(value, event_path)
             if event is not None:
-                _event(read, event, f"{room_path}[{number}]", room_id, day, day_zone)
+                _event(read, event, event_path, room_id, day, day_zone)
 
 
 def _event(
@@ -111,15 +119,15 @@ def _event(
         length = schedule.length(*field("duration"))
     speakers = []
     for index, value in enumerate(read.items(event.get("persons"), f"{path}.persons")):
-        person = read.obj(value, f"{path}.persons[{index}]")
+        person_path = f"{path}.persons[{index}]"
+        person = read.obj(value, person_path)
         if person is None:
             continue
-        person_path = f"{path}.persons[{index}]"
         raw_name = person.get("name") or person.get("public_name")
-        name = schedule.required(raw_name, read.at(f"{person_path}.name"), MAX_NAME_CHARS)
+        name = schedule.required(raw_name, read.place(f"{person_path}.name"), MAX_NAME_CHARS)
         bio = schedule.text(
             person.get("biography"),
-            read.at(f"{person_path}.biography"),
+            read.place(f"{person_path}.biography"),
             MAX_LONG_TEXT_CHARS,
             multiline=True,
         )

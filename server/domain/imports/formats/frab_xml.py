@@ -17,7 +17,7 @@ from defusedxml.ElementTree import DefusedXMLParser
 
 from server.domain.imports.formats.limits import MAX_NAME_CHARS
 from server.domain.imports.formats.refusals import Refusals
-from server.domain.imports.formats.schedule import Draft, Fields, Schedule
+from server.domain.imports.formats.schedule import Draft, Fields, Place, Schedule
 from server.domain.imports.formats.times import offset_of
 from server.domain.imports.model import ImportedFair, Where
 from server.domain.source_ids import GENERATOR_NAME
@@ -97,11 +97,11 @@ class _Places:
     def fields(self, element: ET.Element) -> Fields:
         """An element's children by name: their text and where they stand."""
 
-        def field(name: str) -> tuple[object, Where]:
+        def field(name: str) -> tuple[object, Place]:
             child = element.find(name)
             if child is None:
-                return None, self.at(element, name)
-            return child.text or "", self.at(child, name)
+                return None, lambda: self.at(element, name)
+            return child.text or "", lambda: self.at(child, name)
 
         return field
 

@@ -8,6 +8,7 @@ the words it contains, and what matches nothing is OTHER.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Final
 
@@ -66,6 +67,7 @@ def kind_of_cell(text: str) -> str:
     return kind
 
 
+@functools.lru_cache(maxsize=256)  # a schedule repeats a handful of types thousands of times
 def kind_of_type(text: str | None) -> str:
     """A schedule's event type as a kind; OTHER when no word of it is known."""
     if not text:

@@ -42,9 +42,10 @@ def parse_sheet(table: Table, refusals: Refusals) -> ImportedFair:
             "no row under the header: nothing to import",
         )
     readers = []
+    used = set(columns.values())
     for row in table.rows:
         reader = RowReader(table.file, row, columns, refusals)
-        _check_outside(table, reader, set(columns.values()), row.cells)
+        _check_outside(table, reader, used, row.cells)
         readers.append(reader)
     if kind == "exhibitors":
         return exhibitor_sheet.parse(table.source, readers, refusals)

@@ -29,14 +29,21 @@ def fold(text: str) -> str:
 def clean_text(value: str, limit: int, *, multiline: bool = False) -> str | None:
     """`value` stripped (None when nothing is left). Fault on a control character (NUL
     and the like, and lone surrogates, which no database stores) or past `limit`."""
-    if found := _CONTROL.search(value):
+    # Most values are printable: then they hold no control character, tab or line break
+    # (none of them is printable), so there is nothing to refuse and, on one line,
+    # nothing to fold but runs of spaces. The scans below are for the others.
+    printable = value.isprintable()
+    if not printable and (found := _CONTROL.search(value)):
         position, code = found.start() + 1, f"U+{ord(found.group()):04X}"
         raise Fault(
             "CONTROL_CHARACTER",
             f"caractère de contrôle {code} en position {position} : retirez-le",
             f"control character {code} at position {position}: remove it",
         )
-    if multiline:
+    if printable:
+        text = value if multiline or "  " not in value else _RUNS_OF_SPACE.sub(" ", value)
+        text = text.strip()
+    elif multiline:
         text = value.replace("\r\n", "\n").replace("\r", "\n").strip()
     else:
         text = _RUNS_OF_SPACE.sub(" ", value).strip()

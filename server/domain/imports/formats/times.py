@@ -145,6 +145,8 @@ def duration_of_cell(cell: Cell) -> timedelta:
 
 def check_span(starts_at: datetime, ends_at: datetime) -> None:
     """Fault unless the session ends after it starts, within MAX_SESSION."""
+    if starts_at < ends_at and ends_at - starts_at <= MAX_SESSION:
+        return  # most sessions: no message to write
     start, end = _minutes(starts_at), _minutes(ends_at)
     if ends_at <= starts_at:
         raise Fault(
