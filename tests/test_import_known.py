@@ -46,15 +46,10 @@ async def load(
     )
 
 
-async def full_dry_run(fair: ImportFair, data: bytes, *, prune: bool = False) -> ImportReport:
+async def full_dry_run(fair: ImportFair, data: bytes, *, name: str = SHEET) -> ImportReport:
     """What reading the file again and comparing every row reports."""
     return await apply_import(
-        fair.pool,
-        OPERATOR,
-        parse_file(SHEET, data),
-        datetime.now(UTC),
-        dry_run=True,
-        prune=prune,
+        fair.pool, OPERATOR, parse_file(name, data), datetime.now(UTC), dry_run=True, prune=False
     )
 
 
@@ -104,14 +99,7 @@ async def test_a_file_applied_again_is_known_and_reports_what_a_full_run_would(
         assert again.same_file_as is not None
         assert not again.changes_anything
         assert again.notices == []
-        compared = await apply_import(
-            import_fair.pool,
-            OPERATOR,
-            parse_file(name, data),
-            datetime.now(UTC),
-            dry_run=True,
-            prune=False,
-        )
+        compared = await full_dry_run(import_fair, data, name=name)
         assert compared.same_file_as is None
         assert not compared.changes_anything
         assert outcomes(again) == outcomes(compared)
