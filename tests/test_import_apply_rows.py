@@ -174,6 +174,10 @@ async def test_the_event_a_file_describes_is_written_when_it_differs(
     after = await own_db.fetchrow("SELECT * FROM event")
     assert dict(after) == dict(event) | {"name_fr": "SISTEP 2026"}
     assert (await apply(import_fair, file)).kinds["event"].changed == [event["id"]]
+    # Times written in another zone are instants like any: the fair keeps the venue's.
+    berlin = replace(file, event=replace(same, timezone="Europe/Berlin"))
+    assert (await apply(import_fair, berlin)).kinds["event"].unchanged == [event["id"]]
+    assert await own_db.fetchval("SELECT timezone FROM event") == "Africa/Casablanca"
     bad = replace(file, event=replace(same, timezone="Mars/Olympus"))
     with pytest.raises(ImportRefused) as refusal:
         await apply(import_fair, bad)

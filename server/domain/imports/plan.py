@@ -120,7 +120,9 @@ def _event(event: ImportedEvent, was: EventRow | None, report: KindReport) -> Ev
         edition=was.edition if was else None,
         starts_on=event.starts_on,
         ends_on=event.ends_on,
-        timezone=event.timezone,
+        # The fair's zone is the venue's, whatever zone a file's times were written in
+        # (they are instants already): a new fair takes the file's.
+        timezone=was.timezone if was else event.timezone,
         venue_name=event.venue_name or (was.venue_name if was else ""),
         city=event.city or (was.city if was else ""),
         address=was.address if was else None,

@@ -185,8 +185,9 @@ def _window(fair: ImportedFair, current: Current) -> FairWindow | None:
     event = fair.event or current.event
     if event is None:
         return None
+    zone = current.event.timezone if current.event else event.timezone  # as plan._event
     try:
-        return window_of(event.starts_on, event.ends_on, event.timezone)
+        return window_of(event.starts_on, event.ends_on, zone)
     except ValueError:  # a bad zone or dates: refused with the event
         return None
 
