@@ -5,6 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from schema.context import Info
+from schema.meeting_fields import MeetingMutations
 from schema.types.accounts import AuthPayload, Me, Registration, calendar_url, session_of
 from schema.types.agenda import Session
 from schema.types.directory import Exhibitor
@@ -35,7 +36,7 @@ def _client_address(info: Info) -> str:
 
 
 @strawberry.type
-class Mutation:
+class Mutation(MeetingMutations):
     @strawberry.mutation
     async def request_sign_in_code(self, info: Info, email: str) -> bool:
         await signin.request_sign_in_code(

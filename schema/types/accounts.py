@@ -6,6 +6,7 @@ import strawberry
 
 from schema.context import Info
 from schema.loaders import load_one
+from schema.meeting_fields import MeMeetings
 from schema.types.agenda import Session
 from schema.types.directory import Exhibitor, Speaker
 from schema.types.enums import ConflictKind, RegistrationStatus, Role
@@ -49,7 +50,7 @@ class Registration:
 
 
 @strawberry.type
-class Me:
+class Me(MeMeetings):
     id: strawberry.ID = strawberry.field(metadata=VIEWER)
     name: str | None = strawberry.field(metadata=VIEWER)
     email: str | None = strawberry.field(metadata=VIEWER)

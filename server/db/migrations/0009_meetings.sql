@@ -15,6 +15,7 @@ CREATE TABLE meeting_plan (
     -- Requests one profile may have waiting for an answer, per day of meetings.
     requests_per_day  int NOT NULL DEFAULT 20 CHECK (requests_per_day BETWEEN 1 AND 200)
 );
+INSERT INTO meeting_plan DEFAULT VALUES;
 
 -- The days meetings run, and their hours (instants: the fair's wall clock, read in its
 -- zone by server/clock.py).
