@@ -57,7 +57,6 @@ NOT_YET: dict[str, str] = {
     "Me.meetingMatches": B2B,
     "Me.meetings": B2B,
     "Me.commonFreeSlots": B2B,
-    "Me.leads": B2B,
     "Notice.meeting": B2B,
     "Mutation.saveBusinessProfile": B2B,
     "Mutation.requestMeeting": B2B,
@@ -65,7 +64,6 @@ NOT_YET: dict[str, str] = {
     "Mutation.declineMeeting": B2B,
     "Mutation.cancelMeeting": B2B,
     "Mutation.recordMeetingOutcome": B2B,
-    "Mutation.captureLead": B2B,
     "BusinessProfileFilter": B2B,
     "BusinessProfileInput": B2B,
     "BusinessProfile": B2B,
@@ -76,7 +74,6 @@ NOT_YET: dict[str, str] = {
     "MeetingRequestInput": B2B,
     "Meeting": B2B,
     "MeetingConnection": B2B,
-    "Lead": B2B,
 }
 
 
