@@ -10,6 +10,7 @@ from schema.types.accounts import AuthPayload, Me, Registration, calendar_url, s
 from schema.types.agenda import Session
 from schema.types.directory import Exhibitor
 from schema.types.enums import Priority
+from schema.types.leads import Lead, badge_lookups
 from schema.types.notices import (
     PENDING_PREFIX,
     AnnouncementInput,
@@ -20,7 +21,7 @@ from schema.types.notices import (
 from schema.types.push import PushSubscriptionInput, push_rules
 from server.auth import signin
 from server.client_address import client_address
-from server.domain import announcements, changes, people, plans, push_devices
+from server.domain import announcements, changes, leads, people, plans, push_devices
 from server.domain.announcements import Announcement, Demo
 from server.domain.changes import SessionChange
 from server.domain.errors import DomainError, ErrorCode
@@ -266,6 +267,23 @@ class Mutation(MeetingMutations):
             info.context.clock.now(),
         )
         return True
+
+    @strawberry.mutation(
+        description="Exhibitor staff: scan an attendee's badge at the stand (with the "
+        "attendee's consent). Scanned again: the same lead, its note replaced by `note`, "
+        "kept when `note` is null, cleared when it is empty. NOT_FOUND for an unknown "
+        "badge; RATE_LIMITED after too many."
+    )
+    async def capture_lead(self, info: Info, badge_code: str, note: str | None = None) -> Lead:
+        row = await leads.capture_lead(
+            info.context.db,
+            badge_lookups(info),
+            info.context.viewer,
+            badge_code,
+            note,
+            info.context.clock.now(),
+        )
+        return Lead.from_row(row)
 
 
 def _person_id(value: str) -> int:

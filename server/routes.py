@@ -1,4 +1,4 @@
-"""Plain HTTP endpoints beside GraphQL: health, readiness, the venue map."""
+"""Plain HTTP endpoints beside GraphQL: health, readiness, the venue map, feeds, leads."""
 
 from __future__ import annotations
 
@@ -11,10 +11,12 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 
+from server.auth.viewer import authenticate
 from server.clock import TZDATA_VERSION
 from server.domain.agenda import agenda_version
 from server.domain.calendar import feed_for_token
-from server.domain.errors import DomainError
+from server.domain.errors import DomainError, ErrorCode
+from server.domain.leads import stand_leads_csv
 from server.domain.venue import venue_feature_collection
 from server.live.metrics import METRICS
 from server.runtime import runtime_of
@@ -77,3 +79,25 @@ async def calendar_feed(request: Request) -> Response:
 async def metrics(_: Request) -> Response:
     """This process's metrics in the Prometheus text format."""
     return Response(generate_latest(METRICS.registry), media_type=CONTENT_TYPE_LATEST)
+
+
+async def leads_csv(request: Request) -> Response:
+    """GET /exhibitor/leads.csv: the leads of the caller's stand, for a spreadsheet
+    (bearer token; 401 or 403 as JSON, like POST /admin/import). Personal data: no
+    cache keeps it."""
+    runtime = runtime_of(request)
+    no_store = {"Cache-Control": "private, no-store"}
+    try:
+        viewer = await authenticate(
+            runtime.pool, request.headers.get("authorization"), runtime.clock.now()
+        )
+        body = await stand_leads_csv(runtime.pool, viewer)
+    except DomainError as refused:
+        status = 401 if refused.code is ErrorCode.UNAUTHENTICATED else 403
+        error = {"code": refused.code.value, "message": refused.message}
+        return JSONResponse({"error": error}, status_code=status, headers=no_store)
+    return Response(
+        body,
+        media_type="text/csv; charset=utf-8; header=present",
+        headers={**no_store, "Content-Disposition": 'attachment; filename="leads.csv"'},
+    )

@@ -44,10 +44,7 @@ B2B = "B2B meetings and leads (issue 13)"
 #: that implements it. When a type is implemented in part, list its missing fields.
 NOT_YET: dict[str, str] = {
     "Me.meetingMatches": B2B,
-    "Me.leads": B2B,
-    "Mutation.captureLead": B2B,
     "MeetingMatch": B2B,
-    "Lead": B2B,
 }
 
 

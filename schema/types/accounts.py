@@ -10,6 +10,7 @@ from schema.meeting_fields import MeMeetings
 from schema.types.agenda import Session
 from schema.types.directory import Exhibitor, Speaker
 from schema.types.enums import ConflictKind, RegistrationStatus, Role
+from schema.types.leads import Lead, LeadCapture, captures_of, leads_of
 from schema.visibility import VIEWER
 from server.domain import plans as plans_domain
 from server.domain import schedule as schedule_domain
@@ -109,6 +110,20 @@ class Me(MeMeetings):
         return await load_one(
             info.context.loaders.exhibitor, self.person.exhibitor_id, Exhibitor.from_row
         )
+
+    @strawberry.field(
+        description="Exhibitor staff only: the leads their stand captured, newest first.",
+        metadata=VIEWER,
+    )
+    async def leads(self, info: Info) -> list[Lead]:
+        return await leads_of(info, self.person)
+
+    @strawberry.field(
+        description="The stands that scanned the viewer's badge, newest first.",
+        metadata=VIEWER,
+    )
+    async def captured_by(self, info: Info) -> list[LeadCapture]:
+        return await captures_of(info, self.person)
 
 
 @strawberry.type
