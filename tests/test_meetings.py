@@ -10,9 +10,12 @@ from collections import Counter
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
+import icalendar
 import pytest
 
+from server.domain.ical import UID_DOMAIN
 from tests import import_fixtures
 from tests.conftest import Person
 from tests.import_fixtures import Db, ImportFair
@@ -416,3 +419,103 @@ async def test_who_may_answer_cancel_and_record_an_outcome(
         {"input": {"profileId": stranger.profile_id, "startsAt": at(1)}},
         as_=stranger.person,
     ) == ["BAD_USER_INPUT"]  # oneself
+
+
+async def test_both_sides_are_reminded_once_ten_minutes_before(
+    import_fair: ImportFair, fresh_plan: None
+) -> None:
+    buyer = await company(import_fair, "Acheteur Ponctuel")
+    maker = await company(import_fair, "Fabricant Ponctuel")
+    meeting = (await request(import_fair, buyer, maker, slot=3, day=1))["data"]["requestMeeting"]
+    await import_fair.own.gql.data(ACCEPT, {"id": meeting["id"]}, as_=maker.person)
+    clock = import_fair.own.live.runtime.clock
+    async with (
+        live_client(import_fair.ws_url, buyer.person.token) as buyer_ws,
+        live_client(import_fair.ws_url, maker.person.token) as maker_ws,
+    ):
+        await buyer_ws.subscribe(MEETING_NOTICES)
+        await maker_ws.subscribe(MEETING_NOTICES)
+        try:
+            # The worker runs on this clock: eight minutes before, it is due.
+            clock.set(datetime.fromisoformat(at(3, day=1)) - timedelta(minutes=8))
+            [to_buyer] = await buyer_ws.notices(1)
+            [to_maker] = await maker_ws.notices(1)
+        finally:
+            clock.set(THE_DAY_BEFORE)
+        assert (to_buyer["kind"], to_buyer["title"]) == (
+            "MEETING_REMINDER",
+            "Rendez-vous dans 10 minutes : Fabricant Ponctuel",
+        )
+        assert to_maker["title"] == "Rendez-vous dans 10 minutes : Acheteur Ponctuel"
+        assert to_maker["body"] == "vendredi 4 décembre, 11:30–12:00, table 1 (espace B2B)"
+        assert to_maker["meeting"]["id"] == meeting["id"]
+        organiser = await import_fair.people.make("ORGANISER")
+        await import_fair.next_is_barrier(organiser, buyer_ws, maker_ws)
+
+
+async def test_an_accepted_meeting_is_in_both_calendars_and_its_cancellation_too(
+    import_fair: ImportFair, fresh_plan: None
+) -> None:
+    buyer = await company(import_fair, "Acheteur Organisé")
+    maker = await company(import_fair, "Fabricant Organisé")
+    meeting = (await request(import_fair, buyer, maker, slot=5, day=2))["data"]["requestMeeting"]
+    uid = f"meeting-{meeting['id']}@{UID_DOMAIN}"
+
+    async def event_of(who: Company) -> icalendar.Event | None:
+        gql = import_fair.own.gql
+        url = (await gql.data("{ me { calendarUrl } }", as_=who.person))["me"]["calendarUrl"]
+        response = await gql.http.get(urlsplit(url).path)
+        assert response.status_code == 200
+        found = [
+            e
+            for e in icalendar.Calendar.from_ical(response.content).walk("VEVENT")
+            if str(e["UID"]) == uid
+        ]
+        return found[0] if found else None
+
+    assert await event_of(buyer) is None  # a request is not in calendars yet
+    await import_fair.own.gql.data(ACCEPT, {"id": meeting["id"]}, as_=maker.person)
+    for who, other in ((buyer, "Fabricant Organisé"), (maker, "Acheteur Organisé")):
+        event = await event_of(who)
+        assert event is not None
+        assert str(event["SUMMARY"]) == f"Rendez-vous B2B : {other}"
+        assert event.decoded("DTSTART") == datetime.fromisoformat(at(5, day=2))
+        assert str(event["STATUS"]) == "CONFIRMED"
+        assert str(event["LOCATION"]).startswith("Table 1, espace B2B")
+        accepted_sequence = int(event["SEQUENCE"])
+    await import_fair.own.gql.data(CANCEL, {"id": meeting["id"]}, as_=maker.person)
+    for who in (buyer, maker):
+        event = await event_of(who)
+        assert event is not None
+        assert str(event["STATUS"]) == "CANCELLED"
+        assert int(event["SEQUENCE"]) > accepted_sequence
+
+
+async def test_a_bookmarked_session_over_a_meeting_is_a_schedule_conflict(
+    import_fair: ImportFair, own_db: Db, fresh_plan: None
+) -> None:
+    buyer = await company(import_fair, "Acheteur Distrait")
+    maker = await company(import_fair, "Fabricant Distrait")
+    meeting = (await request(import_fair, buyer, maker, slot=0, day=1))["data"]["requestMeeting"]
+    session_id = await own_db.fetchval(
+        """SELECT id FROM session WHERE status = 'SCHEDULED' AND starts_at < $2
+              AND ends_at > $1 ORDER BY starts_at, id LIMIT 1""",
+        datetime.fromisoformat(at(0, day=1)),
+        datetime.fromisoformat(at(1, day=1)),
+    )
+    assert session_id is not None, "the demo fair has a session on 4 December at 10:00"
+    await import_fair.own.gql.data(
+        "mutation($s: ID!) { bookmarkSession(sessionId: $s) { id } }",
+        {"s": session_id},
+        as_=buyer.person,
+    )
+    found = await import_fair.own.gql.data(
+        """{ me { schedule { meetings { id status }
+               meetingConflicts { meeting { id } session { id } kind } } } }""",
+        as_=buyer.person,
+    )
+    schedule = found["me"]["schedule"]
+    assert schedule["meetings"] == [{"id": meeting["id"], "status": "REQUESTED"}]
+    assert schedule["meetingConflicts"] == [
+        {"meeting": {"id": meeting["id"]}, "session": {"id": session_id}, "kind": "OVERLAP"}
+    ]
