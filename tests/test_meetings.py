@@ -6,6 +6,7 @@ the day before the fair so that every slot is ahead."""
 from __future__ import annotations
 
 import asyncio
+import csv
 from collections import Counter
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
@@ -519,3 +520,45 @@ async def test_a_bookmarked_session_over_a_meeting_is_a_schedule_conflict(
     assert schedule["meetingConflicts"] == [
         {"meeting": {"id": meeting["id"]}, "session": {"id": session_id}, "kind": "OVERLAP"}
     ]
+
+
+async def test_the_desk_lists_a_days_meetings_and_exports_them_with_outcomes(
+    import_fair: ImportFair, organiser: Person, fresh_plan: None
+) -> None:
+    sly = await company(import_fair, '=HYPERLINK("http://x.example")')
+    maker = await company(import_fair, "Forges du Souss")
+    meeting = (await request(import_fair, sly, maker, slot=1, day=2))["data"]["requestMeeting"]
+    await import_fair.own.gql.data(ACCEPT, {"id": meeting["id"]}, as_=maker.person)
+    desk = await import_fair.own.gql.data(
+        """{ meetings(day: "2026-12-05") { totalCount nodes { id status table { number }
+             requester { company } invitee { company } } } }""",
+        as_=organiser,
+    )
+    assert desk["meetings"]["totalCount"] == 1
+    assert desk["meetings"]["nodes"][0]["invitee"] == {"company": "Forges du Souss"}
+    assert await import_fair.own.gql.error_codes(
+        '{ meetings(day: "2026-12-05") { totalCount } }', as_=maker.person
+    ) == ["FORBIDDEN"]
+
+    http = import_fair.own.gql.http
+    response = await http.get("/admin/meetings.csv?day=2026-12-05", headers=organiser.headers)
+    assert response.status_code == 200
+    assert response.headers["cache-control"] == "private, no-store"
+    lines = response.content.decode("utf-8-sig").splitlines()
+    assert lines[0].split(",")[:6] == ["id", "status", "outcome", "starts_at", "ends_at", "table"]
+    [row] = list(csv.reader(lines[1:]))
+    assert row[:7] == [
+        meeting["id"],
+        "ACCEPTED",
+        "",
+        "2026-12-05T10:30+00:00",
+        "2026-12-05T11:00+00:00",
+        "1",
+        '\'=HYPERLINK("http://x.example")',
+    ]
+    assert (await http.get("/admin/meetings.csv")).status_code == 401
+    refused = await http.get("/admin/meetings.csv", headers=maker.person.headers)
+    assert (refused.status_code, refused.json()["error"]["code"]) == (403, "FORBIDDEN")
+    assert (
+        await http.get("/admin/meetings.csv?day=demain", headers=organiser.headers)
+    ).status_code == 400

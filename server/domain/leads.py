@@ -16,8 +16,6 @@ a note replaces the stand's note, no note (null) keeps it, an empty one clears i
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 from collections.abc import Sequence
 from datetime import datetime
@@ -30,7 +28,7 @@ from server.db.queries.accounts import PersonRow
 from server.db.queries.leads import CaptureRow as CaptureRow
 from server.db.queries.leads import LeadRow as LeadRow
 from server.domain.errors import DomainError, ErrorCode, bad_input, not_found
-from server.domain.exports.directory_csv import BOM, neutralised
+from server.domain.exports.directory_csv import spreadsheet
 from server.domain.plans import Pool
 from server.domain.viewer import Viewer, require_viewer
 
@@ -146,32 +144,23 @@ async def captured_by_exhibitors(db: Pool, person_id: int) -> list[CaptureRow]:
 
 
 def csv_rows(leads: Sequence[LeadRow]) -> list[list[str]]:
-    """The cells of each lead, every one safe to open in a spreadsheet: a name, a
-    company or a note is anyone's text, and one starting a formula is shown as text."""
+    """The cells of each lead (a name, a company or a note is anyone's text: the
+    spreadsheet writer shows one that starts a formula as text)."""
     return [
         [
-            neutralised(cell)
-            for cell in (
-                lead.name or "",
-                lead.email or "",
-                lead.company or "",
-                lead.note or "",
-                in_fair_time(lead.captured_at).isoformat(timespec="seconds"),
-            )
+            lead.name or "",
+            lead.email or "",
+            lead.company or "",
+            lead.note or "",
+            in_fair_time(lead.captured_at).isoformat(timespec="seconds"),
         ]
         for lead in leads
     ]
 
 
 def render_csv(leads: Sequence[LeadRow]) -> bytes:
-    """As /exhibitors.csv is written: UTF-8 with a byte order mark (Excel), RFC 4180,
-    CRLF line ends."""
-    buffer = io.StringIO()
-    buffer.write(BOM)
-    writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow(CSV_COLUMNS)
-    writer.writerows(csv_rows(leads))
-    return buffer.getvalue().encode("utf-8")
+    """As /exhibitors.csv is written (exports/directory_csv.py)."""
+    return spreadsheet(CSV_COLUMNS, csv_rows(leads))
 
 
 async def stand_leads_csv(db: Pool, viewer: Viewer | None) -> bytes:
