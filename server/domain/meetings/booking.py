@@ -138,19 +138,20 @@ async def accept_meeting(
         free = await sql.free_tables(conn, meeting.starts_at, meeting.ends_at)
         if not free:
             raise _taken("Every table is taken in that slot: the request cannot be accepted.")
-        accepted = await sql.set_status(conn, meeting.id, "ACCEPTED", now, table_id=free[0])
         number = (await sql.tables_by_ids(conn, free[:1]))[0].number
         await meeting_notices.tell(
             conn,
             "MEETING_ACCEPTED",
-            accepted,
+            meeting,
             other=sides.invitee,
             recipients=[sides.requester.person_id],
             now=now,
             table_number=number,
             actor_id=sides.viewer.id,
         )
-        return accepted
+        # Last: its triggers update both people's rows (their plan versions), which
+        # every other change of theirs then waits for until this one commits.
+        return await sql.set_status(conn, meeting.id, "ACCEPTED", now, table_id=free[0])
 
     return await _change(db, viewer, meeting_id, accept, conflict="The table was taken meanwhile.")
 
