@@ -15,6 +15,9 @@ from urllib.parse import urlsplit
 
 import icalendar
 import pytest
+from gql import Client, gql
+from gql.transport.exceptions import TransportQueryError
+from gql.transport.httpx import HTTPXAsyncTransport
 
 from server.domain.ical import UID_DOMAIN
 from tests import import_fixtures
@@ -562,3 +565,52 @@ async def test_the_desk_lists_a_days_meetings_and_exports_them_with_outcomes(
     assert (
         await http.get("/admin/meetings.csv?day=demain", headers=organiser.headers)
     ).status_code == 400
+
+
+async def test_a_meeting_booked_through_the_gql_client(
+    import_fair: ImportFair, fresh_plan: None
+) -> None:
+    buyer = await company(import_fair, "Acheteur Outillé")
+    maker = await company(import_fair, "Fabricant Outillé", offers=("fonderie",))
+
+    async def ask(session: Any, query: str, variables: dict[str, Any]) -> dict[str, Any]:
+        document = gql(query)
+        document.variable_values = variables
+        answer: dict[str, Any] = await session.execute(document)
+        return answer
+
+    def client(who: Company) -> Client:
+        return Client(
+            transport=HTTPXAsyncTransport(
+                url=import_fair.own.live.graphql_url,
+                headers={"Authorization": f"Bearer {who.person.token}"},
+            )
+        )
+
+    async with client(buyer) as session:
+        free = await ask(session, FREE, {"p": maker.profile_id, "d": "2026-12-04"})
+        first = free["me"]["commonFreeSlots"][0]["startsAt"]
+        asked = await ask(
+            session,
+            REQUEST,
+            {"input": {"profileId": maker.profile_id, "startsAt": first}},
+        )
+        with pytest.raises(TransportQueryError) as refused:
+            await ask(
+                session, REQUEST, {"input": {"profileId": maker.profile_id, "startsAt": first}}
+            )
+        assert refused.value.errors is not None
+        assert [e["extensions"]["code"] for e in refused.value.errors] == ["CONFLICT"]
+    meeting_id = asked["requestMeeting"]["id"]
+    async with client(maker) as session:
+        accepted = await ask(session, ACCEPT, {"id": meeting_id})
+        assert accepted["acceptMeeting"]["status"] == "ACCEPTED"
+        mine = await session.execute(
+            gql("{ me { meetings { id status table { number } requester { company } } } }")
+        )
+    assert {
+        "id": meeting_id,
+        "status": "ACCEPTED",
+        "table": {"number": 1},
+        "requester": {"company": "Acheteur Outillé"},
+    } in mine["me"]["meetings"]
