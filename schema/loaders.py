@@ -14,6 +14,10 @@ from server.domain import agenda, plans, venue
 from server.domain import directory as exhibitors
 from server.domain.agenda import SessionRow, TrackRow
 from server.domain.directory import ExhibitorRow, SpeakerRow
+from server.domain.meetings import plan as meeting_plan
+from server.domain.meetings import profiles
+from server.domain.meetings.plan import TableRow
+from server.domain.meetings.profiles import ProfileRow
 from server.domain.plans import RegistrationRow
 from server.domain.venue import BoothRow, HallRow, RoomRow
 
@@ -68,6 +72,20 @@ class Loaders:
     @classmethod
     def for_operation(cls, db: Db, viewer_id: int | None) -> Loaders:
         return cls(db, viewer_id)
+
+    @cached_property
+    def business_profile(self) -> DataLoader[int, ProfileRow | None]:
+        db = self._db
+
+        async def load(ids: list[int]) -> list[ProfileRow | None]:
+            found = {p.id: p for p in await profiles.profiles_by_ids(db, ids)}
+            return [found.get(i) for i in ids]
+
+        return DataLoader(load_fn=load)
+
+    @cached_property
+    def meeting_table(self) -> DataLoader[str, TableRow | None]:
+        return by_id(self._db, meeting_plan.tables_by_ids)
 
     @cached_property
     def session(self) -> DataLoader[str, SessionRow | None]:

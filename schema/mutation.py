@@ -5,10 +5,12 @@ from __future__ import annotations
 import strawberry
 
 from schema.context import Info
+from schema.meeting_fields import MeetingMutations
 from schema.types.accounts import AuthPayload, Me, Registration, calendar_url, session_of
 from schema.types.agenda import Session
 from schema.types.directory import Exhibitor
 from schema.types.enums import Priority
+from schema.types.leads import Lead, badge_lookups
 from schema.types.notices import (
     PENDING_PREFIX,
     AnnouncementInput,
@@ -19,7 +21,7 @@ from schema.types.notices import (
 from schema.types.push import PushSubscriptionInput, push_rules
 from server.auth import signin
 from server.client_address import client_address
-from server.domain import announcements, changes, people, plans, push_devices
+from server.domain import announcements, changes, leads, people, plans, push_devices
 from server.domain.announcements import Announcement, Demo
 from server.domain.changes import SessionChange
 from server.domain.errors import DomainError, ErrorCode
@@ -35,7 +37,7 @@ def _client_address(info: Info) -> str:
 
 
 @strawberry.type
-class Mutation:
+class Mutation(MeetingMutations):
     @strawberry.mutation
     async def request_sign_in_code(self, info: Info, email: str) -> bool:
         await signin.request_sign_in_code(
@@ -265,6 +267,23 @@ class Mutation:
             info.context.clock.now(),
         )
         return True
+
+    @strawberry.mutation(
+        description="Exhibitor staff: scan an attendee's badge at the stand (with the "
+        "attendee's consent). Scanned again: the same lead, its note replaced by `note`, "
+        "kept when `note` is null, cleared when it is empty. NOT_FOUND for an unknown "
+        "badge; RATE_LIMITED after too many."
+    )
+    async def capture_lead(self, info: Info, badge_code: str, note: str | None = None) -> Lead:
+        row = await leads.capture_lead(
+            info.context.db,
+            badge_lookups(info),
+            info.context.viewer,
+            badge_code,
+            note,
+            info.context.clock.now(),
+        )
+        return Lead.from_row(row)
 
 
 def _person_id(value: str) -> int:

@@ -9,6 +9,7 @@ import strawberry
 
 from schema.context import Info
 from schema.loaders import load_one
+from schema.meeting_fields import MeetingQueries
 from schema.types.accounts import Me
 from schema.types.agenda import Event, PageInfo, Session, SessionConnection, SessionFilter
 from schema.types.agenda_changes import AgendaChanges
@@ -87,7 +88,7 @@ async def _search(info: Info, text: str, first: int | None = 10) -> SearchResult
 
 
 @strawberry.type
-class Query:
+class Query(MeetingQueries):
     @strawberry.field(metadata=PUBLIC)
     async def event(self, info: Info) -> Event:
         return Event.from_model(await agenda.get_event(info.context.db))

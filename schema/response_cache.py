@@ -82,15 +82,21 @@ class CachedResponse:
 
 
 class _Classifier(Visitor):
-    """The least shareable declaration among the fields a document selects; None as
-    soon as one is undeclared (the visit stops there, and at the first VOLATILE)."""
+    """The least shareable declaration among the fields a document selects (None, an
+    undeclared field, is the least; then VOLATILE, VIEWER, PUBLIC), and whether any is
+    VIEWER. With `stop_early`, the visit stops at the first undeclared or VOLATILE field
+    (nothing can make the answer more private); else it sees every field."""
 
-    def __init__(self, type_info: TypeInfo, declarations: Table, skip: frozenset[str]) -> None:
+    def __init__(
+        self, type_info: TypeInfo, declarations: Table, skip: frozenset[str], stop_early: bool
+    ) -> None:
         super().__init__()
         self.type_info = type_info
         self.declarations = declarations
         self.skip = skip
+        self.stop_early = stop_early
         self.worst: Visibility | None = Visibility.PUBLIC
+        self.reads_viewer = False
 
     def enter_field(self, node: FieldNode, *_: object) -> object:
         parent = self.type_info.get_parent_type()
@@ -102,10 +108,13 @@ class _Classifier(Visitor):
         else:
             found = self.declarations.get((parent.name, name))
         if found is None or found is Visibility.VOLATILE:
-            self.worst = found
-            return BREAK
+            if self.worst is not None:
+                self.worst = found
+            return BREAK if self.stop_early else None
         if found is Visibility.VIEWER:
-            self.worst = found
+            self.reads_viewer = True
+            if self.worst is Visibility.PUBLIC:
+                self.worst = found
         return None
 
 
@@ -122,14 +131,25 @@ def classify(
     """The least shareable declaration the chosen operation selects, None when it
     selects an undeclared field (fragments are all looked at, conservatively, never the
     other operations). Fields of the types named in `skip` are not looked at."""
+    return _walk(schema, document, operation_name, skip, stop_early=True).worst
+
+
+def _walk(
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    operation_name: str | None,
+    skip: frozenset[str],
+    *,
+    stop_early: bool,
+) -> _Classifier:
     operation = get_operation_ast(document, operation_name)
-    classifier = _Classifier(TypeInfo(schema), table(schema), skip)
+    classifier = _Classifier(TypeInfo(schema), table(schema), skip, stop_early)
     for node in [operation, *fragments(document)]:
         if node is not None:
             visit(node, TypeInfoVisitor(classifier.type_info, classifier))
-            if classifier.worst in (None, Visibility.VOLATILE):
+            if stop_early and classifier.worst in (None, Visibility.VOLATILE):
                 break
-    return classifier.worst
+    return classifier
 
 
 def operation_name_of(prepared: Prepared) -> str | None:
@@ -141,10 +161,12 @@ def operation_name_of(prepared: Prepared) -> str | None:
 def reads_viewer_fields(
     schema: GraphQLSchema, document: DocumentNode, operation_name: str | None
 ) -> bool:
-    """Whether a subscription's selection may depend on who asks (undeclared fields
-    may). Its root field is not looked at: its value is the event being rendered."""
-    found = classify(schema, document, operation_name, skip=exempt_roots(schema))
-    return found is None or found is Visibility.VIEWER
+    """Whether a subscription's selection may depend on who asks: a VIEWER field
+    anywhere in it (a notice's meeting, shown to its two sides only, whatever it then
+    selects), or an undeclared one. Its root field is not looked at: its value is the
+    event being rendered."""
+    walked = _walk(schema, document, operation_name, exempt_roots(schema), stop_early=False)
+    return walked.worst is None or walked.reads_viewer
 
 
 def _entry_size(key: CacheKey, body: bytes) -> int:

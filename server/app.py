@@ -24,7 +24,15 @@ from server.feeds import Feeds
 from server.live import wire
 from server.live.hub import Hub
 from server.middleware import RequestLog
-from server.routes import calendar_feed, healthz, metrics, readyz, venue_geojson
+from server.routes import (
+    calendar_feed,
+    healthz,
+    leads_csv,
+    meetings_csv,
+    metrics,
+    readyz,
+    venue_geojson,
+)
 from server.runtime import Runtime, mailer_from
 from server.services import ensure_database, locate_services
 from server.settings import Settings
@@ -97,6 +105,10 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             Route("/venue.geojson", venue_geojson),
             Route("/metrics", metrics),
             Route("/calendar/{token}.ics", calendar_feed),
+            # A stand's leads, for its staff (bearer token; same origin: no CORS).
+            Route("/exhibitor/leads.csv", leads_csv),
+            # The B2B desk's meetings with their outcomes, for organisers (bearer token).
+            Route("/admin/meetings.csv", meetings_csv),
             # The public exports (schedule XML/JSON/iCalendar, change log, directory).
             *(
                 Route(path, endpoint, methods=["GET", "HEAD"], middleware=[PUBLIC_CORS])

@@ -1,21 +1,27 @@
-"""Plain HTTP endpoints beside GraphQL: health, readiness, the venue map."""
+"""Plain HTTP endpoints beside GraphQL: health, readiness, the venue map, feeds, and the
+spreadsheets of leads and meetings."""
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
+from datetime import date
 
 import orjson
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 
+from server.auth.viewer import authenticate
 from server.clock import TZDATA_VERSION
 from server.domain.agenda import agenda_version
 from server.domain.calendar import feed_for_token
-from server.domain.errors import DomainError
+from server.domain.errors import DomainError, ErrorCode
+from server.domain.leads import stand_leads_csv
+from server.domain.meetings import desk
 from server.domain.venue import venue_feature_collection
+from server.domain.viewer import Viewer, require_role
 from server.live.metrics import METRICS
 from server.runtime import runtime_of
 
@@ -77,3 +83,58 @@ async def calendar_feed(request: Request) -> Response:
 async def metrics(_: Request) -> Response:
     """This process's metrics in the Prometheus text format."""
     return Response(generate_latest(METRICS.registry), media_type=CONTENT_TYPE_LATEST)
+
+
+async def leads_csv(request: Request) -> Response:
+    """GET /exhibitor/leads.csv: the leads of the caller's stand, for a spreadsheet."""
+
+    async def build(viewer: Viewer | None) -> bytes:
+        return await stand_leads_csv(runtime_of(request).pool, viewer)
+
+    return await _private_spreadsheet(request, build, "leads.csv")
+
+
+async def meetings_csv(request: Request) -> Response:
+    """GET /admin/meetings.csv[?day=2026-12-03]: the B2B desk's meetings with their
+    outcomes, for organisers."""
+    day_text = request.query_params.get("day")
+    try:
+        day = date.fromisoformat(day_text) if day_text else None
+    except ValueError:
+        error = {
+            "code": ErrorCode.BAD_USER_INPUT.value,
+            "message": "day is a date such as 2026-12-03.",
+        }
+        return JSONResponse({"error": error}, status_code=400, headers=_NO_STORE)
+
+    async def build(viewer: Viewer | None) -> bytes:
+        require_role(viewer, "ORGANISER")
+        return await desk.meetings_csv(runtime_of(request).pool, day)
+
+    name = f"meetings-{day.isoformat()}.csv" if day else "meetings.csv"
+    return await _private_spreadsheet(request, build, name)
+
+
+_NO_STORE = {"Cache-Control": "private, no-store"}
+
+
+async def _private_spreadsheet(
+    request: Request, build: Callable[[Viewer | None], Awaitable[bytes]], filename: str
+) -> Response:
+    """A spreadsheet for whoever the bearer token says (401 or 403 as JSON, like POST
+    /admin/import). Personal data: no cache keeps it."""
+    runtime = runtime_of(request)
+    try:
+        viewer = await authenticate(
+            runtime.pool, request.headers.get("authorization"), runtime.clock.now()
+        )
+        body = await build(viewer)
+    except DomainError as refused:
+        status = 401 if refused.code is ErrorCode.UNAUTHENTICATED else 403
+        error = {"code": refused.code.value, "message": refused.message}
+        return JSONResponse({"error": error}, status_code=status, headers=_NO_STORE)
+    return Response(
+        body,
+        media_type="text/csv; charset=utf-8; header=present",
+        headers={**_NO_STORE, "Content-Disposition": f'attachment; filename="{filename}"'},
+    )

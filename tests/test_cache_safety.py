@@ -90,7 +90,8 @@ def test_every_declaration_is_on_a_field_the_cache_looks_at() -> None:
 def test_todays_private_fields_keep_their_class() -> None:
     """Every field that is not PUBLIC, as the deny-list had them; and what describes the
     signed-in person is VIEWER throughout, whatever path may reach it one day."""
-    personal = ["Me", "Schedule", "ScheduleConflict", "Registration", "AuthPayload"]
+    personal = ["Me", "Schedule", "ScheduleConflict", "MeetingConflict", "Registration"]
+    personal += ["AuthPayload"]
     expected = {
         ("Query", "me"): Visibility.VIEWER,
         ("Session", "viewerHasBookmarked"): Visibility.VIEWER,
@@ -103,6 +104,21 @@ def test_todays_private_fields_keep_their_class() -> None:
         named = GRAPHQL.type_map[type_name]
         assert isinstance(named, GraphQLObjectType)
         expected.update({(type_name, f): Visibility.VIEWER for f in named.fields})
+    # B2B meetings: other people's profiles and meetings, and the plan, change with
+    # neither version. A notice's meeting is its two sides' only.
+    meetings = ["BusinessProfile", "BusinessProfileConnection", "Meeting", "MeetingConnection"]
+    meetings += ["MeetingTable", "MeetingPlan", "MeetingDay", "Slot"]
+    for type_name in meetings:
+        named = GRAPHQL.type_map[type_name]
+        assert isinstance(named, GraphQLObjectType)
+        expected.update({(type_name, f): Visibility.VOLATILE for f in named.fields})
+    for field in ("meetingPlan", "businessProfiles", "businessProfile", "meetings"):
+        expected[("Query", field)] = Visibility.VOLATILE
+    expected[("Notice", "meeting")] = Visibility.VIEWER
+    # Leads change when any of a stand's staff scans a badge: never cached.
+    leads = {"Lead": ["id", "name", "email", "company", "note", "capturedAt"]}
+    leads |= {"LeadCapture": ["exhibitor", "capturedAt"]}
+    expected.update({(t, f): Visibility.VOLATILE for t, fs in leads.items() for f in fs})
     declarations = visibility.table(GRAPHQL)
     assert {k: v for k, v in declarations.items() if v is not Visibility.PUBLIC} == expected
 
@@ -132,7 +148,8 @@ def test_live_notices_are_rendered_per_viewer_only_for_viewer_fields() -> None:
         per_viewer("subscription { notices { session { viewerHasBookmarked } } }"),
         per_viewer("subscription { notices { exhibitor { viewerFollows } } }"),
         per_viewer("subscription { notices { session { nosuchField } } }"),
-    ] == [False, False, True, True, True]
+        per_viewer("subscription { notices { session { seatsLeft } meeting { id } } }"),
+    ] == [False, False, True, True, True, True]
 
 
 # A schema of the test's own, with what the product does not have yet: a list of

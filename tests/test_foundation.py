@@ -83,7 +83,7 @@ async def test_migrations_apply_once_and_rerun_as_no_op(db: asyncpg.Connection[A
     recorded = [r["number"] for r in await db.fetch("SELECT number FROM schema_migration")]
     assert recorded == [m.number for m in available_migrations()]
     extensions = {r["extname"] for r in await db.fetch("SELECT extname FROM pg_extension")}
-    assert extensions == {"plpgsql", "unaccent", "pg_trgm"}
+    assert extensions == {"plpgsql", "unaccent", "pg_trgm", "btree_gist"}
 
 
 async def test_health_and_readiness(http: httpx.AsyncClient) -> None:

@@ -6,12 +6,16 @@ import strawberry
 
 from schema.context import Info
 from schema.loaders import load_one
+from schema.meeting_fields import MeMeetings
 from schema.types.agenda import Session
 from schema.types.directory import Exhibitor, Speaker
 from schema.types.enums import ConflictKind, RegistrationStatus, Role
+from schema.types.leads import Lead, LeadCapture, captures_of, leads_of
+from schema.types.meetings import Meeting
 from schema.visibility import VIEWER
 from server.domain import plans as plans_domain
 from server.domain import schedule as schedule_domain
+from server.domain.meetings import conflicts as meeting_conflicts_domain
 from server.domain.people import PersonRow
 from server.domain.plans import RegistrationRow, check_session
 
@@ -28,9 +32,53 @@ class ScheduleConflict:
 
 
 @strawberry.type
+class MeetingConflict:
+    meeting: Meeting = strawberry.field(metadata=VIEWER)
+    session: Session = strawberry.field(metadata=VIEWER)
+    kind: ConflictKind = strawberry.field(metadata=VIEWER)
+    walking_minutes: float | None = strawberry.field(
+        description="For TOO_FAR_TO_WALK: minutes of walking between the B2B area and the "
+        "session's place.",
+        metadata=VIEWER,
+    )
+
+
+@strawberry.type
 class Schedule:
     sessions: list[Session] = strawberry.field(metadata=VIEWER)
     conflicts: list[ScheduleConflict] = strawberry.field(metadata=VIEWER)
+    person_id: strawberry.Private[int]
+
+    @strawberry.field(
+        metadata=VIEWER, description="The person's requested and accepted B2B meetings."
+    )
+    async def meetings(self, info: Info) -> list[Meeting]:
+        rows = await meeting_conflicts_domain.live_meetings(info.context.db, self.person_id)
+        return [Meeting.from_row(r) for r in rows]
+
+    @strawberry.field(
+        metadata=VIEWER,
+        description="Meetings that overlap a session of the schedule, or leave less time "
+        "than the walk between the B2B area and its room.",
+    )
+    async def meeting_conflicts(self, info: Info) -> list[MeetingConflict]:
+        db = info.context.db
+        meetings = await meeting_conflicts_domain.live_meetings(db, self.person_id)
+        found = await meeting_conflicts_domain.meeting_conflicts(
+            db,
+            info.context.runtime.walkways,
+            meetings,
+            [s.row for s in self.sessions],
+        )
+        return [
+            MeetingConflict(
+                meeting=Meeting.from_row(c.meeting),
+                session=Session.from_row(c.session),
+                kind=ConflictKind(c.kind.value),
+                walking_minutes=c.walking_minutes,
+            )
+            for c in found
+        ]
 
 
 @strawberry.type
@@ -49,7 +97,7 @@ class Registration:
 
 
 @strawberry.type
-class Me:
+class Me(MeMeetings):
     id: strawberry.ID = strawberry.field(metadata=VIEWER)
     name: str | None = strawberry.field(metadata=VIEWER)
     email: str | None = strawberry.field(metadata=VIEWER)
@@ -72,6 +120,7 @@ class Me:
             info.context.db, info.context.runtime.walkways, self.person.id
         )
         return Schedule(
+            person_id=self.person.id,
             sessions=[Session.from_row(s) for s in found.sessions],
             conflicts=[
                 ScheduleConflict(
@@ -108,6 +157,20 @@ class Me:
         return await load_one(
             info.context.loaders.exhibitor, self.person.exhibitor_id, Exhibitor.from_row
         )
+
+    @strawberry.field(
+        description="Exhibitor staff only: the leads their stand captured, newest first.",
+        metadata=VIEWER,
+    )
+    async def leads(self, info: Info) -> list[Lead]:
+        return await leads_of(info, self.person)
+
+    @strawberry.field(
+        description="The stands that scanned the viewer's badge, newest first.",
+        metadata=VIEWER,
+    )
+    async def captured_by(self, info: Info) -> list[LeadCapture]:
+        return await captures_of(info, self.person)
 
 
 @strawberry.type

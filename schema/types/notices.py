@@ -11,7 +11,9 @@ from schema.loaders import load_one
 from schema.types.agenda import Session
 from schema.types.directory import Exhibitor
 from schema.types.enums import Lang, NoticeKind, Priority, Role, pick
-from schema.visibility import PUBLIC
+from schema.types.meetings import Meeting
+from schema.visibility import PUBLIC, VIEWER
+from server.domain.meetings import booking
 from server.domain.notices import NoticeRow
 
 #: The id of a notice the relay has not sequenced yet (a held announcement).
@@ -56,6 +58,18 @@ class Notice:
         return await load_one(
             info.context.loaders.exhibitor, self.row.exhibitor_id, Exhibitor.from_row
         )
+
+    @strawberry.field(
+        metadata=VIEWER,
+        description="The meeting a MEETING_* notice is about (its sides only).",
+    )
+    async def meeting(self, info: Info) -> Meeting | None:
+        if self.row.meeting_id is None or info.context.viewer is None:
+            return None
+        row = await booking.visible_meeting(
+            info.context.db, info.context.viewer, self.row.meeting_id
+        )
+        return Meeting.from_row(row) if row else None
 
 
 @strawberry.input

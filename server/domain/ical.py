@@ -28,6 +28,21 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 @dataclass(frozen=True, slots=True)
+class MeetingEvent:
+    """A B2B meeting in someone's calendar: who with, and where."""
+
+    id: int
+    other_company: str
+    starts_at: datetime
+    ends_at: datetime
+    cancelled: bool
+    version: int
+    updated_at: datetime
+    location: str | None
+    message: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class Places:
     """The rooms, stands and halls sessions take place in, by id."""
 
@@ -76,10 +91,11 @@ def render(
     now: datetime | None,
     name: str,
     urls: Mapping[str, str] | None = None,
+    meetings: Iterable[MeetingEvent] = (),
 ) -> bytes:
-    """The calendar `name` of these sessions. `now` is every event's DTSTAMP (None: the
-    session's last change, so that the same agenda gives the same bytes); `urls` gives
-    an event its URL by session id."""
+    """The calendar `name` of these sessions (and B2B meetings). `now` is every event's
+    DTSTAMP (None: the event's last change, so that the same agenda gives the same
+    bytes); `urls` gives an event its URL by session id."""
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -94,7 +110,27 @@ def render(
     for session in sessions:
         url = urls.get(session.id) if urls else None
         calendar.add_component(event(session, places.location(session), now, url))
+    for meeting in meetings:
+        calendar.add_component(meeting_event(meeting, now))
     return bytes(calendar.to_ical())
+
+
+def meeting_event(meeting: MeetingEvent, now: datetime | None) -> Event:
+    vevent = Event()
+    vevent.add("uid", f"meeting-{meeting.id}@{UID_DOMAIN}")
+    vevent.add("summary", text(f"Rendez-vous B2B : {meeting.other_company}"))
+    vevent.add("dtstart", meeting.starts_at.astimezone(UTC))
+    vevent.add("dtend", meeting.ends_at.astimezone(UTC))
+    vevent.add("sequence", meeting.version)
+    vevent.add("last-modified", meeting.updated_at)
+    vevent.add("dtstamp", now or meeting.updated_at)
+    vevent.add("status", "CANCELLED" if meeting.cancelled else "CONFIRMED")
+    if meeting.location:
+        vevent.add("location", text(meeting.location))
+    if meeting.message:
+        vevent.add("description", text(meeting.message))
+    vevent.add("categories", ["Meeting"])
+    return vevent
 
 
 def event(

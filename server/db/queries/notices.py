@@ -30,6 +30,7 @@ class NoticeDraft:
     exhibitor_id: str | None = None
     everyone: bool = False
     roles: Sequence[str] = ()
+    meeting_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,10 +48,11 @@ class NoticeRow:
     everyone: bool
     roles: list[str]
     send_at: datetime
+    meeting_id: int | None = None
 
 
 _NOTICE = """n.id, n.seq, n.kind, n.priority, n.title_fr, n.title_en, n.body_fr, n.body_en,
-    n.session_id, n.exhibitor_id, n.everyone, n.roles, n.send_at"""
+    n.session_id, n.exhibitor_id, n.everyone, n.roles, n.send_at, n.meeting_id"""
 
 
 async def insert_notice(
@@ -65,8 +67,9 @@ async def insert_notice(
     """Write the notice and its recipients; return its (internal) id."""
     notice_id: int = await db.fetchval(
         """INSERT INTO notice (kind, priority, title_fr, title_en, body_fr, body_en, session_id,
-                               exhibitor_id, everyone, roles, created_at, send_at, created_by)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id""",
+                               exhibitor_id, everyone, roles, created_at, send_at, created_by,
+                               meeting_id)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id""",
         draft.kind,
         draft.priority,
         draft.title_fr,
@@ -80,6 +83,7 @@ async def insert_notice(
         created_at,
         send_at,
         created_by,
+        draft.meeting_id,
     )
     if recipients:
         await db.execute(

@@ -94,3 +94,32 @@ async def link(
         list(people),
         notice_id,
     )
+
+
+async def meetings_starting(db: Executor, after: datetime, until: datetime) -> list[int]:
+    """Accepted meetings starting in (after, until]."""
+    rows = await db.fetch(
+        """SELECT id FROM meeting
+            WHERE status = 'ACCEPTED' AND lower(during) > $1 AND lower(during) <= $2
+            ORDER BY lower(during), id""",
+        after,
+        until,
+    )
+    return [r[0] for r in rows]
+
+
+async def reminded_of_meeting(db: Executor, meeting_id: int) -> set[int]:
+    rows = await db.fetch(
+        "SELECT person_id FROM meeting_reminder_sent WHERE meeting_id = $1", meeting_id
+    )
+    return {r[0] for r in rows}
+
+
+async def link_meeting(db: Executor, meeting_id: int, person_id: int, notice_id: int) -> None:
+    await db.execute(
+        """INSERT INTO meeting_reminder_sent (meeting_id, person_id, notice_id)
+           VALUES ($1, $2, $3)""",
+        meeting_id,
+        person_id,
+        notice_id,
+    )

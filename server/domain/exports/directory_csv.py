@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from server.db.queries import exports as sql
@@ -52,14 +52,19 @@ def neutralised(cell: str) -> str:
     return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
 
 
-def render(directory: Directory) -> bytes:
+def spreadsheet(columns: Sequence[str], rows: Iterable[Sequence[str]]) -> bytes:
+    """A CSV file as this module's docstring says, every cell neutralised (Salon's
+    other spreadsheets are written the same way: leads, meetings)."""
     buffer = io.StringIO()
     buffer.write(BOM)
     writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow(COLUMNS)
-    for row in directory.exhibitors:
-        writer.writerow([neutralised(cell) for cell in _cells(row)])
+    writer.writerow(columns)
+    writer.writerows([neutralised(cell) for cell in row] for row in rows)
     return buffer.getvalue().encode("utf-8")
+
+
+def render(directory: Directory) -> bytes:
+    return spreadsheet(COLUMNS, (_cells(row) for row in directory.exhibitors))
 
 
 def _cells(row: DirectoryRow) -> Sequence[str]:
