@@ -614,3 +614,19 @@ async def test_a_meeting_booked_through_the_gql_client(
         "table": {"number": 1},
         "requester": {"company": "Acheteur Outillé"},
     } in mine["me"]["meetings"]
+
+
+async def test_asking_cancelling_and_asking_again_has_a_ceiling(
+    import_fair: ImportFair, organiser: Person, fresh_plan: None
+) -> None:
+    await import_fair.own.gql.data(
+        SET_PLAN, {"input": plan_input(requests_per_day=2)}, as_=organiser
+    )
+    pest = await company(import_fair, "Démarcheur Insistant")
+    target = await company(import_fair, "Cible Patiente")
+    for attempt in range(6):  # three per waiting request allowed
+        meeting = (await request(import_fair, pest, target, slot=attempt % 3))["data"]
+        await import_fair.own.gql.data(
+            CANCEL, {"id": meeting["requestMeeting"]["id"]}, as_=pest.person
+        )
+    assert codes(await request(import_fair, pest, target, slot=5)) == ["RATE_LIMITED"]

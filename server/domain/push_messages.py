@@ -1,8 +1,9 @@
 """What a notice becomes as a push to one device: a Declarative Web Push message in the
 device's language (Safari shows it without running our service worker; ours shows it
 elsewhere), and the delivery headers that keep it from arriving after it stopped
-mattering: TTL until the change is moot, Urgency, and a Topic per session so that a
-second change replaces an undelivered first one at the push service."""
+mattering: TTL until the change is moot, Urgency, and a Topic per session (or B2B
+meeting) so that a second change replaces an undelivered first one at the push
+service."""
 
 from __future__ import annotations
 
@@ -62,6 +63,8 @@ def payload(notice: PushNotice, lang: str, public_url: str) -> bytes:
     data = {"notice": str(notice.seq), "kind": notice.kind, "priority": notice.priority}
     if notice.session_id:
         data["sessionId"] = notice.session_id
+    if notice.meeting_id is not None:
+        data["meetingId"] = str(notice.meeting_id)
     message = {
         "web_push": 8030,
         # Our service worker may still show it its own way (icon, renotify, repeats).
@@ -85,6 +88,10 @@ def payload(notice: PushNotice, lang: str, public_url: str) -> bytes:
 
 
 def _deadline(notice: PushNotice) -> datetime:
+    if notice.meeting_id is not None and notice.meeting_starts_at and notice.meeting_ends_at:
+        if notice.kind == "MEETING_REMINDER":
+            return notice.meeting_starts_at + REMINDER_GRACE
+        return notice.meeting_ends_at  # a request, an answer: until the slot is over
     starts, ends = notice.session_starts_at, notice.session_ends_at
     if notice.kind == "REMINDER" and starts is not None:
         return starts + REMINDER_GRACE
@@ -94,6 +101,8 @@ def _deadline(notice: PushNotice) -> datetime:
 
 
 def _screen(notice: PushNotice) -> str:
+    if notice.meeting_id is not None:
+        return f"/meetings/{notice.meeting_id}"
     if notice.session_id:
         return f"/session/{notice.session_id}"
     if notice.exhibitor_id:
@@ -102,7 +111,10 @@ def _screen(notice: PushNotice) -> str:
 
 
 def _tag(notice: PushNotice) -> str:
-    """The lock screen keeps one notification per session: a second change replaces it."""
+    """The lock screen keeps one notification per session or meeting: a second change
+    replaces it."""
+    if notice.meeting_id is not None:
+        return f"meeting-{notice.meeting_id}"
     if notice.session_id:
         return f"session-{notice.session_id}"
     return f"notice-{notice.seq}"
@@ -110,6 +122,8 @@ def _tag(notice: PushNotice) -> str:
 
 def _topic(notice: PushNotice) -> str | None:
     """At most 32 characters of the base64url alphabet (RFC 8030 §5.4)."""
+    if notice.meeting_id is not None:
+        return f"{'mr' if notice.kind == 'MEETING_REMINDER' else 'm'}-{notice.meeting_id}"
     if not notice.session_id:
         return None
     group = "r" if notice.kind == "REMINDER" else "s"

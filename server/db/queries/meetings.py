@@ -414,18 +414,19 @@ async def set_outcome(db: Executor, meeting_id: int, outcome: str, now: datetime
     return MeetingRow(**_written(row))
 
 
-async def waiting_requests(
+async def requests_sent(
     db: Executor, requester_id: int, starts_at: datetime, ends_at: datetime
-) -> int:
-    """Requests this profile sent that still wait for an answer, in that span."""
-    count: int = await db.fetchval(
-        """SELECT count(*) FROM meeting
-            WHERE requester_id = $1 AND status = 'REQUESTED' AND during && tstzrange($2, $3)""",
+) -> tuple[int, int]:
+    """Requests this profile sent for that span: still waiting for an answer, and in
+    all (whatever became of them)."""
+    row = await db.fetchrow(
+        """SELECT count(*) FILTER (WHERE status = 'REQUESTED') AS waiting, count(*) AS sent
+             FROM meeting WHERE requester_id = $1 AND during && tstzrange($2, $3)""",
         requester_id,
         starts_at,
         ends_at,
     )
-    return count
+    return (row["waiting"], row["sent"]) if row else (0, 0)
 
 
 #: Advisory lock space of the slots (with the slot's start in seconds as the key).

@@ -54,6 +54,9 @@ class PushNotice:
     send_at: datetime
     session_starts_at: datetime | None
     session_ends_at: datetime | None
+    meeting_id: int | None = None
+    meeting_starts_at: datetime | None = None
+    meeting_ends_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,8 +242,11 @@ async def push_notices(db: Executor, ids: Sequence[int]) -> list[PushNotice]:
     rows = await db.fetch(
         """SELECT n.id, n.seq, n.kind, n.priority, n.title_fr, n.title_en, n.body_fr, n.body_en,
                   n.session_id, n.exhibitor_id, n.send_at,
-                  x.starts_at AS session_starts_at, x.ends_at AS session_ends_at
+                  x.starts_at AS session_starts_at, x.ends_at AS session_ends_at,
+                  n.meeting_id, lower(m.during) AS meeting_starts_at,
+                  upper(m.during) AS meeting_ends_at
              FROM notice n LEFT JOIN session x ON x.id = n.session_id
+             LEFT JOIN meeting m ON m.id = n.meeting_id
             WHERE n.id = any($1::bigint[])""",
         list(ids),
     )

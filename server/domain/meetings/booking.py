@@ -33,6 +33,8 @@ from server.domain.routing import WalkwayCache
 from server.domain.viewer import Viewer, require_viewer
 
 MAX_MESSAGE = 500
+#: Requests one may send for a day, whatever became of them, per waiting one allowed.
+SENT_PER_WAITING = 3
 MAX_REASON = 500
 LIVE = ("REQUESTED", "ACCEPTED")
 
@@ -94,12 +96,18 @@ async def _request(
         raise bad_input("That slot has begun; pick one ahead.")
     # One request of this person at a time: the cap below counts what is committed.
     await sql.lock_profile(conn, own.id)
-    waiting = await sql.waiting_requests(conn, own.id, day.opens_at, day.closes_at)
+    waiting, sent = await sql.requests_sent(conn, own.id, day.opens_at, day.closes_at)
     if waiting >= plan.requests_per_day:
         raise DomainError(
             ErrorCode.RATE_LIMITED,
             f"You have {waiting} requests waiting for an answer that day, the most the fair "
             "allows: wait for answers, or cancel some.",
+        )
+    # Asking, cancelling and asking again would tell the same people again and again.
+    if sent >= SENT_PER_WAITING * plan.requests_per_day:
+        raise DomainError(
+            ErrorCode.RATE_LIMITED,
+            f"You have sent {sent} requests for that day, the most the fair allows.",
         )
     if not await sql.free_tables(conn, *slot):
         raise _taken("Every table is taken in that slot; pick another.")
