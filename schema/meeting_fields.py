@@ -4,12 +4,11 @@ states who may call it, then calls one domain function."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 import strawberry
 
 from schema.context import Info
-from schema.types.agenda import PageInfo
+from schema.types.agenda import connection_fields
 from schema.types.meetings import (
     BusinessProfile,
     BusinessProfileConnection,
@@ -30,12 +29,7 @@ from server.domain.meetings import booking, desk, plan, profiles, slots
 from server.domain.meetings.booking import MeetingRequest
 from server.domain.meetings.plan import MeetingDay
 from server.domain.meetings.profiles import ProfileFilter, ProfileInput
-from server.domain.pagination import Page
 from server.domain.people import PersonRow
-
-
-def _page_info(page: Page[Any]) -> PageInfo:
-    return PageInfo(has_next_page=page.has_next, end_cursor=page.end_cursor)
 
 
 @strawberry.type
@@ -68,11 +62,7 @@ class MeetingQueries:
         page = await profiles.profile_directory(
             info.context.db, info.context.viewer, given, 50 if first is None else first, after
         )
-        return BusinessProfileConnection(
-            nodes=[BusinessProfile.from_row(r) for r in page.items],
-            page_info=_page_info(page),
-            total_count=page.total,
-        )
+        return BusinessProfileConnection(**connection_fields(page, BusinessProfile.from_row))
 
     @strawberry.field(metadata=VOLATILE)
     async def business_profile(self, info: Info, id: strawberry.ID) -> BusinessProfile | None:
@@ -93,11 +83,7 @@ class MeetingQueries:
         page = await desk.meetings_of_day(
             info.context.db, day, 100 if first is None else first, after
         )
-        return MeetingConnection(
-            nodes=[Meeting.from_row(r) for r in page.items],
-            page_info=_page_info(page),
-            total_count=page.total,
-        )
+        return MeetingConnection(**connection_fields(page, Meeting.from_row))
 
 
 @strawberry.type

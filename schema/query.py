@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Annotated
 
 import strawberry
 
@@ -11,7 +10,13 @@ from schema.context import Info
 from schema.loaders import load_one
 from schema.meeting_fields import MeetingQueries
 from schema.types.accounts import Me
-from schema.types.agenda import Event, PageInfo, Session, SessionConnection, SessionFilter
+from schema.types.agenda import (
+    Event,
+    Session,
+    SessionConnection,
+    SessionFilter,
+    connection_fields,
+)
 from schema.types.agenda_changes import AgendaChanges
 from schema.types.directory import (
     Exhibitor,
@@ -30,17 +35,6 @@ from server.domain import search as search_domain
 from server.domain.agenda import SessionQuery
 from server.domain.agenda_changes import MAX_VERSION_LENGTH
 from server.domain.directory import ExhibitorQuery
-from server.domain.pagination import Page
-
-
-def _connection(page: Page[Any], wrap: Callable[[Any], Any]) -> dict[str, Any]:
-    """The fields every connection type shares, from a domain page."""
-    return {
-        "nodes": [wrap(row) for row in page.items],
-        "page_info": PageInfo(has_next_page=page.has_next, end_cursor=page.end_cursor),
-        "total_count": page.total,
-    }
-
 
 AGENDA_CHANGES = (
     "What changed in the public agenda (sessions, exhibitors, speakers, venue) since an "
@@ -107,7 +101,7 @@ class Query(MeetingQueries):
             first=50 if first is None else first,
             after=after,
         )
-        return SessionConnection(**_connection(page, Session.from_row))
+        return SessionConnection(**connection_fields(page, Session.from_row))
 
     @strawberry.field(metadata=PUBLIC)
     async def session(self, info: Info, id: strawberry.ID) -> Session | None:
@@ -124,7 +118,7 @@ class Query(MeetingQueries):
         page = await directory.speaker_page(
             info.context.db, search, first=50 if first is None else first, after=after
         )
-        return SpeakerConnection(**_connection(page, Speaker.from_row))
+        return SpeakerConnection(**connection_fields(page, Speaker.from_row))
 
     @strawberry.field(metadata=PUBLIC)
     async def speaker(self, info: Info, id: strawberry.ID) -> Speaker | None:
@@ -149,7 +143,7 @@ class Query(MeetingQueries):
         page = await directory.exhibitor_page(
             info.context.db, query, first=50 if first is None else first, after=after
         )
-        return ExhibitorConnection(**_connection(page, Exhibitor.from_row))
+        return ExhibitorConnection(**connection_fields(page, Exhibitor.from_row))
 
     @strawberry.field(metadata=PUBLIC)
     async def exhibitor(self, info: Info, id: strawberry.ID) -> Exhibitor | None:

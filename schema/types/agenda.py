@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
@@ -21,6 +22,7 @@ from schema.visibility import PUBLIC, VIEWER, VOLATILE
 from server.domain import agenda as agenda_domain
 from server.domain.agenda import Event as EventModel
 from server.domain.agenda import SessionRow, TrackRow
+from server.domain.pagination import Page
 
 if TYPE_CHECKING:
     from schema.types.directory import Exhibitor, Speaker
@@ -181,6 +183,15 @@ class Session:
 class PageInfo:
     has_next_page: bool = strawberry.field(metadata=PUBLIC)
     end_cursor: str | None = strawberry.field(metadata=PUBLIC)
+
+
+def connection_fields(page: Page[Any], wrap: Callable[[Any], Any]) -> dict[str, Any]:
+    """The fields every connection type shares, from a domain page."""
+    return {
+        "nodes": [wrap(row) for row in page.items],
+        "page_info": PageInfo(has_next_page=page.has_next, end_cursor=page.end_cursor),
+        "total_count": page.total,
+    }
 
 
 @strawberry.type

@@ -35,8 +35,9 @@ class TableRow:
 
 
 @dataclass(frozen=True, slots=True)
-class ProfileRow:
-    id: int
+class NewProfile:
+    """A business profile as it is saved."""
+
     person_id: int
     exhibitor_id: str | None
     company: str
@@ -49,23 +50,14 @@ class ProfileRow:
     need_terms: list[str]
     summary: str | None
     open_to_meetings: bool
-    updated_at: datetime
 
 
 @dataclass(frozen=True, slots=True)
-class NewProfile:
-    person_id: int
-    exhibitor_id: str | None
-    company: str
-    company_key: str
-    country: str
-    sectors: list[str]
-    offers: list[str]
-    needs: list[str]
-    offer_terms: list[str]
-    need_terms: list[str]
-    summary: str | None
-    open_to_meetings: bool
+class ProfileRow(NewProfile):
+    """A business profile as it is stored: what was saved, its id and its time."""
+
+    id: int
+    updated_at: datetime
 
 
 @dataclass(frozen=True, slots=True)
