@@ -112,8 +112,8 @@ async def test_demo_people_hold_every_role(db: asyncpg.Connection[Any]) -> None:
     # (people, badges, linked speakers, exhibitor staff) per role: every attendee has a
     # badge, every speaker and exhibitor account its link, one organiser.
     assert {r["role"]: (r["n"], r["badges"], r["speakers"], r["staff"]) for r in rows} == {
-        "ATTENDEE": (85, 85, 3, 51),
-        "EXHIBITOR": (51, 51, 0, 51),
+        "ATTENDEE": (86, 86, 3, 52),
+        "EXHIBITOR": (52, 52, 0, 52),
         "ORGANISER": (1, 1, 0, 0),
         "SPEAKER": (3, 3, 3, 0),
     }
@@ -375,11 +375,11 @@ async def test_the_demo_has_about_eighty_profiles_of_staff_and_buyers(
              FROM business_profile b JOIN person p ON p.id = b.person_id
              LEFT JOIN exhibitor e ON e.id = b.exhibitor_id"""
     )
-    assert len(rows) == len(PROFILES) == 82
+    assert len(rows) == len(PROFILES) == 83
     written = {p["person"]: p for p in PROFILES}
     assert {r["email"] for r in rows} == set(written)
     staff = [r for r in rows if r["exhibitor_id"] is not None]
-    assert len(staff) == 51
+    assert len(staff) == 52
     for row in staff:  # an exhibitor's staff speak for their stand, as it is listed
         assert row["exhibitor_id"] == row["staff_of"]
         assert (row["company"], row["country"]) == (row["exhibitor_name"], row["exhibitor_country"])
