@@ -539,5 +539,29 @@ async def test_reloading_the_demo_books_what_is_missing_and_keeps_what_people_ch
         )
         await b2b_db.execute("DELETE FROM business_profile WHERE id = $1", cancelled)
         assert await load_fair(b2b_db) == NOTHING | {"business_profile": 1, "meeting": lost}
+
+        # A meeting gone whose slot one side has given to someone else since: left out.
+        taken = await b2b_db.fetchrow(
+            """DELETE FROM meeting WHERE id = (SELECT max(id) FROM meeting)
+               RETURNING requester_id, during"""
+        )
+        other = await b2b_db.fetchval(
+            """SELECT b.id FROM business_profile b WHERE b.open_to_meetings AND NOT EXISTS (
+                 SELECT 1 FROM meeting_side s WHERE s.profile_id = b.id AND s.during && $1)
+                AND b.company_key <> (SELECT company_key FROM business_profile WHERE id = $2)
+              ORDER BY b.id LIMIT 1""",
+            taken["during"],
+            taken["requester_id"],
+        )
+        await b2b_db.execute(
+            """INSERT INTO meeting (requester_id, invitee_id, during, created_at, updated_at)
+               VALUES ($1, $2, $3, now(), now())""",
+            taken["requester_id"],
+            other,
+            taken["during"],
+        )
+        before = await meetings()
+        assert await load_fair(b2b_db) == NOTHING
+        assert await meetings() == before
     finally:
         await transaction.rollback()

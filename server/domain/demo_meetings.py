@@ -125,8 +125,8 @@ async def load_meetings(
     for entry in meetings:
         if entry["status"] not in STATUSES or len(entry.get("message") or "") > MAX_MESSAGE:
             raise ValueError(f"meetings.json: {entry['requester']} → {entry['invitee']}")
-        sides = [await _profile(conn, entry[side]) for side in ("requester", "invitee")]
-        requester, invitee = sides
+        requester = await _profile(conn, entry["requester"])
+        invitee = await _profile(conn, entry["invitee"])
         if (
             requester is None
             or invitee is None
@@ -139,7 +139,9 @@ async def load_meetings(
             if slot is None or day is None:
                 raise _Refused  # not a slot of the plan as an organiser left it
             async with conn.transaction():  # a savepoint: a refusal undoes this one only
-                await _book(conn, walkways, plan.requests_per_day, requester, invitee, slot, day)
+                await _check_request(
+                    conn, walkways, plan.requests_per_day, requester, invitee, slot, day
+                )
                 meeting = await sql.insert_meeting(
                     conn, requester.id, invitee.id, *slot, entry.get("message"), now
                 )
@@ -161,7 +163,7 @@ async def _profile(conn: Connection, email: str) -> ProfileRow | None:
     return await sql.profile_of_person(conn, person.id) if person else None
 
 
-async def _book(
+async def _check_request(
     conn: Connection,
     walkways: WalkwayCache,
     requests_per_day: int,
