@@ -8,6 +8,9 @@ Why not "overwrite what seeding wrote itself and nobody changed since": telling 
 apart needs a record of what was seeded in every row of 13 tables (a migration and a
 hash per row) and still guesses about changes made outside the app; inserting only
 what is missing needs no guess.
+
+The B2B meetings (server/domain/demo_meetings.py) follow the same rule with their own
+keys: the plan when there is none, a profile per person, a meeting per pair of profiles.
 """
 
 from __future__ import annotations
