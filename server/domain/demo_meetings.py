@@ -31,10 +31,10 @@ from asyncpg.exceptions import ExclusionViolationError
 from server.clock import parse_instant
 from server.db.queries import meetings as sql
 from server.db.queries.meetings import ProfileRow
-from server.domain.meetings.booking import MAX_MESSAGE
+from server.domain.errors import DomainError
+from server.domain.meetings.booking import MAX_MESSAGE, check_bookable
 from server.domain.meetings.plan import MeetingDay, meeting_plan, set_plan
 from server.domain.meetings.profiles import ProfileInput, profile_of
-from server.domain.meetings.slots import overlaps, taken_spans
 from server.domain.people import person_with_email
 from server.domain.plans import Pool
 from server.domain.routing import WalkwayCache
@@ -138,10 +138,10 @@ async def load_meetings(
         try:
             if slot is None or day is None:
                 raise _Refused  # not a slot of the plan as an organiser left it
+            if not invitee.open_to_meetings or invitee.company_key == requester.company_key:
+                raise _Refused
             async with conn.transaction():  # a savepoint: a refusal undoes this one only
-                await _check_request(
-                    conn, walkways, plan.requests_per_day, requester, invitee, slot, day
-                )
+                await check_bookable(conn, walkways, plan, requester, invitee, slot, day)
                 meeting = await sql.insert_meeting(
                     conn, requester.id, invitee.id, *slot, entry.get("message"), now
                 )
@@ -152,7 +152,7 @@ async def load_meetings(
                     if not free:
                         raise _Refused
                     await sql.set_status(conn, meeting.id, "ACCEPTED", now, table_id=free[0])
-        except (_Refused, ExclusionViolationError):
+        except (_Refused, DomainError, ExclusionViolationError):
             continue
         booked += 1
     return booked
@@ -161,28 +161,3 @@ async def load_meetings(
 async def _profile(conn: Connection, email: str) -> ProfileRow | None:
     person = await person_with_email(conn, email)
     return await sql.profile_of_person(conn, person.id) if person else None
-
-
-async def _check_request(
-    conn: Connection,
-    walkways: WalkwayCache,
-    requests_per_day: int,
-    requester: ProfileRow,
-    invitee: ProfileRow,
-    slot: tuple[datetime, datetime],
-    day: sql.DayRow,
-) -> None:
-    """What request_meeting checks besides the database's constraints (but not that
-    the slot is ahead: the demo is loaded before its fair, or replayed after it)."""
-    if not invitee.open_to_meetings or invitee.company_key == requester.company_key:
-        raise _Refused
-    await sql.lock_profile(conn, requester.id)
-    if await sql.waiting_requests(conn, requester.id, day.opens_at, day.closes_at) >= (
-        requests_per_day
-    ):
-        raise _Refused
-    if not await sql.free_tables(conn, *slot):
-        raise _Refused
-    spans = await taken_spans(conn, walkways, [requester.person_id, invitee.person_id], *slot)
-    if overlaps(slot, spans):
-        raise _Refused
