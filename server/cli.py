@@ -66,14 +66,24 @@ async def _demo(settings: Settings, if_empty: bool) -> None:
     print(_demo_sign_in_help())
 
 
+#: Accounts the help lists: one of each kind, people.json's first ones.
+SHOWN_ACCOUNTS = 12
+
+
 def _demo_sign_in_help() -> str:
     lines = [
         "Demo accounts (mutation signInWithBadge(badgeCode: ...), or requestSignInCode +",
         "signIn with the code written to the server log, or `salon token EMAIL`):",
     ]
-    for person in demo_people():
+    people = demo_people()
+    for person in people[:SHOWN_ACCOUNTS]:
         roles = "+".join(r.lower() for r in person.roles)
         lines.append(f"  {roles:<20} {person.badge_code:<16} {person.email}  ({person.name})")
+    if len(people) > SHOWN_ACCOUNTS:
+        lines.append(
+            f"  ... and {len(people) - SHOWN_ACCOUNTS} more, visiting buyers and exhibitors' "
+            "staff with business profiles (server/demo/sistep2026/people.json)"
+        )
     return "\n".join(lines)
 
 

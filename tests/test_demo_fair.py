@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
+import math
 import os
 import secrets
 import subprocess
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -17,8 +19,10 @@ import pytest
 from server.clock import in_fair_time
 from server.db.pool import connect
 from server.domain.demo import demo_people, load_fair
+from server.domain.meetings.capabilities import terms_of
 from server.services import ServiceUrls, drop_database, ensure_database
 from tests.conftest import GraphQLClient, People
+from tests.databases import fair_database
 from tests.fair_data import demo_file, demo_sessions
 from tests.processes import ROOT, Process, spawn
 
@@ -45,7 +49,8 @@ async def snapshot(db: asyncpg.Connection[Any]) -> dict[str, list[tuple[Any, ...
     }
 
 
-NOTHING = dict.fromkeys([*TABLES, "person"], 0)
+B2B = ["meeting_day", "meeting_table", "business_profile", "meeting"]
+NOTHING = dict.fromkeys([*TABLES, "person", *B2B], 0)
 
 
 async def test_reloading_the_demo_changes_nothing(db: asyncpg.Connection[Any]) -> None:
@@ -107,8 +112,8 @@ async def test_demo_people_hold_every_role(db: asyncpg.Connection[Any]) -> None:
     # (people, badges, linked speakers, exhibitor staff) per role: every attendee has a
     # badge, every speaker and exhibitor account its link, one organiser.
     assert {r["role"]: (r["n"], r["badges"], r["speakers"], r["staff"]) for r in rows} == {
-        "ATTENDEE": (11, 11, 3, 3),
-        "EXHIBITOR": (3, 3, 0, 3),
+        "ATTENDEE": (86, 86, 3, 52),
+        "EXHIBITOR": (52, 52, 0, 52),
         "ORGANISER": (1, 1, 0, 0),
         "SPEAKER": (3, 3, 3, 0),
     }
@@ -296,3 +301,267 @@ def test_make_run_loads_the_demo_only_into_an_empty_database() -> None:
         ["make", "--dry-run", "run"], cwd=ROOT, capture_output=True, text=True, check=True
     ).stdout.splitlines()
     assert [line for line in recipe if "salon demo" in line] == [".venv/bin/salon demo --if-empty"]
+
+
+# --- B2B meetings: the plan, business profiles, meetings already booked -------------------
+
+MEETINGS = demo_file("meetings.json")
+PROFILES = demo_file("business_profiles.json")
+#: The Salon d'affaires B2B (room-b2b), where the B2B area and its tables are.
+B2B_ROOM = next(r for r in demo_file("venue.json")["rooms"] if r["id"] == "room-b2b")
+
+
+@pytest.fixture(scope="module")
+async def b2b_db(service_urls: ServiceUrls) -> AsyncIterator[asyncpg.Connection[Any]]:
+    """The demo as `salon demo` loads it into a database of its own (other tests book
+    meetings and change the plan in the shared one)."""
+    async with fair_database(service_urls, "salon_demo_b2b") as dsn:
+        conn = await connect(dsn)
+        yield conn
+        await conn.close()
+
+
+async def test_the_demo_has_its_meeting_plan(b2b_db: asyncpg.Connection[Any]) -> None:
+    assert tuple(
+        await b2b_db.fetchrow("SELECT slot_minutes, requests_per_day FROM meeting_plan")
+    ) == (
+        30,
+        20,
+    )
+    days = [tuple(r) for r in await b2b_db.fetch("SELECT * FROM meeting_day ORDER BY day")]
+    # Casablanca is on UTC+00 since 2026-09-20: 10:00-17:30 on the halls' clocks.
+    assert days == [
+        (
+            date(2026, 12, d),
+            datetime(2026, 12, d, 10, tzinfo=UTC),
+            datetime(2026, 12, d, 17, 30, tzinfo=UTC),
+        )
+        for d in (3, 4, 5)
+    ]
+    assert {in_fair_time(d[1]).time().isoformat() for d in days} == {"10:00:00"}
+    tables = await b2b_db.fetch("SELECT * FROM meeting_table ORDER BY number")
+    count = MEETINGS["plan"]["table_count"]
+    assert [t["number"] for t in tables] == list(range(1, count + 1))
+    assert [t["id"] for t in tables] == [f"table-{n:02d}" for n in range(1, count + 1)]
+    area = await b2b_db.fetchrow("SELECT hall_id, x, y FROM poi WHERE kind = 'B2B_AREA'")
+    assert area["hall_id"] == "hall-b"
+    assert {t["hall_id"] for t in tables} == {"hall-b"}
+    # Inside the room, at least a metre from its walls, 3 m apart, around the B2B area.
+    ring = B2B_ROOM["outline"]
+    west, east = min(p[0] for p in ring), max(p[0] for p in ring)
+    south, north = min(p[1] for p in ring), max(p[1] for p in ring)
+    for t in tables:
+        assert west + 1 <= t["x"] <= east - 1, dict(t)
+        assert south + 1 <= t["y"] <= north - 1, dict(t)
+        assert math.dist((t["x"], t["y"]), (area["x"], area["y"])) < 10
+    assert min(
+        math.dist((a["x"], a["y"]), (b["x"], b["y"])) for a, b in itertools.combinations(tables, 2)
+    ) == pytest.approx(3.0)
+    # Set as an organiser sets it: the domain's audit line, in the demo organiser's name.
+    organiser = next(p for p in demo_people() if "ORGANISER" in p.roles)
+    audit = await b2b_db.fetch(
+        """SELECT p.email, a.details FROM audit_log a JOIN person p ON p.id = a.actor_id
+            WHERE a.action = 'meetings.plan'"""
+    )
+    assert [(r["email"], r["details"]["tables"]) for r in audit] == [(organiser.email, count)]
+
+
+async def test_the_demo_has_about_eighty_profiles_of_staff_and_buyers(
+    b2b_db: asyncpg.Connection[Any],
+) -> None:
+    rows = await b2b_db.fetch(
+        """SELECT b.*, p.email, p.exhibitor_id AS staff_of, e.name AS exhibitor_name,
+                  e.country AS exhibitor_country
+             FROM business_profile b JOIN person p ON p.id = b.person_id
+             LEFT JOIN exhibitor e ON e.id = b.exhibitor_id"""
+    )
+    assert len(rows) == len(PROFILES) == 83
+    written = {p["person"]: p for p in PROFILES}
+    assert {r["email"] for r in rows} == set(written)
+    staff = [r for r in rows if r["exhibitor_id"] is not None]
+    assert len(staff) == 52
+    for row in staff:  # an exhibitor's staff speak for their stand, as it is listed
+        assert row["exhibitor_id"] == row["staff_of"]
+        assert (row["company"], row["country"]) == (row["exhibitor_name"], row["exhibitor_country"])
+    buyers = [r for r in rows if r["exhibitor_id"] is None]
+    assert len(buyers) == 31
+    assert len({r["country"] for r in buyers}) >= 10
+    sectors = {r["id"] for r in await b2b_db.fetch("SELECT id FROM sector")}
+    for row in rows:
+        given = written[row["email"]]
+        assert (row["offers"], row["needs"]) == (given["offers"], given["needs"])
+        # The capabilities matching compares, as saveBusinessProfile computes them.
+        assert row["offer_terms"] == terms_of(given["offers"])
+        assert row["need_terms"] == terms_of(given["needs"])
+        assert set(row["sectors"]) <= sectors
+        assert row["summary"]
+    closed = sorted(r["company"] for r in rows if not r["open_to_meetings"])
+    assert len(closed) == 3
+
+
+async def test_the_demo_meetings_are_all_booked_in_slots_and_tables_of_the_plan(
+    b2b_db: asyncpg.Connection[Any],
+) -> None:
+    rows = await b2b_db.fetch(
+        """SELECT lower(m.during) AS starts_at, upper(m.during) AS ends_at, m.status,
+                  m.table_id, m.message, r.email AS requester, i.email AS invitee,
+                  rb.company_key <> ib.company_key AS two_companies, ib.open_to_meetings,
+                  d.opens_at, d.closes_at
+             FROM meeting m
+             JOIN business_profile rb ON rb.id = m.requester_id
+             JOIN business_profile ib ON ib.id = m.invitee_id
+             JOIN person r ON r.id = rb.person_id JOIN person i ON i.id = ib.person_id
+             LEFT JOIN meeting_day d ON m.during <@ tstzrange(d.opens_at, d.closes_at)"""
+    )
+    loaded = {
+        (r["requester"], r["invitee"], in_fair_time(r["starts_at"]).strftime("%Y-%m-%dT%H:%M"))
+        for r in rows
+    }
+    written = [(m["requester"], m["invitee"], m["starts_at"]) for m in MEETINGS["meetings"]]
+    assert loaded == set(written)
+    assert len(rows) == len(written) >= 15
+    statuses = {m["status"] for m in MEETINGS["meetings"]}
+    assert statuses == {"REQUESTED", "ACCEPTED"}
+    slot = timedelta(minutes=30)
+    for row in rows:
+        assert row["opens_at"] is not None, dict(row)  # within a day of meetings
+        assert (row["starts_at"] - row["opens_at"]) % slot == timedelta(0)
+        assert row["ends_at"] - row["starts_at"] == slot
+        assert row["two_companies"]
+        assert row["open_to_meetings"]
+        assert (row["table_id"] is not None) == (row["status"] == "ACCEPTED")
+        assert row["message"]
+    # As the database keeps them: each side of every meeting holds its slot, and no
+    # profile nor table is taken twice at once.
+    assert await b2b_db.fetchval("SELECT count(*) FROM meeting_side") == 2 * len(rows)
+    assert (
+        await b2b_db.fetchval(
+            """SELECT count(*) FROM meeting_side a JOIN meeting_side b
+                ON a.profile_id = b.profile_id AND a.meeting_id < b.meeting_id
+               AND a.during && b.during"""
+        )
+        == 0
+    )
+    assert (
+        await b2b_db.fetchval(
+            """SELECT count(*) FROM meeting a JOIN meeting b
+                ON a.table_id = b.table_id AND a.id < b.id AND a.during && b.during
+             WHERE a.status = 'ACCEPTED' AND b.status = 'ACCEPTED'"""
+        )
+        == 0
+    )
+    # Two accepted at once on the first morning: the first free table each, by number.
+    first = datetime(2026, 12, 3, 10, tzinfo=UTC)
+    assert sorted(r["table_id"] for r in rows if r["starts_at"] == first) == [
+        "table-01",
+        "table-02",
+    ]
+    # No notice: the demo's meetings are the fair as loaded, not news.
+    assert await b2b_db.fetchval("SELECT count(*) FROM notice WHERE meeting_id IS NOT NULL") == 0
+
+
+async def test_the_demo_profiles_fit_each_other(b2b_db: asyncpg.Connection[Any]) -> None:
+    # What a buyer needs, subcontractors offer.
+    buyer_fits = await b2b_db.fetchval(
+        """SELECT count(*) FROM business_profile b JOIN business_profile s
+            ON s.exhibitor_id IS NOT NULL AND b.need_terms && s.offer_terms
+         WHERE b.exhibitor_id IS NULL"""
+    )
+    assert buyer_fits >= 50
+    helped = await b2b_db.fetchval(
+        """SELECT count(*) FROM business_profile b WHERE b.exhibitor_id IS NULL
+              AND EXISTS (SELECT 1 FROM business_profile s
+                           WHERE s.exhibitor_id IS NOT NULL AND b.need_terms && s.offer_terms)"""
+    )
+    assert helped >= 25
+    # Two-way: each needs something the other offers (subcontractors among themselves too).
+    mutual = await b2b_db.fetch(
+        """SELECT a.company AS a, b.company AS b FROM business_profile a JOIN business_profile b
+            ON a.id < b.id AND a.company_key <> b.company_key
+           AND a.need_terms && b.offer_terms AND b.need_terms && a.offer_terms"""
+    )
+    assert len(mutual) >= 3, mutual
+    # Every meeting booked is a fit one way or the other.
+    unfit = await b2b_db.fetchval(
+        """SELECT count(*) FROM meeting m
+             JOIN business_profile r ON r.id = m.requester_id
+             JOIN business_profile i ON i.id = m.invitee_id
+            WHERE NOT (r.need_terms && i.offer_terms OR i.need_terms && r.offer_terms)"""
+    )
+    assert unfit == 0
+
+
+async def test_reloading_the_demo_books_what_is_missing_and_keeps_what_people_changed(
+    b2b_db: asyncpg.Connection[Any],
+) -> None:
+    """In a transaction rolled back at the end."""
+    meeting_sql = "SELECT requester_id, invitee_id, during, status, table_id, message FROM meeting"
+
+    async def meetings() -> set[tuple[Any, ...]]:
+        return {tuple(r) for r in await b2b_db.fetch(meeting_sql)}
+
+    async def tables() -> list[tuple[Any, ...]]:
+        return [tuple(r) for r in await b2b_db.fetch("SELECT * FROM meeting_table ORDER BY 1")]
+
+    transaction = b2b_db.transaction()
+    await transaction.start()
+    try:
+        assert await load_fair(b2b_db) == NOTHING
+        # A meeting gone (an operator's mistake); a meeting cancelled, a profile closed, a
+        # table moved (people's and organisers' changes).
+        first_request = "(SELECT min(id) FROM meeting WHERE status = 'REQUESTED')"
+        gone = tuple(await b2b_db.fetchrow(f"{meeting_sql} WHERE id = {first_request}"))
+        await b2b_db.execute(f"DELETE FROM meeting WHERE id = {first_request}")
+        cancelled = await b2b_db.fetchval(
+            """UPDATE meeting SET status = 'CANCELLED', reason = 'Empêchement'
+                WHERE id = (SELECT min(id) FROM meeting WHERE status = 'ACCEPTED')
+                RETURNING requester_id"""
+        )
+        closed = await b2b_db.fetchval(
+            """UPDATE business_profile SET open_to_meetings = false, summary = 'Complet'
+                WHERE id = (SELECT min(id) FROM business_profile) RETURNING id"""
+        )
+        await b2b_db.execute("UPDATE meeting_table SET x = x + 1 WHERE number = 1")
+        changed, moved = await meetings(), await tables()
+        profile = dict(
+            await b2b_db.fetchrow("SELECT * FROM business_profile WHERE id = $1", closed)
+        )
+
+        assert await load_fair(b2b_db) == NOTHING | {"meeting": 1}
+        assert await meetings() == changed | {gone}
+        assert await tables() == moved
+        after = await b2b_db.fetchrow("SELECT * FROM business_profile WHERE id = $1", closed)
+        assert dict(after) == profile
+
+        # A profile gone (and its meetings with it) comes back, with its meetings.
+        lost = await b2b_db.fetchval(
+            "SELECT count(*) FROM meeting WHERE $1 IN (requester_id, invitee_id)", cancelled
+        )
+        await b2b_db.execute("DELETE FROM business_profile WHERE id = $1", cancelled)
+        assert await load_fair(b2b_db) == NOTHING | {"business_profile": 1, "meeting": lost}
+
+        # A meeting gone whose slot one side has given to someone else since: left out.
+        taken = await b2b_db.fetchrow(
+            """DELETE FROM meeting WHERE id = (SELECT max(id) FROM meeting)
+               RETURNING requester_id, during"""
+        )
+        other = await b2b_db.fetchval(
+            """SELECT b.id FROM business_profile b WHERE b.open_to_meetings AND NOT EXISTS (
+                 SELECT 1 FROM meeting_side s WHERE s.profile_id = b.id AND s.during && $1)
+                AND b.company_key <> (SELECT company_key FROM business_profile WHERE id = $2)
+              ORDER BY b.id LIMIT 1""",
+            taken["during"],
+            taken["requester_id"],
+        )
+        await b2b_db.execute(
+            """INSERT INTO meeting (requester_id, invitee_id, during, created_at, updated_at)
+               VALUES ($1, $2, $3, now(), now())""",
+            taken["requester_id"],
+            other,
+            taken["during"],
+        )
+        before = await meetings()
+        assert await load_fair(b2b_db) == NOTHING
+        assert await meetings() == before
+    finally:
+        await transaction.rollback()

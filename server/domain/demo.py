@@ -8,12 +8,15 @@ Why not "overwrite what seeding wrote itself and nobody changed since": telling 
 apart needs a record of what was seeded in every row of 13 tables (a migration and a
 hash per row) and still guesses about changes made outside the app; inserting only
 what is missing needs no guess.
+
+The B2B meetings (server/domain/demo_meetings.py) follow the same rule with their own
+keys: the plan when there is none, a profile per person, a meeting per pair of profiles.
 """
 
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import UTC, date, datetime
 from importlib import resources
 from importlib.abc import Traversable
 from typing import Any
@@ -22,6 +25,7 @@ import asyncpg
 
 from server.clock import parse_instant, zone
 from server.db.queries import demo as sql
+from server.domain import demo_meetings
 from server.domain.people import NewPerson, add_person_if_new
 
 DEMO_FAIR = "sistep2026"
@@ -162,15 +166,24 @@ def demo_people(fair: str = DEMO_FAIR) -> list[NewPerson]:
 
 
 async def load_fair(
-    conn: asyncpg.Connection[Any], fair: str = DEMO_FAIR, *, only_if_empty: bool = False
+    conn: asyncpg.Connection[Any],
+    fair: str = DEMO_FAIR,
+    *,
+    only_if_empty: bool = False,
+    now: datetime | None = None,
 ) -> dict[str, int] | None:
-    """Insert the fair's rows and demo accounts that do not exist yet, in one
-    transaction; return how many were inserted per table (all zero when nothing was
-    missing). With `only_if_empty`, do nothing (and return None) when the database
-    holds a fair already."""
+    """Insert the fair's rows, demo accounts and B2B meetings (plan, profiles, meetings)
+    that do not exist yet, in one transaction; return how many were inserted per table
+    (all zero when nothing was missing). With `only_if_empty`, do nothing (and return
+    None) when the database holds a fair already. `now` stamps what is written."""
     folder = resources.files("server.demo") / fair
     rows = fair_rows(folder)
     people = demo_people(fair)
+    meetings = _read(folder, "meetings.json")
+    profiles = _read(folder, "business_profiles.json")
+    fair_zone = zone(_read(folder, "event.json")["timezone"])
+    organiser = next(p.email for p in people if "ORGANISER" in p.roles)
+    now = now or datetime.now(UTC)
     async with conn.transaction():
         if only_if_empty and await sql.holds_a_fair(conn):
             return None
@@ -181,4 +194,9 @@ async def load_fair(
         for person in people:
             if await add_person_if_new(conn, person) is not None:
                 inserted["person"] += 1
+        inserted |= await demo_meetings.load_plan(conn, meetings["plan"], organiser, now)
+        inserted["business_profile"] = await demo_meetings.load_profiles(conn, profiles, now)
+        inserted["meeting"] = await demo_meetings.load_meetings(
+            conn, meetings["meetings"], fair_zone, now
+        )
     return inserted

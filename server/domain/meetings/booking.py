@@ -26,7 +26,7 @@ from server.db.queries.meetings import ProfileRow
 from server.domain.errors import DomainError, ErrorCode, bad_input, not_found
 from server.domain.ids import parse_bigint_id
 from server.domain.meetings import meeting_notices
-from server.domain.meetings.plan import meeting_plan
+from server.domain.meetings.plan import DayRow, MeetingPlan, meeting_plan
 from server.domain.meetings.slots import overlaps, taken_spans
 from server.domain.plans import Pool
 from server.domain.routing import WalkwayCache
@@ -94,7 +94,35 @@ async def _request(
         raise bad_input("Meetings start at the beginning of a slot of the meeting plan.")
     if slot[0] <= now:
         raise bad_input("That slot has begun; pick one ahead.")
-    # One request of this person at a time: the cap below counts what is committed.
+    await check_bookable(conn, walkways, plan, own, invitee, slot, day)
+    meeting = await sql.insert_meeting(conn, own.id, invitee.id, *slot, message, now)
+    await meeting_notices.tell(
+        conn,
+        "MEETING_REQUESTED",
+        meeting,
+        other=own,
+        recipients=[invitee.person_id],
+        now=now,
+        note=message,
+        actor_id=viewer.id,
+    )
+    return meeting
+
+
+async def check_bookable(
+    conn: Any,
+    walkways: WalkwayCache,
+    plan: MeetingPlan,
+    own: ProfileRow,
+    invitee: ProfileRow,
+    slot: tuple[datetime, datetime],
+    day: DayRow,
+) -> None:
+    """What the database cannot see about a request from `own` to `invitee` in `slot`
+    of `day` (RATE_LIMITED or CONFLICT): under the cap of the requester's requests for
+    the day, a table left, neither side at (or walking to) a session they hold a seat
+    in. Locks the requester's profile until the transaction ends, so that the cap
+    counts what is committed."""
     await sql.lock_profile(conn, own.id)
     waiting, sent = await sql.requests_sent(conn, own.id, day.opens_at, day.closes_at)
     if waiting >= plan.requests_per_day:
@@ -111,23 +139,11 @@ async def _request(
         )
     if not await sql.free_tables(conn, *slot):
         raise _taken("Every table is taken in that slot; pick another.")
-    spans = await taken_spans(conn, walkways, [viewer.id, invitee.person_id], *slot)
+    spans = await taken_spans(conn, walkways, [own.person_id, invitee.person_id], *slot)
     if overlaps(slot, spans):
         raise _taken(
             "One of you is at a session then, or walking to or from it; pick another slot."
         )
-    meeting = await sql.insert_meeting(conn, own.id, invitee.id, *slot, message, now)
-    await meeting_notices.tell(
-        conn,
-        "MEETING_REQUESTED",
-        meeting,
-        other=own,
-        recipients=[invitee.person_id],
-        now=now,
-        note=message,
-        actor_id=viewer.id,
-    )
-    return meeting
 
 
 async def accept_meeting(

@@ -7,11 +7,12 @@ with); a closed profile is hidden and takes no new requests.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 from dataclasses import dataclass
 from datetime import datetime
 
 from server.db.queries import meetings as sql
+from server.db.queries.accounts import PersonRow
 from server.db.queries.common import Executor
 from server.db.queries.meetings import NewProfile, ProfileQuery
 from server.db.queries.meetings import ProfileRow as ProfileRow
@@ -63,33 +64,36 @@ async def save_profile(
 ) -> ProfileRow:
     """Creates or replaces the viewer's profile (signed-in people only)."""
     person = require_viewer(viewer).person
+    new = profile_of(person, given, await sql.sector_ids(db))
+    return await sql.save_profile(db, new, now)
+
+
+def profile_of(person: PersonRow, given: ProfileInput, known_sectors: Set[str]) -> NewProfile:
+    """The profile `person` writes with `given`, checked (BAD_USER_INPUT) and with the
+    capabilities its offers and needs name; `known_sectors` are the fair's sector ids."""
     company = _one_line(given.company, MAX_COMPANY, "company", required=True) or ""
     country = given.country.strip().upper()
     if country not in CODES:
         raise bad_input(f"`{given.country[:10]}` is not an ISO 3166-1 alpha-2 country code.")
-    sectors = await _sectors(db, given.sectors)
+    sectors = _sectors(known_sectors, given.sectors)
     offers = _items(given.offers, "offers")
     needs = _items(given.needs, "needs")
     summary = (given.summary or "").strip() or None
     if summary is not None and len(summary) > MAX_SUMMARY:
         raise bad_input(f"A summary has at most {MAX_SUMMARY} characters.")
-    return await sql.save_profile(
-        db,
-        NewProfile(
-            person_id=person.id,
-            exhibitor_id=person.exhibitor_id if "EXHIBITOR" in person.roles else None,
-            company=company,
-            company_key=company_key(company),
-            country=country,
-            sectors=sectors,
-            offers=offers,
-            needs=needs,
-            offer_terms=terms_of(offers),
-            need_terms=terms_of(needs),
-            summary=summary,
-            open_to_meetings=given.open_to_meetings,
-        ),
-        now,
+    return NewProfile(
+        person_id=person.id,
+        exhibitor_id=person.exhibitor_id if "EXHIBITOR" in person.roles else None,
+        company=company,
+        company_key=company_key(company),
+        country=country,
+        sectors=sectors,
+        offers=offers,
+        needs=needs,
+        offer_terms=terms_of(offers),
+        need_terms=terms_of(needs),
+        summary=summary,
+        open_to_meetings=given.open_to_meetings,
     )
 
 
@@ -114,8 +118,7 @@ def _items(values: Sequence[str], what: str) -> list[str]:
     return list(kept.values())
 
 
-async def _sectors(db: Executor, given: Sequence[str]) -> list[str]:
-    known = await sql.sector_ids(db)
+def _sectors(known: Set[str], given: Sequence[str]) -> list[str]:
     wanted = list(dict.fromkeys(s.strip() for s in given if s.strip()))
     unknown = [s for s in wanted if s not in known]
     if unknown:
