@@ -103,6 +103,12 @@ def test_todays_private_fields_keep_their_class() -> None:
         named = GRAPHQL.type_map[type_name]
         assert isinstance(named, GraphQLObjectType)
         expected.update({(type_name, f): Visibility.VIEWER for f in named.fields})
+    # Meeting matches move with other people's profiles: never cached, even per viewer.
+    expected[("Me", "meetingMatches")] = Visibility.VOLATILE
+    for type_name in ["MeetingMatch", "BusinessProfile"]:
+        named = GRAPHQL.type_map[type_name]
+        assert isinstance(named, GraphQLObjectType)
+        expected.update({(type_name, f): Visibility.VOLATILE for f in named.fields})
     declarations = visibility.table(GRAPHQL)
     assert {k: v for k, v in declarations.items() if v is not Visibility.PUBLIC} == expected
 

@@ -9,7 +9,8 @@ from schema.loaders import load_one
 from schema.types.agenda import Session
 from schema.types.directory import Exhibitor, Speaker
 from schema.types.enums import ConflictKind, RegistrationStatus, Role
-from schema.visibility import VIEWER
+from schema.types.matches import MeetingMatch, meeting_matches_of
+from schema.visibility import VIEWER, VOLATILE
 from server.domain import plans as plans_domain
 from server.domain import schedule as schedule_domain
 from server.domain.people import PersonRow
@@ -108,6 +109,14 @@ class Me:
         return await load_one(
             info.context.loaders.exhibitor, self.person.exhibitor_id, Exhibitor.from_row
         )
+
+    @strawberry.field(
+        description="Best counterparts for the viewer's profile, best first, with why.",
+        # Other people's profiles move it: never cached (schema/types/matches.py).
+        metadata=VOLATILE,
+    )
+    async def meeting_matches(self, info: Info, first: int | None = 20) -> list[MeetingMatch]:
+        return await meeting_matches_of(info, 20 if first is None else first)
 
 
 @strawberry.type
