@@ -23,7 +23,7 @@ WEB_BUILT := web/dist/.built
 WEB_DEPS := web/node_modules/.installed
 
 .PHONY: install lock upgrade web run test lint pytest sdl bench-agenda bench-schedule bench-fanout \
-	bench-offline bench-push bench-import bench-meetings bench-web clean
+	bench-offline bench-push bench-import bench-meetings bench-matches bench-web clean
 
 $(UV): requirements-uv.txt
 	rm -rf .tools/uv
@@ -103,6 +103,9 @@ bench-import: install
 
 bench-meetings: install
 	$(BIN)/python -m bench.meeting_race
+
+bench-matches: install
+	$(BIN)/python -m bench.matches
 
 bench-offline: install
 	$(BIN)/python -m bench.offline_copy

@@ -107,7 +107,7 @@ def test_todays_private_fields_keep_their_class() -> None:
     # B2B meetings: other people's profiles and meetings, and the plan, change with
     # neither version. A notice's meeting is its two sides' only.
     meetings = ["BusinessProfile", "BusinessProfileConnection", "Meeting", "MeetingConnection"]
-    meetings += ["MeetingTable", "MeetingPlan", "MeetingDay", "Slot"]
+    meetings += ["MeetingTable", "MeetingPlan", "MeetingDay", "Slot", "MeetingMatch"]
     for type_name in meetings:
         named = GRAPHQL.type_map[type_name]
         assert isinstance(named, GraphQLObjectType)

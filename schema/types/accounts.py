@@ -11,6 +11,7 @@ from schema.types.agenda import Session
 from schema.types.directory import Exhibitor, Speaker
 from schema.types.enums import ConflictKind, RegistrationStatus, Role
 from schema.types.leads import Lead, LeadCapture, captures_of, leads_of
+from schema.types.matches import MeetingMatch, meeting_matches_of
 from schema.types.meetings import Meeting
 from schema.visibility import VIEWER
 from server.domain import plans as plans_domain
@@ -171,6 +172,15 @@ class Me(MeMeetings):
     )
     async def captured_by(self, info: Info) -> list[LeadCapture]:
         return await captures_of(info, self.person)
+
+    @strawberry.field(
+        description="Best counterparts for the viewer's profile, best first, with why.",
+        # Other people's profiles move what it lists (MeetingMatch is VOLATILE): never
+        # cached, even per viewer.
+        metadata=VIEWER,
+    )
+    async def meeting_matches(self, info: Info, first: int | None = 20) -> list[MeetingMatch]:
+        return await meeting_matches_of(info, 20 if first is None else first)
 
 
 @strawberry.type
