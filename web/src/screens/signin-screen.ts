@@ -7,6 +7,7 @@ import { navigate } from "../app/router";
 import { signInWithBadge, requestSignInCode, signInWithCode, signOut } from "../lib/account";
 import { currentMe, signedIn, type MeRecord } from "../lib/me";
 import { problem, s, type ErrorKey } from "./signin-strings";
+import "../components/captured-by";
 
 type Step = "email" | "code";
 
@@ -285,6 +286,7 @@ export class SigninScreen extends SalonElement {
       <ul class="spaces">
         <li><a class="button" href="/schedule">${s("mySchedule")}</a></li>
         <li><a class="button" href="/notices">${s("myNotices")}</a></li>
+        <li><a class="button" href="/b2b">${s("myMeetings")}</a></li>
         ${spaces.map(
           (x) => html`<li>
             <a class="button" href=${x.path}
@@ -293,6 +295,7 @@ export class SigninScreen extends SalonElement {
           </li>`,
         )}
       </ul>
+      <captured-by></captured-by>
       <button ?disabled=${this.busy} @click=${this.onSignOut}>${s("signOut")}</button>
     `;
   }
