@@ -17,6 +17,7 @@ import json
 import secrets
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,7 @@ from asyncpg import connect
 from playwright.async_api import Page, Route, expect
 
 from server.services import ServiceUrls
-from tests.browser.conftest import BrowserFair, Phone, PhoneMaker, served_fair
+from tests.browser.conftest import FAIR_EVE, BrowserFair, Phone, PhoneMaker, served_fair
 from tests.browser.helpers import api, signed_in_phone
 from tests.conftest import Mailbox, Person
 
@@ -90,7 +91,12 @@ async def company(
 
 
 async def phone_of(new_phone: PhoneMaker, fair: BrowserFair, person: Person) -> Phone:
-    return await signed_in_phone(new_phone, person.token, base_url=fair.url)
+    """`person`'s phone on `fair`, its clock at the server's (the eve of the fair): what the
+    app offers by the phone's clock (an outcome once a slot began) is then the same
+    whatever day the suite runs."""
+    phone = await signed_in_phone(new_phone, person.token, base_url=fair.url)
+    await phone.page.clock.set_fixed_time(datetime.fromisoformat(FAIR_EVE))
+    return phone
 
 
 async def live(page: Page) -> None:
@@ -133,7 +139,8 @@ async def test_a_request_sent_from_one_phone_is_accepted_on_the_other_live(
     await a.get_by_role("link", name=asked.name).click()
     await expect(a.get_by_role("heading", level=1)).to_have_text(asked.name)
 
-    # A picks the first day (the default), a free slot, writes, sends.
+    # A picks the first day, a free slot, writes, sends.
+    await a.get_by_role("button", name="jeu. 3 déc.").click()
     await expect(a.get_by_role("button", name="jeu. 3 déc.")).to_have_attribute(
         "aria-pressed", "true"
     )
@@ -247,6 +254,41 @@ async def test_a_slot_taken_meanwhile_is_refused_plainly_and_the_slots_read_agai
     await expect(page.get_by_label("14:30–15:00")).to_have_count(1)
     await phone.screenshot("b2b-request-conflict")
     assert await phone.accessibility_violations() == []
+
+
+async def test_once_the_slot_has_begun_either_side_says_it_took_place(
+    new_phone: PhoneMaker, b2b_fair: BrowserFair
+) -> None:
+    asker = await company(b2b_fair, unique("Acheteur Ponctuel"))
+    asked = await company(b2b_fair, unique("Atelier Ponctuel"))
+    asked_at = "2026-12-04T10:00:00+00:00"
+    meeting = await api(
+        b2b_fair,
+        asker.person.token,
+        REQUEST,
+        input={"profileId": asked.profile_id, "startsAt": asked_at},
+    )
+    await api(b2b_fair, asked.person.token, ACCEPT, id=meeting["requestMeeting"]["id"])
+    phone = await phone_of(new_phone, b2b_fair, asker.person)
+    page = await phone.open("/b2b")
+    card = page.locator(f"article[data-meeting-id='{meeting['requestMeeting']['id']}']")
+    # Before its slot (the phone's clock at the fair's eve too): no outcome to give.
+    await expect(card.locator(".badge")).to_have_text("Acceptée")
+    await expect(card.get_by_role("button", name="Le rendez-vous a eu lieu")).to_have_count(0)
+
+    # Five minutes into the slot, on the server's clock and the phone's.
+    clock = b2b_fair.live.runtime.clock
+    begun = datetime.fromisoformat(asked_at) + timedelta(minutes=5)
+    clock.set(begun)
+    try:
+        await phone.page.clock.set_fixed_time(begun)
+        await page.reload()
+        await card.get_by_role("button", name="Le rendez-vous a eu lieu").click()
+        await expect(card.locator(".badge")).to_have_text(["Acceptée", "A eu lieu"])
+        await expect(card.get_by_role("button", name="Le rendez-vous a eu lieu")).to_have_count(0)
+        assert await phone.accessibility_violations() == []
+    finally:
+        clock.set(datetime.fromisoformat(FAIR_EVE))
 
 
 async def test_the_profile_editor_refuses_a_bad_country_then_saves(
