@@ -291,6 +291,39 @@ async def test_once_the_slot_has_begun_either_side_says_it_took_place(
         clock.set(datetime.fromisoformat(FAIR_EVE))
 
 
+async def test_my_meetings_and_their_table_open_offline(
+    new_phone: PhoneMaker, b2b_fair: BrowserFair
+) -> None:
+    asker = await company(b2b_fair, unique("Voyageur Hors Ligne"))
+    asked = await company(b2b_fair, unique("Hôte Hors Ligne"))
+    meeting = await api(
+        b2b_fair,
+        asker.person.token,
+        REQUEST,
+        input={"profileId": asked.profile_id, "startsAt": "2026-12-05T11:30:00+00:00"},
+    )
+    accepted = await api(b2b_fair, asked.person.token, ACCEPT, id=meeting["requestMeeting"]["id"])
+    number = accepted["acceptMeeting"]["table"]["number"]
+    phone = await phone_of(new_phone, b2b_fair, asker.person)
+    page = await phone.open("/b2b")
+    card = page.locator(f"article[data-meeting-id='{meeting['requestMeeting']['id']}']")
+    await expect(card.get_by_test_id("table")).to_have_text(f"Table {number}")
+    # Online once on the map too: the floor plan and the meeting plan are kept.
+    await card.get_by_role("link", name="Voir la table sur le plan").click()
+    await expect(page.get_by_test_id("table-status")).to_contain_text(f"Table {number}")
+    await page.wait_for_function("navigator.serviceWorker.ready.then(() => true)")
+
+    await phone.offline(True)
+    await page.goto("/b2b")
+    await expect(page.locator("meetings-screen").get_by_role("status")).to_have_text(
+        "Hors ligne : voici les rendez-vous tels que ce téléphone les a vus."
+    )
+    await expect(card.get_by_test_id("table")).to_have_text(f"Table {number}")
+    await card.get_by_role("link", name="Voir la table sur le plan").click()
+    await expect(page.get_by_test_id("table-status")).to_contain_text(f"Table {number}")
+    await expect(page.locator("map-screen g.table.pinned")).to_have_count(1)
+
+
 async def test_the_profile_editor_refuses_a_bad_country_then_saves(
     new_phone: PhoneMaker, b2b_fair: BrowserFair
 ) -> None:

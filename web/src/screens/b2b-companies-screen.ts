@@ -8,7 +8,7 @@ import { base, filters } from "../app/styles";
 import { countryName, SECTOR_IDS, sectorName } from "../components/exhibitor-labels";
 import { filterSelect, searchBox, typedSearch, type Option } from "../components/search-controls";
 import { allExhibitors } from "../lib/db";
-import { lang, strings } from "../lib/i18n";
+import { lang, onLangChange, strings } from "../lib/i18n";
 import {
   directory,
   matches,
@@ -139,9 +139,20 @@ export class B2bCompaniesScreen extends SalonElement {
     `,
   ];
 
+  private stopLang: (() => void) | null = null;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    // The server words the reasons in the request's language: ask again in the new one.
+    this.stopLang = onLangChange(() => {
+      if (this.suggested?.length) void this.readSuggestions();
+    });
+  }
+
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.searching.cancel();
+    this.stopLang?.();
   }
 
   protected override async refresh(): Promise<void> {
