@@ -286,7 +286,6 @@ export class SigninScreen extends SalonElement {
       <ul class="spaces">
         <li><a class="button" href="/schedule">${s("mySchedule")}</a></li>
         <li><a class="button" href="/notices">${s("myNotices")}</a></li>
-        <li><a class="button" href="/b2b">${s("myMeetings")}</a></li>
         ${spaces.map(
           (x) => html`<li>
             <a class="button" href=${x.path}
