@@ -512,13 +512,13 @@ async def test_the_stand_captures_a_typed_badge_lists_it_and_the_visitor_sees_it
     await expect(scanner.get_by_role("button", name="Scanner avec la caméra")).to_have_count(0)
     await expect(scanner.get_by_role("heading", name="Nos contacts (0)")).to_be_visible()
 
-    await scanner.get_by_label("Code du badge").fill("TST-NOPE00")
+    await scanner.get_by_label("Code du badge", exact=True).fill("TST-NOPE00")
     await scanner.get_by_role("button", name="Enregistrer le contact").click()
     await expect(scanner.get_by_role("alert").locator("strong")).to_have_text(
         "Aucun badge ne porte ce code. Vérifiez les lettres et les chiffres."
     )
 
-    await scanner.get_by_label("Code du badge").fill(code.lower())
+    await scanner.get_by_label("Code du badge", exact=True).fill(code.lower())
     await scanner.get_by_label("Note (facultative)").fill("Veut un devis de pièces forgées.")
     await scanner.get_by_role("button", name="Enregistrer le contact").click()
     await expect(scanner.get_by_role("status")).to_have_text(
@@ -553,3 +553,45 @@ async def test_the_stand_captures_a_typed_badge_lists_it_and_the_visitor_sees_it
     ).to_be_visible()
     await visitor_phone.screenshot("account-captured-by")
     assert await visitor_phone.accessibility_violations() == []
+
+
+#: A camera and a code reader for a browser that has neither: a canvas's stream as the
+#: camera, and a BarcodeDetector that reads `window.badgeShown` once it is set.
+FAKE_CAMERA = """
+window.BarcodeDetector = class {
+  constructor(options) { window.detectorFormats = options.formats; }
+  async detect() { return window.badgeShown ? [{ rawValue: window.badgeShown }] : []; }
+};
+navigator.mediaDevices.getUserMedia = async () => {
+  const canvas = document.createElement("canvas");
+  canvas.width = canvas.height = 64;
+  canvas.getContext("2d").fillRect(0, 0, 64, 64);
+  return canvas.captureStream(5);
+};
+"""
+
+
+async def test_the_camera_reads_a_badge_where_the_browser_can(
+    new_phone: PhoneMaker, b2b_fair: BrowserFair
+) -> None:
+    code = f"TST-{secrets.token_hex(3).upper()}"
+    visitor = await company(b2b_fair, unique("Visiteur Filmé"), badge=code)
+    staff = await b2b_fair.people.make("EXHIBITOR", exhibitor_id=STAND)
+    phone = await phone_of(new_phone, b2b_fair, staff)
+    await phone.context.add_init_script(FAKE_CAMERA)
+    page = await phone.open("/staff")
+    scanner = page.locator("lead-scanner")
+    await scanner.get_by_role("button", name="Scanner avec la caméra").click()
+    await expect(scanner.get_by_role("status")).to_have_text("Visez le QR code du badge.")
+    await expect(scanner.locator("video")).to_be_visible()
+    assert await page.evaluate("window.detectorFormats") == ["qr_code", "code_128"]
+    assert await phone.accessibility_violations() == []
+
+    await page.evaluate(f"window.badgeShown = {json.dumps(code)}")
+    await expect(scanner.get_by_label("Code du badge", exact=True)).to_have_value(code)
+    await expect(scanner.locator("video")).to_have_count(0)
+    await expect(scanner.get_by_label("Note (facultative)")).to_be_focused()
+    await scanner.get_by_role("button", name="Enregistrer le contact").click()
+    await expect(scanner.get_by_role("status")).to_have_text(
+        f"Contact enregistré : Contact {visitor.name} — {visitor.name}."
+    )
