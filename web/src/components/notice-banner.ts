@@ -63,6 +63,8 @@ export class NoticeBanner extends SalonElement {
       }
       p {
         margin: 0.25rem 0;
+        /* A meeting's notice puts its message on a line of its own. */
+        white-space: pre-line;
       }
     `,
   ];

@@ -21,6 +21,7 @@ const s = strings({
     noIncoming: "Aucune demande en attente de votre réponse.",
     all: "Tous mes rendez-vous",
     none: "Aucun rendez-vous pour l'instant : trouvez des entreprises à rencontrer.",
+    noOther: "Aucun autre rendez-vous pour l'instant : trouvez des entreprises à rencontrer.",
     find: "Trouver des entreprises",
     loading: "Chargement des rendez-vous…",
     stale: "Hors ligne : voici les rendez-vous tels que ce téléphone les a vus.",
@@ -49,6 +50,7 @@ const s = strings({
     noIncoming: "No request waiting for your answer.",
     all: "All my meetings",
     none: "No meetings yet: find companies to meet.",
+    noOther: "No other meetings yet: find companies to meet.",
     find: "Find companies",
     loading: "Loading the meetings…",
     stale: "Offline: these are the meetings as this phone last saw them.",
@@ -317,7 +319,7 @@ export class MeetingsScreen extends SalonElement {
                   ${others.filter((m) => fairDay(m.startsAt) === day).map((m) => this.card(m, mineId, false))}
                 </ol>`,
             )
-          : html`<p>${s("none")}</p>
+          : html`<p>${incoming.length ? s("noOther") : s("none")}</p>
               <a class="button primary" href="/b2b/companies">${s("find")}</a>`}
       </section>
     `;
