@@ -16,4 +16,8 @@ export const routes: Route[] = [
   { pattern: "/speaker", tag: "speaker-screen", load: () => import("../screens/speaker-screen") },
   { pattern: "/staff", tag: "staff-screen", load: () => import("../screens/staff-screen") },
   { pattern: "/console", tag: "console-screen", load: () => import("../screens/console-screen") },
+  { pattern: "/b2b", tag: "meetings-screen", load: () => import("../screens/meetings-screen") },
+  { pattern: "/b2b/companies", tag: "b2b-companies-screen", load: () => import("../screens/b2b-companies-screen") },
+  { pattern: "/b2b/company/:id", tag: "b2b-company-screen", load: () => import("../screens/b2b-company-screen") },
+  { pattern: "/b2b/profile", tag: "b2b-profile-screen", load: () => import("../screens/b2b-profile-screen") },
 ];

@@ -5,6 +5,7 @@ import { SalonElement } from "./salon-element";
 import { base } from "./styles";
 import { match, onRouteChange, type Match } from "./router";
 import { routes } from "./routes";
+import { token } from "../lib/auth";
 import { lang, setLang, strings } from "../lib/i18n";
 import "../components/offline-indicator";
 import "../components/notice-banner";
@@ -17,6 +18,7 @@ const s = strings({
     exhibitors: "Exposants",
     schedule: "Mon programme",
     notices: "Avis",
+    b2b: "Rendez-vous",
     account: "Compte",
     switchLang: "English",
     switchLangLabel: "Switch to English",
@@ -29,6 +31,7 @@ const s = strings({
     exhibitors: "Exhibitors",
     schedule: "My schedule",
     notices: "Notices",
+    b2b: "Meetings",
     account: "Account",
     switchLang: "Français",
     switchLangLabel: "Passer en français",
@@ -37,17 +40,27 @@ const s = strings({
   },
 });
 
-const NAV: { path: string; key: "agenda" | "map" | "exhibitors" | "schedule" | "notices" }[] = [
+type NavKey = "agenda" | "map" | "exhibitors" | "schedule" | "notices" | "b2b";
+
+const NAV: { path: string; key: NavKey }[] = [
   { path: "/", key: "agenda" },
   { path: "/map", key: "map" },
   { path: "/exhibitors", key: "exhibitors" },
   { path: "/schedule", key: "schedule" },
   { path: "/notices", key: "notices" },
 ];
+/** B2B meetings are for signed-in people: their tab shows once a token is on the phone. */
+const SIGNED_IN_NAV: { path: string; key: NavKey }[] = [...NAV, { path: "/b2b", key: "b2b" }];
+
+/** The tab of a screen: /b2b/company/12 is in the B2B tab. */
+function inTab(tab: string, path: string): boolean {
+  return tab === "/" ? path === "/" : path === tab || path.startsWith(`${tab}/`);
+}
 
 export class SalonApp extends SalonElement {
   static override properties = { current: { state: true } };
   declare current: Match | null;
+  protected override watches = ["me"];
   /** The current screen's element, made once per navigation (a re-render keeps its state). */
   private screenElement: HTMLElement | null = null;
   private stopRoutes: (() => void) | null = null;
@@ -108,6 +121,12 @@ export class SalonApp extends SalonElement {
         border-top: 1px solid var(--line);
         padding-bottom: env(safe-area-inset-bottom);
       }
+      nav.six {
+        grid-template-columns: repeat(6, 1fr);
+      }
+      nav.six a {
+        font-size: 0.75rem;
+      }
       nav a {
         display: flex;
         align-items: center;
@@ -145,12 +164,18 @@ export class SalonApp extends SalonElement {
     window.scrollTo(0, 0);
   }
 
+  /** Signed in or out ("me" is announced either way): the tabs change. */
+  protected override async refresh(): Promise<void> {
+    this.requestUpdate();
+  }
+
   private screen(): TemplateResult {
     return this.screenElement ? html`${this.screenElement}` : html`<p>${s("notFound")}</p>`;
   }
 
   override render(): TemplateResult {
     const path = location.pathname;
+    const tabs = token() ? SIGNED_IN_NAV : NAV;
     return html`
       <header>
         <a class="title" href="/">SISTEP 2026</a>
@@ -167,10 +192,10 @@ export class SalonApp extends SalonElement {
       <notice-banner></notice-banner>
       <update-prompt></update-prompt>
       <main id="main" tabindex="-1">${this.screen()}</main>
-      <nav aria-label=${s("mainNav")}>
-        ${NAV.map(
+      <nav aria-label=${s("mainNav")} class=${tabs.length > 5 ? "six" : ""}>
+        ${tabs.map(
           (item) =>
-            html`<a href=${item.path} aria-current=${item.path === path ? "page" : nothing}
+            html`<a href=${item.path} aria-current=${inTab(item.path, path) ? "page" : nothing}
               >${s(item.key)}</a
             >`,
         )}

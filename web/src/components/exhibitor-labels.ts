@@ -32,6 +32,17 @@ const s = strings({
 
 type SectorId = Parameters<typeof sectors>[0];
 
+/** The fair's sectors, in the vocabulary's order (what a business profile picks from). */
+export const SECTOR_IDS: SectorId[] = [
+  "metallurgy",
+  "mechanics",
+  "electromechanics",
+  "energy-transition",
+  "digital-transition",
+  "industrial-safety",
+  "startup",
+];
+
 /** A sector the vocabulary does not know yet shows its id rather than nothing. */
 export function sectorName(id: string): string {
   return sectors(id as SectorId) ?? id;

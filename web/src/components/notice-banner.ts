@@ -63,6 +63,8 @@ export class NoticeBanner extends SalonElement {
       }
       p {
         margin: 0.25rem 0;
+        /* A meeting's notice puts its message on a line of its own. */
+        white-space: pre-line;
       }
     `,
   ];
@@ -93,7 +95,7 @@ export class NoticeBanner extends SalonElement {
     const notice = this.notice;
     if (!notice) return nothing;
     const urgent = notice.priority === "URGENT";
-    const link = notice.session ? `/session/${notice.session.id}` : "/notices";
+    const link = notice.session ? `/session/${notice.session.id}` : notice.meeting ? "/b2b" : "/notices";
     return html`<section
       class=${urgent ? "urgent" : ""}
       role=${urgent ? "alert" : "status"}
@@ -108,7 +110,7 @@ export class NoticeBanner extends SalonElement {
           ${urgent ? s("understood") : s("dismiss")}
         </button>
         <a class="button" href=${link} @click=${() => (this.notice = null)}>
-          ${notice.session ? s("open") : s("inbox")}
+          ${notice.session || notice.meeting ? s("open") : s("inbox")}
         </a>
       </div>
     </section>`;

@@ -64,7 +64,7 @@ export async function eventRecord(): Promise<EventRecord | undefined> {
 }
 
 /** Tell every screen that some part of the offline copy changed. */
-export function announce(part: "agenda" | "me" | "notices" | "venue" | "outbox"): void {
+export function announce(part: "agenda" | "me" | "notices" | "venue" | "outbox" | "b2b"): void {
   window.dispatchEvent(new CustomEvent("salon-data", { detail: part }));
 }
 

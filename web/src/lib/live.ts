@@ -14,7 +14,7 @@ import type { NoticeRecord } from "./model";
 export const NOTICE_FIELDS = `id kind priority createdAt
   titleFr: title(lang: FR) titleEn: title(lang: EN)
   bodyFr: body(lang: FR) bodyEn: body(lang: EN)
-  session { id } exhibitor { id }`;
+  session { id } exhibitor { id } meeting { id }`;
 
 const SUBSCRIPTION = `subscription Notices($after: ID) { notices(after: $after) { ${NOTICE_FIELDS} } }`;
 const HISTORY = `query NoticeHistory($after: ID) { notices(after: $after, first: 50) { ${NOTICE_FIELDS} } }`;

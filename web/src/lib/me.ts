@@ -113,14 +113,19 @@ export async function refreshMe(): Promise<MeRecord | null> {
   return shown;
 }
 
-/** Forget the person's plan and queued changes (live.ts forgets their notices). */
+/** Kept beside "me": the person's business profile and meetings (b2b/data.ts). */
+const B2B_KEY = "b2b";
+
+/** Forget the person's plan, meetings and queued changes (live.ts forgets their notices). */
 async function forgetPersonalData(): Promise<void> {
   const database = await db();
   const tx = database.transaction(["kv", "outbox"], "readwrite");
-  await Promise.all([tx.objectStore("kv").delete("me"), tx.objectStore("outbox").clear()]);
+  const kv = tx.objectStore("kv");
+  await Promise.all([kv.delete("me"), kv.delete(B2B_KEY), tx.objectStore("outbox").clear()]);
   await tx.done;
   announce("me");
   announce("outbox");
+  announce("b2b");
 }
 
 /** A new person on this phone: nothing of the previous one is kept. */

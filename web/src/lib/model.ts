@@ -88,5 +88,7 @@ export interface NoticeRecord {
   bodyEn: string;
   session: { id: string } | null;
   exhibitor: { id: string } | null;
+  /** MEETING_* notices: the B2B meeting it is about (absent in notices kept before). */
+  meeting?: { id: string } | null;
   read?: boolean;
 }

@@ -8,9 +8,16 @@ import { boxOf, placeLabel, type Hall, type Place, type Plan, type Point } from 
 import { toSvg } from "./view";
 
 const s = strings({
-  fr: { boothOf: "Stand {code}, {name}", freeBooth: "Stand {code}, libre", room: "Salle : {name}" },
-  en: { boothOf: "Booth {code}, {name}", freeBooth: "Booth {code}, vacant", room: "Room: {name}" },
+  fr: { boothOf: "Stand {code}, {name}", freeBooth: "Stand {code}, libre", room: "Salle : {name}", table: "Table {n} (rendez-vous B2B)" },
+  en: { boothOf: "Booth {code}, {name}", freeBooth: "Booth {code}, vacant", room: "Room: {name}", table: "Table {n} (B2B meetings)" },
 });
+
+/** A B2B meeting table of the meeting plan, where the plan puts it. */
+export interface TableMark {
+  id: string;
+  number: number;
+  at: Point;
+}
 
 export interface Scene {
   plan: Plan;
@@ -21,6 +28,9 @@ export interface Scene {
   /** Halls of other floors than this one are dimmed; null shows every floor alike. */
   ordinal: number | null;
   route: { path: Point[]; straight: boolean } | null;
+  tables: TableMark[];
+  /** The table a link pointed at (`/map?table=`): pinned like a place. */
+  table: string | null;
 }
 
 const points = (ring: Point[]): string =>
@@ -109,11 +119,23 @@ function hallLabel(hall: Hall, px: number): SVGTemplateResult {
 }
 
 /** A drop-shaped pin over the place a link named, so it is found at a glance. */
-function pin(place: Place, px: number): SVGTemplateResult {
-  const c = toSvg(place.at);
+function pin(at: Point, px: number): SVGTemplateResult {
+  const c = toSvg(at);
   const k = px * 1.6;
   return svg`<path class="pin" aria-hidden="true" transform="translate(${c.x} ${c.y}) scale(${k})"
     d="M0 0c-3-6-9-9-9-15a9 9 0 0 1 18 0c0 6-6 9-9 15z M0 -18a3 3 0 1 0 0.01 0z"></path>`;
+}
+
+/** Side of a table's square, metres: the plan sets them 3 m apart. */
+const TABLE_SIDE = 1.8;
+
+function table(mark: TableMark, focused: boolean): SVGTemplateResult {
+  const c = toSvg(mark.at);
+  const half = TABLE_SIDE / 2;
+  return svg`<g class="table ${focused ? "pinned" : ""}" data-table=${mark.id} role="img" aria-label=${s("table", { n: mark.number })}>
+    <rect class="shape" x=${c.x - half} y=${c.y - half} width=${TABLE_SIDE} height=${TABLE_SIDE} rx="0.3"></rect>
+    <text class="code" x=${c.x} y=${c.y + 0.4} font-size="1.1" text-anchor="middle">${mark.number}</text>
+  </g>`;
 }
 
 function route(path: Point[], straight: boolean, px: number): SVGTemplateResult {
@@ -139,6 +161,7 @@ export function drawScene(scene: Scene): SVGTemplateResult {
     scene.ordinal !== null && hall.ordinal !== scene.ordinal ? "hall dim" : "hall";
   const of = (kind: Place["kind"]): Place[] => plan.places.filter((p) => p.kind === kind);
   const pinned = scene.pinned ? plan.byId.get(scene.pinned) : undefined;
+  const focused = scene.table ? scene.tables.find((t) => t.id === scene.table) : undefined;
   const radius = Math.max(1.4, 10 * px);
   return svg`
     <g class="halls">${plan.halls.map((h) => svg`<polygon class=${dim(h)} data-hall=${h.id} points=${points(h.ring)}></polygon>`)}</g>
@@ -147,6 +170,8 @@ export function drawScene(scene: Scene): SVGTemplateResult {
     <g class="hall-names">${plan.halls.map((h) => hallLabel(h, px))}</g>
     ${scene.route && scene.route.path.length ? route(scene.route.path, scene.route.straight, px) : nothing}
     <g class="pois">${of("poi").map((p) => poi(p, classes(p, scene, hallOrdinal), radius))}</g>
-    ${pinned ? pin(pinned, px) : nothing}
+    <g class="tables">${scene.tables.map((t) => table(t, t.id === scene.table))}</g>
+    ${pinned ? pin(pinned.at, px) : nothing}
+    ${focused ? pin(focused.at, px) : nothing}
   `;
 }

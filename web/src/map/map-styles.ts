@@ -40,6 +40,10 @@ export const mapStyles = css`
   .room .shape { fill: #e3efe6; stroke: #2f6b3f; stroke-width: 1.5px; }
   .room-name { fill: #1f4a2b; font-weight: 600; }
   .poi .shape { fill: transparent; stroke: none; }
+  .table .shape { fill: #efeaff; stroke: #5a4a9c; stroke-width: 1.5px; }
+  .table .code { fill: #2e2366; font-weight: 700; }
+  .table.pinned .shape { fill: #ffe3cc; stroke: #c2410c; stroke-width: 3px; }
+  .table-status { font-weight: 600; margin: 0.4rem 0; }
   .plan:not(.lod-codes) .code,
   .plan:not(.lod-names) .occupant,
   .room-name.small { display: none; }
@@ -56,7 +60,7 @@ export const mapStyles = css`
   .route-start { fill: #1b6e3a; stroke: #fff; stroke-width: 2px; }
   .route-end { fill: #c2410c; stroke: #fff; stroke-width: 2px; }
   /* Drawn over places, never in the way of a tap on them. */
-  .pin, .route, .hall-name, .poi svg, .place text { pointer-events: none; }
+  .pin, .route, .hall-name, .poi svg, .place text, .table { pointer-events: none; }
   .pin { fill: #c2410c; fill-rule: evenodd; stroke: #fff; stroke-width: 1.5px; }
 
   .route-status { min-height: 1.5rem; margin: 0.5rem 0; font-weight: 600; }

@@ -54,11 +54,18 @@ function headline(code: string): string {
   return (CODES as readonly string[]).includes(code) ? s(code as Code) : s("OTHER");
 }
 
-/** An alert under a form; read out by screen readers when it appears. */
-export function problemBox(problem: Problem | null): TemplateResult | typeof nothing {
+/**
+ * An alert under a form; read out by screen readers when it appears. `headlines` says
+ * what a code means for this form ("that slot was just taken" for CONFLICT, say).
+ */
+export function problemBox(
+  problem: Problem | null,
+  headlines: Partial<Record<string, string>> = {},
+): TemplateResult | typeof nothing {
   if (!problem) return nothing;
+  const told = headlines[problem.code] ?? (problem.code === "LOCAL" ? null : headline(problem.code));
   return html`<div class="problem" role="alert" data-code=${problem.code}>
-    ${problem.code === "LOCAL" ? nothing : html`<strong>${headline(problem.code)}</strong>`}
+    ${told ? html`<strong>${told}</strong>` : nothing}
     ${problem.detail ? html`<span>${problem.detail}</span>` : nothing}
   </div>`;
 }

@@ -1,6 +1,6 @@
 // The organisers' console: broadcast an announcement, move / retime / cancel a
 // session, withdraw an announcement held for later, import a schedule or an
-// exhibitor sheet. Organisers only: anyone else
+// exhibitor sheet, follow the B2B desk and set the meeting plan. Organisers only: anyone else
 // gets a polite refusal (the server refuses them too, FORBIDDEN). The forms live in
 // web/src/console/; this screen loads what they pick from and switches between them.
 import { html, css, nothing, type TemplateResult } from "lit";
@@ -14,6 +14,7 @@ import { exhibitorItems, roomChoices, sessionItems, type RoomChoice } from "../c
 import { heldAnnouncements, type HeldRecord } from "../console/held";
 import { fairDays } from "../roles/fair-clock";
 import { signedInPerson, signInPrompt } from "../roles/sign-in-gate";
+import "../console/b2b-desk";
 import "../console/broadcast-form";
 import "../console/held-list";
 import "../console/import-form";
@@ -30,6 +31,8 @@ const s = strings({
     session: "Session",
     held: "Programmées ({n})",
     import: "Import",
+    b2b: "B2B",
+    b2bTitle: "Bureau des rendez-vous B2B",
     importTitle: "Importer un programme ou une liste d'exposants",
     broadcastTitle: "Diffuser une annonce",
     sessionTitle: "Déplacer, décaler ou annuler une session",
@@ -46,6 +49,8 @@ const s = strings({
     session: "Session",
     held: "Scheduled ({n})",
     import: "Import",
+    b2b: "B2B",
+    b2bTitle: "B2B meetings desk",
     importTitle: "Import a schedule or an exhibitor list",
     broadcastTitle: "Broadcast an announcement",
     sessionTitle: "Move, retime or cancel a session",
@@ -55,7 +60,7 @@ const s = strings({
 });
 
 type State = "loading" | "signed-out" | "refused" | "ready";
-type Tab = "broadcast" | "session" | "held" | "import";
+type Tab = "broadcast" | "session" | "held" | "import" | "b2b";
 
 export class ConsoleScreen extends SalonElement {
   static override properties = {
@@ -179,6 +184,10 @@ export class ConsoleScreen extends SalonElement {
       <section ?hidden=${this.tab !== "import"} aria-labelledby="import-title">
         <h2 id="import-title">${s("importTitle")}</h2>
         <import-form @imported=${() => void this.changed()}></import-form>
+      </section>
+      <section ?hidden=${this.tab !== "b2b"} aria-labelledby="b2b-title">
+        <h2 id="b2b-title">${s("b2bTitle")}</h2>
+        <b2b-desk .fairDays=${this.days} ?active=${this.tab === "b2b"}></b2b-desk>
       </section>`;
   }
 
@@ -196,6 +205,7 @@ export class ConsoleScreen extends SalonElement {
       <div class="tabs" role="group" aria-label=${s("tabs")}>
         ${this.tabButton("broadcast", s("broadcast"))} ${this.tabButton("session", s("session"))}
         ${this.tabButton("held", s("held", { n: this.held.length }))} ${this.tabButton("import", s("import"))}
+        ${this.tabButton("b2b", s("b2b"))}
       </div>
       ${this.panels()}`;
   }

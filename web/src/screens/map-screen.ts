@@ -12,6 +12,9 @@
  * ("A101") nor a hall id. For convenience this screen also takes an exhibitor id
  * (`/map?to=exh-107`: its first booth), which `route` itself would refuse.
  *   html`<a href="/map?to=${encodeURIComponent(session.room?.id ?? session.booth?.id ?? "")}">`
+ *   /map?table=<tableId>               a B2B meeting table (`meeting.table.id`, "table-04"):
+ *                                      pinned and centred, "to" filled with the B2B area
+ * The meeting plan's tables are drawn in the B2B area (b2b/data.ts keeps the plan).
  */
 import { html, nothing, type TemplateResult } from "lit";
 import { SalonElement } from "../app/salon-element";
@@ -20,7 +23,8 @@ import { allSessions } from "../lib/db";
 import { strings } from "../lib/i18n";
 import type { SessionRecord } from "../lib/model";
 import { savedVenue, syncVenue } from "../lib/venue";
-import { detail, drawScene } from "../map/draw";
+import { meetingPlan, storedPlan, type MeetingPlan } from "../b2b/data";
+import { detail, drawScene, type TableMark } from "../map/draw";
 import { Gestures } from "../map/gestures";
 import { mapStyles } from "../map/map-styles";
 import { placePanel } from "../map/place-panel";
@@ -58,6 +62,8 @@ const s = strings({
     reset: "Vue d'ensemble",
     skipMap: "Passer le plan",
     missing: "Le lieu « {id} » n'est pas sur le plan.",
+    table: "Table {n} — espace des rendez-vous B2B{hall}",
+    tableMissing: "La table « {id} » n'est pas (ou plus) dans le plan des rendez-vous.",
   },
   en: {
     title: "Map",
@@ -74,6 +80,8 @@ const s = strings({
     reset: "Whole view",
     skipMap: "Skip the map",
     missing: "The place “{id}” is not on the map.",
+    table: "Table {n} — B2B meeting area{hall}",
+    tableMissing: "The table “{id}” is not (or no longer) in the meeting plan.",
   },
 });
 
@@ -84,6 +92,9 @@ export class MapScreen extends SalonElement {
   static override properties = {
     qTo: { attribute: "q-to" },
     qFrom: { attribute: "q-from" },
+    qTable: { attribute: "q-table" },
+    tables: { state: true },
+    tablesKnown: { state: true },
     plan: { state: true },
     loaded: { state: true },
     view: { state: true },
@@ -99,6 +110,10 @@ export class MapScreen extends SalonElement {
   };
   declare qTo: string | null;
   declare qFrom: string | null;
+  declare qTable: string | null;
+  declare tables: TableMark[];
+  /** The meeting plan was read (from the phone or the server): a missing table is missing. */
+  declare tablesKnown: boolean;
   declare plan: Plan | null;
   declare loaded: boolean;
   declare view: View | null;
@@ -118,6 +133,8 @@ export class MapScreen extends SalonElement {
   private resize: ResizeObserver | null = null;
   private routeAbort: AbortController | null = null;
   private synced = false;
+  private tableShown = false;
+  private hallOfTable = new Map<string, string | null>();
   /** The place whose sheet was opened from the keyboard: focus returns to it. */
   private keyboardPlace: string | null = null;
   private readonly online = (): void => {
@@ -126,7 +143,9 @@ export class MapScreen extends SalonElement {
 
   constructor() {
     super();
-    this.qTo = this.qFrom = null;
+    this.qTo = this.qFrom = this.qTable = null;
+    this.tables = [];
+    this.tablesKnown = false;
     this.plan = this.view = this.answer = null;
     this.hall = this.selected = this.pinned = this.from = this.to = this.missing = null;
     this.loaded = this.routing = false;
@@ -160,6 +179,38 @@ export class MapScreen extends SalonElement {
     if (!this.synced) {
       this.synced = true;
       void syncVenue();
+      void this.readTables();
+    }
+  }
+
+  /** The meeting plan's tables: the phone's copy at once, then the server's. */
+  private async readTables(): Promise<void> {
+    const kept = await storedPlan();
+    if (kept) this.takeTables(kept, false);
+    const plan = await meetingPlan().catch(() => null);
+    if (plan) this.takeTables(plan, true);
+    else this.tablesKnown = true;
+  }
+
+  private takeTables(plan: MeetingPlan, final: boolean): void {
+    this.tables = plan.tables.map((t) => ({ id: t.id, number: t.number, at: t.location }));
+    this.hallOfTable = new Map(plan.tables.map((t) => [t.id, t.hall?.id ?? null]));
+    if (final || this.tables.some((t) => t.id === this.qTable)) this.tablesKnown = true;
+    if (this.aspect) this.showTable();
+  }
+
+  /** `?table=`: once, when both the tables and the element's size are known. */
+  private showTable(): void {
+    const table = this.tables.find((t) => t.id === this.qTable);
+    if (!table || this.tableShown || !this.plan) return;
+    this.tableShown = true;
+    const width = Math.min(this.current().w, PLACE_WIDTH);
+    this.show(centreOn({ x: 0, y: 0, w: width, h: width / (this.aspect || 0.8) }, toSvg(table.at)));
+    // The walk there is to the B2B area, which the route knows.
+    const area = this.plan.places.find((p) => p.poiKind === "B2B_AREA");
+    if (area && !this.to) {
+      this.to = area.id;
+      if (this.from) void this.computeRoute();
     }
   }
 
@@ -214,6 +265,7 @@ export class MapScreen extends SalonElement {
     if (to) this.around(to);
     else this.view = this.home();
     if (from && to) void this.computeRoute();
+    this.showTable();
   }
 
   private async computeRoute(): Promise<void> {
@@ -295,6 +347,22 @@ export class MapScreen extends SalonElement {
     if (at.x < view.x || at.x > view.x + view.w || at.y < view.y || at.y > view.y + view.h) this.around(place);
   }
 
+  /** What the pinned table is, in words (the drawing's pin is for the eyes). */
+  private tableLine(plan: Plan): TemplateResult | typeof nothing {
+    if (!this.qTable) return nothing;
+    const table = this.tables.find((t) => t.id === this.qTable);
+    if (!table) {
+      return this.tablesKnown
+        ? html`<p class="error" role="alert">${s("tableMissing", { id: this.qTable })}</p>`
+        : nothing;
+    }
+    const hallId = this.hallOfTable.get(table.id);
+    const hall = plan.halls.find((h) => h.id === hallId);
+    return html`<p class="table-status" role="status" data-testid="table-status">
+      ${s("table", { n: table.number, hall: hall ? ` (${hall.shortName})` : "" })}
+    </p>`;
+  }
+
   private hallsBar(plan: Plan): TemplateResult | typeof nothing {
     if (plan.halls.length < 2) return nothing;
     const choose = (id: string | null): void => {
@@ -339,7 +407,7 @@ export class MapScreen extends SalonElement {
         @keydown=${this.onKey} @focusin=${this.onFocus}>
         <title id="map-title">${s("svgTitle")}</title>
         <desc id="map-desc">${s("svgDesc", desc)}</desc>
-        ${drawScene({ plan, px, selected: this.selected, pinned: this.pinned, ordinal, route })}
+        ${drawScene({ plan, px, selected: this.selected, pinned: this.pinned, ordinal, route, tables: this.tables, table: this.qTable })}
       </svg>
     </div>`;
   }
@@ -351,6 +419,7 @@ export class MapScreen extends SalonElement {
     return html`
       <h1>${s("title")}</h1>
       ${this.missing ? html`<p class="error" role="alert">${s("missing", { id: this.missing })}</p>` : nothing}
+      ${this.tableLine(plan)}
       ${this.hallsBar(plan)} ${this.drawing(plan)} ${routeStatus(this.answer, this.routing)}
       ${routeForm(plan, this.from, this.to, (from, to) => this.setEnds(from, to))}
       ${placesList(plan, (place) => {

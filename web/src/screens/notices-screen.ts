@@ -34,6 +34,12 @@ const s = strings({
     kind_REMINDER: "Rappel",
     kind_WAITLIST_PROMOTED: "Place obtenue",
     kind_DEMO_SCHEDULED: "Nouvelle démo",
+    kind_MEETING_REQUESTED: "Demande de rendez-vous",
+    kind_MEETING_ACCEPTED: "Rendez-vous accepté",
+    kind_MEETING_DECLINED: "Rendez-vous refusé",
+    kind_MEETING_CANCELLED: "Rendez-vous annulé",
+    kind_MEETING_REMINDER: "Rappel de rendez-vous",
+    meetings: "Voir mes rendez-vous",
   },
   en: {
     title: "Notices",
@@ -57,6 +63,12 @@ const s = strings({
     kind_REMINDER: "Reminder",
     kind_WAITLIST_PROMOTED: "Seat confirmed",
     kind_DEMO_SCHEDULED: "New demo",
+    kind_MEETING_REQUESTED: "Meeting request",
+    kind_MEETING_ACCEPTED: "Meeting accepted",
+    kind_MEETING_DECLINED: "Meeting declined",
+    kind_MEETING_CANCELLED: "Meeting cancelled",
+    kind_MEETING_REMINDER: "Meeting reminder",
+    meetings: "See my meetings",
   },
 });
 
@@ -151,6 +163,7 @@ export class NoticesScreen extends SalonElement {
           ${notice.exhibitor
             ? html`<a class="button" href="/exhibitor/${notice.exhibitor.id}">${s("exhibitor")}</a>`
             : nothing}
+          ${notice.meeting ? html`<a class="button" href="/b2b">${s("meetings")}</a>` : nothing}
           ${notice.read ? nothing : html`<button @click=${() => void markRead(key)}>${s("markRead")}</button>`}
         </div>
       </article>

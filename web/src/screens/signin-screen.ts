@@ -7,6 +7,7 @@ import { navigate } from "../app/router";
 import { signInWithBadge, requestSignInCode, signInWithCode, signOut } from "../lib/account";
 import { currentMe, signedIn, type MeRecord } from "../lib/me";
 import { problem, s, type ErrorKey } from "./signin-strings";
+import "../components/captured-by";
 
 type Step = "email" | "code";
 
@@ -293,6 +294,7 @@ export class SigninScreen extends SalonElement {
           </li>`,
         )}
       </ul>
+      <captured-by></captured-by>
       <button ?disabled=${this.busy} @click=${this.onSignOut}>${s("signOut")}</button>
     `;
   }

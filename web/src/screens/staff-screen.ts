@@ -1,5 +1,6 @@
-// The exhibitor staff's screen: schedule a demo at one of the stand's booths, and
-// the stand's demos. The exhibitor is the signed-in person's (`me.exhibitor`); the
+// The exhibitor staff's screen: scan visitors' badges into the stand's leads
+// (roles/lead-scanner.ts), schedule a demo at one of the stand's booths, and the
+// stand's demos. The exhibitor is the signed-in person's (`me.exhibitor`); the
 // server refuses anyone else's stand (FORBIDDEN), and the form says so.
 import { html, css, nothing, type TemplateResult } from "lit";
 import { SalonElement } from "../app/salon-element";
@@ -14,6 +15,7 @@ import { fairDays } from "../roles/fair-clock";
 import { signedInPerson, signInPrompt } from "../roles/sign-in-gate";
 import type { BoothChoice } from "../roles/demo-form";
 import "../roles/demo-form";
+import "../roles/lead-scanner";
 
 const s = strings({
   fr: {
@@ -139,6 +141,7 @@ export class StaffScreen extends SalonElement {
     }
     const stand = this.stand as Stand;
     return html`${heading}
+      <lead-scanner></lead-scanner>
       <h2>${s("schedule")}</h2>
       ${stand.booths.length
         ? html`<demo-form
