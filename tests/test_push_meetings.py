@@ -40,7 +40,7 @@ def test_a_meeting_push_opens_the_meeting_and_replaces_the_last_one() -> None:
     plan = plan_push(meeting_notice("MEETING_ACCEPTED"), "EN", "https://salon.example", now)
     assert plan is not None
     notification: dict[str, Any] = orjson.loads(plan.payload)["notification"]
-    assert notification["navigate"] == "https://salon.example/meetings/42"
+    assert notification["navigate"] == "https://salon.example/b2b"
     assert notification["tag"] == "meeting-42"
     assert notification["data"]["meetingId"] == "42"
     assert notification["title"] == "Meeting accepted: Forges du Souss"

@@ -102,7 +102,7 @@ def _deadline(notice: PushNotice) -> datetime:
 
 def _screen(notice: PushNotice) -> str:
     if notice.meeting_id is not None:
-        return f"/meetings/{notice.meeting_id}"
+        return "/b2b"  # the app's list of one's meetings
     if notice.session_id:
         return f"/session/{notice.session_id}"
     if notice.exhibitor_id:
