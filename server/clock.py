@@ -12,7 +12,7 @@ import re
 import zoneinfo
 from datetime import UTC, date, datetime, time, timedelta
 from importlib import resources
-from typing import Final
+from typing import Final, TypeAlias
 
 import tzdata
 
@@ -33,6 +33,10 @@ zoneinfo.ZoneInfo.clear_cache()
 
 class UnknownZone(ValueError):
     pass
+
+
+#: A time zone, as only this module makes them (from the pinned tzdata).
+Zone: TypeAlias = zoneinfo.ZoneInfo
 
 
 @functools.lru_cache(maxsize=32)

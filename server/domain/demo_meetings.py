@@ -23,12 +23,11 @@ from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any, TypeAlias, cast
-from zoneinfo import ZoneInfo
 
 import asyncpg
 from asyncpg.exceptions import ExclusionViolationError
 
-from server.clock import parse_instant
+from server.clock import Zone, parse_instant
 from server.db.queries import meetings as sql
 from server.db.queries.meetings import ProfileRow
 from server.domain.errors import DomainError
@@ -115,7 +114,7 @@ class _Refused(Exception):
 
 
 async def load_meetings(
-    conn: Connection, meetings: Sequence[dict[str, Any]], fair_zone: ZoneInfo, now: datetime
+    conn: Connection, meetings: Sequence[dict[str, Any]], fair_zone: Zone, now: datetime
 ) -> int:
     """Each meeting whose two profiles have none together yet (of any status: one they
     cancelled stays cancelled); how many were booked."""

@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 import pytest
 from asyncpg import connect
 from playwright.async_api import Page, Route, expect
@@ -57,6 +58,12 @@ class Company:
 async def b2b_fair(service_urls: ServiceUrls, mailbox: Mailbox) -> AsyncIterator[BrowserFair]:
     """A fair of its own with a meeting plan: three days, 10:00-17:30, four tables."""
     async with served_fair(service_urls, mailbox, "salon_browser_b2b") as fair:
+        # The demo fair's own meetings would take tables and slots the tests count on.
+        conn = await asyncpg.connect(fair.database_url)
+        try:
+            await conn.execute("DELETE FROM meeting")
+        finally:
+            await conn.close()
         organiser = await fair.people.make("ORGANISER")
         await api(fair, organiser.token, SET_PLAN, input=PLAN)
         yield fair
