@@ -633,3 +633,104 @@ async def test_asking_cancelling_and_asking_again_has_a_ceiling(
             CANCEL, {"id": meeting["requestMeeting"]["id"]}, as_=pest.person
         )
     assert codes(await request(import_fair, pest, target, slot=5)) == ["RATE_LIMITED"]
+
+
+async def test_the_role_matrix_of_every_meeting_mutation(
+    import_fair: ImportFair, own_db: Db, organiser: Person, fresh_plan: None
+) -> None:
+    """Anonymous people, and every role as a stranger to the meeting (organisers may
+    cancel and record), against each mutation; a refusal changes nothing."""
+    gql = import_fair.own.gql
+    asker = await company(import_fair, "Matrice Demandeur")
+    asked = await company(import_fair, "Matrice Sollicité")
+    meeting = (await request(import_fair, asker, asked, slot=7, day=2))["data"]["requestMeeting"]
+    mid = {"id": meeting["id"]}
+    strangers = {
+        role: await company(import_fair, f"Matrice {role}", roles=(role,))
+        for role in ("ATTENDEE", "SPEAKER", "EXHIBITOR")
+    }
+    no_profile = await import_fair.people.make("ATTENDEE")
+    answers: dict[str, dict[str, list[str]]] = {}
+    profile = {"company": "X", "country": "MA", "sectors": [], "offers": [], "needs": []}
+    mutations = {
+        "setMeetingPlan": (SET_PLAN, {"input": plan_input()}),
+        "saveBusinessProfile": (SAVE, {"input": profile}),
+        "requestMeeting": (
+            REQUEST,
+            {"input": {"profileId": asked.profile_id, "startsAt": at(7, day=2)}},
+        ),
+        "acceptMeeting": (ACCEPT, mid),
+        "declineMeeting": (DECLINE, mid),
+        "cancelMeeting": (CANCEL, mid),
+        "recordMeetingOutcome": (OUTCOME, mid | {"o": "HAPPENED"}),
+    }
+    actors: dict[str, Person | None] = {"anonymous": None, "no profile": no_profile}
+    actors |= {role: s.person for role, s in strangers.items()}
+    before = await own_db.fetchval("SELECT count(*) FROM meeting")
+    for name, (document, variables) in mutations.items():
+        if name == "saveBusinessProfile":
+            continue  # it writes the caller's own profile: checked below
+        for actor_name, actor in actors.items():
+            answers.setdefault(name, {})[actor_name] = codes(await gql(document, variables, actor))
+    assert await own_db.fetchval("SELECT count(*) FROM meeting") == before
+    assert (
+        await own_db.fetchval("SELECT status FROM meeting WHERE id = $1", int(meeting["id"]))
+        == "REQUESTED"
+    )
+    conflict_or_forbidden = {
+        # The plan is organisers' only; a meeting is NOT_FOUND to whoever is not on it.
+        "setMeetingPlan": ["FORBIDDEN"],
+        "requestMeeting": ["CONFLICT"],  # the slot is held by the meeting itself
+        "acceptMeeting": ["NOT_FOUND"],
+        "declineMeeting": ["NOT_FOUND"],
+        "cancelMeeting": ["NOT_FOUND"],
+        "recordMeetingOutcome": ["NOT_FOUND"],
+    }
+    for name, by_actor in answers.items():
+        assert by_actor["anonymous"] == ["UNAUTHENTICATED"], name
+        for role in strangers:
+            assert by_actor[role] == conflict_or_forbidden[name], (name, role)
+    assert answers["requestMeeting"]["no profile"] == ["BAD_USER_INPUT"]
+    assert codes(await gql(SAVE, {"input": profile})) == ["UNAUTHENTICATED"]
+    for role, stranger in strangers.items():
+        assert codes(await gql(SAVE, {"input": profile | {"company": role}}, stranger.person)) == []
+    # Organisers: they may not answer for the invitee, but may cancel.
+    assert codes(await gql(ACCEPT, mid, organiser)) == ["FORBIDDEN"]
+    assert codes(await gql(DECLINE, mid, organiser)) == ["FORBIDDEN"]
+    assert codes(await gql(CANCEL, mid, organiser)) == []
+
+
+async def test_a_decline_tells_the_requester_and_an_organisers_cancel_tells_both(
+    import_fair: ImportFair, organiser: Person, fresh_plan: None
+) -> None:
+    buyer = await company(import_fair, "Acheteur Éconduit")
+    maker = await company(import_fair, "Fabricant Occupé")
+    async with (
+        live_client(import_fair.ws_url, buyer.person.token) as buyer_ws,
+        live_client(import_fair.ws_url, maker.person.token) as maker_ws,
+    ):
+        await buyer_ws.subscribe(MEETING_NOTICES)
+        await maker_ws.subscribe(MEETING_NOTICES)
+        first = (await request(import_fair, buyer, maker, slot=9))["data"]["requestMeeting"]
+        [asked] = await maker_ws.notices(1)
+        assert asked["kind"] == "MEETING_REQUESTED"
+        await import_fair.own.gql.data(DECLINE, {"id": first["id"]}, as_=maker.person)
+        [declined] = await buyer_ws.notices(1)
+        assert (declined["kind"], declined["title"], declined["body"]) == (
+            "MEETING_DECLINED",
+            "Rendez-vous décliné : Fabricant Occupé",
+            "jeudi 3 décembre, 14:30–15:00\nPas dispo",
+        )
+        second = (await request(import_fair, buyer, maker, slot=10))["data"]["requestMeeting"]
+        await maker_ws.notices(1)
+        await import_fair.own.gql.data(ACCEPT, {"id": second["id"]}, as_=maker.person)
+        await buyer_ws.notices(1)
+        await import_fair.own.gql.data(CANCEL, {"id": second["id"]}, as_=organiser)
+        [to_buyer] = await buyer_ws.notices(1)
+        [to_maker] = await maker_ws.notices(1)
+        assert (to_buyer["kind"], to_buyer["title"]) == (
+            "MEETING_CANCELLED",
+            "Rendez-vous annulé : Fabricant Occupé",
+        )
+        assert to_maker["title"] == "Rendez-vous annulé : Acheteur Éconduit"
+        await import_fair.next_is_barrier(organiser, buyer_ws, maker_ws)
