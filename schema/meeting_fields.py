@@ -21,6 +21,7 @@ from schema.types.meetings import (
     MeetingPlanType,
     MeetingRequestInput,
     Slot,
+    TableOccupancy,
     clock_time,
 )
 from schema.visibility import VIEWER, VOLATILE
@@ -84,6 +85,15 @@ class MeetingQueries:
             info.context.db, day, 100 if first is None else first, after
         )
         return MeetingConnection(**connection_fields(page, Meeting.from_row))
+
+    @strawberry.field(
+        metadata=VOLATILE,
+        description="Organisers only: how busy each table is on a day (the B2B desk).",
+    )
+    async def table_occupancy(self, info: Info, day: date) -> list[TableOccupancy]:
+        info.context.with_role("ORGANISER")
+        found = await desk.table_occupancy(info.context.db, day)
+        return [TableOccupancy.from_model(o) for o in found]
 
 
 @strawberry.type

@@ -108,11 +108,14 @@ def test_todays_private_fields_keep_their_class() -> None:
     # neither version. A notice's meeting is its two sides' only.
     meetings = ["BusinessProfile", "BusinessProfileConnection", "Meeting", "MeetingConnection"]
     meetings += ["MeetingTable", "MeetingPlan", "MeetingDay", "Slot", "MeetingMatch"]
+    meetings += ["TableOccupancy"]
     for type_name in meetings:
         named = GRAPHQL.type_map[type_name]
         assert isinstance(named, GraphQLObjectType)
         expected.update({(type_name, f): Visibility.VOLATILE for f in named.fields})
     for field in ("meetingPlan", "businessProfiles", "businessProfile", "meetings"):
+        expected[("Query", field)] = Visibility.VOLATILE
+    for field in ("tableOccupancy",):
         expected[("Query", field)] = Visibility.VOLATILE
     expected[("Notice", "meeting")] = Visibility.VIEWER
     # Leads change when any of a stand's staff scans a badge: never cached.

@@ -545,6 +545,23 @@ async def test_the_desk_lists_a_days_meetings_and_exports_them_with_outcomes(
     assert await import_fair.own.gql.error_codes(
         '{ meetings(day: "2026-12-05") { totalCount } }', as_=maker.person
     ) == ["FORBIDDEN"]
+    occupancy = """query($d: Date!) { tableOccupancy(day: $d) {
+      table { number } slots booked happened noShows } }"""
+    tables = (await import_fair.own.gql.data(occupancy, {"d": "2026-12-05"}, as_=organiser))[
+        "tableOccupancy"
+    ]
+    assert [t["table"]["number"] for t in tables] == [1, 2, 3, 4]
+    assert tables[0] == {
+        "table": {"number": 1},
+        "slots": 15,
+        "booked": 1,
+        "happened": 0,
+        "noShows": 0,
+    }
+    assert all(t["booked"] == 0 for t in tables[1:])
+    assert await import_fair.own.gql.error_codes(
+        occupancy, {"d": "2026-12-05"}, as_=maker.person
+    ) == ["FORBIDDEN"]
 
     http = import_fair.own.gql.http
     response = await http.get("/admin/meetings.csv?day=2026-12-05", headers=organiser.headers)

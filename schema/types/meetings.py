@@ -16,6 +16,7 @@ from schema.types.directory import Exhibitor
 from schema.types.venue import Hall, Point
 from schema.visibility import VOLATILE
 from server.domain.meetings.booking import MeetingRow
+from server.domain.meetings.desk import Occupancy
 from server.domain.meetings.plan import DayRow, MeetingPlan, TableRow
 from server.domain.meetings.profiles import ProfileRow
 
@@ -182,6 +183,27 @@ async def _profile(info: Info, profile_id: int) -> BusinessProfile:
     if row is None:  # a meeting's profiles go only with the meeting (ON DELETE CASCADE)
         raise LookupError(f"meeting profile {profile_id} vanished")
     return BusinessProfile.from_row(row)
+
+
+@strawberry.type(description="How busy one table is on one day (the B2B desk).")
+class TableOccupancy:
+    table: MeetingTable = strawberry.field(metadata=VOLATILE)
+    slots: int = strawberry.field(
+        metadata=VOLATILE, description="The slots the day has: one meeting each at most."
+    )
+    booked: int = strawberry.field(metadata=VOLATILE, description="Accepted meetings.")
+    happened: int = strawberry.field(metadata=VOLATILE)
+    no_shows: int = strawberry.field(metadata=VOLATILE)
+
+    @classmethod
+    def from_model(cls, found: Occupancy) -> TableOccupancy:
+        return cls(
+            table=MeetingTable.from_row(found.table),
+            slots=found.slots,
+            booked=found.booked,
+            happened=found.happened,
+            no_shows=found.no_shows,
+        )
 
 
 @strawberry.type

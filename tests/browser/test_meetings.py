@@ -484,6 +484,12 @@ async def test_the_desk_lists_a_days_meetings_and_saves_the_plan(
     await expect(row).to_contain_text(f"Table {number}")
     await expect(row).to_contain_text(f"{asker.name} → {asked.name}")
     await expect(row.locator(".badge")).to_have_text("Acceptée")
+    # How busy each table is that day: this meeting's table has one of its 15 slots.
+    tables = desk.get_by_test_id("occupancy").locator("li")
+    await expect(tables).to_have_count(4)
+    await expect(tables.nth(number - 1)).to_have_text(
+        f"Table {number} : 1/15 créneaux, 0 tenus, 0 absences"
+    )
 
     # The plan as set, saved again from the form (nothing changes).
     form = desk.locator("meeting-plan-form")

@@ -447,6 +447,30 @@ async def free_tables(db: Executor, starts_at: datetime, ends_at: datetime) -> l
     return [r[0] for r in rows]
 
 
+@dataclass(frozen=True, slots=True)
+class TableUse:
+    table_id: str
+    booked: int
+    happened: int
+    no_shows: int
+
+
+async def table_uses(db: Executor, starts_at: datetime, ends_at: datetime) -> list[TableUse]:
+    """Per table, its accepted meetings in that span and their outcomes so far."""
+    rows = await db.fetch(
+        """SELECT t.id AS table_id, count(m.id)::int AS booked,
+                  count(m.id) FILTER (WHERE m.outcome = 'HAPPENED')::int AS happened,
+                  count(m.id) FILTER (WHERE m.outcome = 'NO_SHOW')::int AS no_shows
+             FROM meeting_table t
+             LEFT JOIN meeting m ON m.table_id = t.id AND m.status = 'ACCEPTED'
+                  AND m.during && tstzrange($1, $2)
+            GROUP BY t.id, t.number ORDER BY t.number""",
+        starts_at,
+        ends_at,
+    )
+    return [TableUse(**r) for r in rows]
+
+
 async def accepted_counts(
     db: Executor, starts_at: datetime, ends_at: datetime
 ) -> dict[datetime, int]:

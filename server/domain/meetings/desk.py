@@ -1,17 +1,20 @@
-"""The B2B desk (organisers): every meeting of a day, in slot order, and the same as a
-spreadsheet with the outcomes (who came), for the fair's report."""
+"""The B2B desk (organisers): every meeting of a day, in slot order; how busy each table
+is that day; and the meetings as a spreadsheet with the outcomes (who came), for the
+fair's report."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from server import clock
 from server.db.queries import meetings as sql
 from server.db.queries.common import Executor
-from server.db.queries.meetings import MeetingRow
+from server.db.queries.meetings import MeetingRow, TableRow
 from server.domain.errors import bad_input
 from server.domain.exports.directory_csv import spreadsheet
 from server.domain.ids import parse_bigint_id
+from server.domain.meetings.plan import meeting_plan
 from server.domain.pagination import Page, check_first, decode_cursor, encode_cursor, make_page
 
 MAX_DESK_PAGE = 500
@@ -85,3 +88,25 @@ async def meetings_csv(db: Executor, day: date | None) -> bytes:
             for m in rows
         ),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Occupancy:
+    table: TableRow
+    #: The slots the day has (a table holds one meeting per slot).
+    slots: int
+    booked: int
+    happened: int
+    no_shows: int
+
+
+async def table_occupancy(db: Executor, day: date) -> list[Occupancy]:
+    """Organisers only (the caller checks the role): each table on that day."""
+    plan = await meeting_plan(db)
+    slots = sum(len(plan.slots(d)) for d in plan.days_on(day))
+    uses = {u.table_id: u for u in await sql.table_uses(db, *clock.day_span(day))}
+    return [
+        Occupancy(t, slots, uses[t.id].booked, uses[t.id].happened, uses[t.id].no_shows)
+        for t in plan.tables
+        if t.id in uses
+    ]

@@ -1,6 +1,6 @@
 // The B2B desk: the meetings of one day (organisers' `meetings(day)`), in slot
-// order, with their table, both companies, status and outcome; and the meeting plan
-// form under it. Loads when first shown (the console keeps its panels in the page).
+// order, with their table, both companies, status and outcome; how busy each table is
+// that day (`tableOccupancy`); and the meeting plan form under it. Loads when first shown (the console keeps its panels in the page).
 import { html, css, nothing, type TemplateResult } from "lit";
 import { SalonElement } from "../app/salon-element";
 import { base } from "../app/styles";
@@ -26,6 +26,9 @@ const s = strings({
     plan: "Plan des rendez-vous",
     noPlan: "Aucun jour de rendez-vous n'est fixé : remplissez le plan ci-dessous.",
     times: "Heures de Casablanca ({offset})",
+    occupancy: "Occupation des tables",
+    used: "Table {n} : {booked}/{slots} créneaux, {happened} tenus, {noShows} absences",
+    total: "{booked} créneaux réservés sur {slots}",
   },
   en: {
     day: "Day",
@@ -39,11 +42,25 @@ const s = strings({
     plan: "Meeting plan",
     noPlan: "No meeting day is set: fill in the plan below.",
     times: "Casablanca time ({offset})",
+    occupancy: "Table occupancy",
+    used: "Table {n}: {booked}/{slots} slots, {happened} held, {noShows} no-shows",
+    total: "{booked} of {slots} slots booked",
   },
 });
 
 const DESK = `query Desk($day: Date, $after: String) { meetings(day: $day, first: 100, after: $after) {
   totalCount pageInfo { hasNextPage endCursor } nodes { ${MEETING_FIELDS} } } }`;
+
+const OCCUPANCY = `query Occupancy($day: Date!) { tableOccupancy(day: $day) {
+  table { number } slots booked happened noShows } }`;
+
+interface Occupancy {
+  table: { number: number };
+  slots: number;
+  booked: number;
+  happened: number;
+  noShows: number;
+}
 
 interface DeskPage {
   totalCount: number;
@@ -58,6 +75,7 @@ export class B2bDesk extends SalonElement {
     plan: { state: true },
     day: { state: true },
     page: { state: true },
+    occupancy: { state: true },
     problem: { state: true },
     busy: { state: true },
   };
@@ -67,6 +85,7 @@ export class B2bDesk extends SalonElement {
   declare plan: MeetingPlan | null;
   declare day: string;
   declare page: DeskPage | null;
+  declare occupancy: Occupancy[] | null;
   declare problem: Problem | null;
   declare busy: boolean;
   private started = false;
@@ -76,7 +95,7 @@ export class B2bDesk extends SalonElement {
     super();
     this.fairDays = [];
     this.active = false;
-    this.plan = this.page = this.problem = null;
+    this.plan = this.page = this.occupancy = this.problem = null;
     this.day = "";
     this.busy = false;
   }
@@ -118,8 +137,14 @@ export class B2bDesk extends SalonElement {
     this.busy = true;
     const read = ++this.reads;
     try {
-      const { meetings } = await graphql<{ meetings: DeskPage }>(DESK, { day: day || null, after });
+      const [{ meetings }, occupancy] = await Promise.all([
+        graphql<{ meetings: DeskPage }>(DESK, { day: day || null, after }),
+        day && !after
+          ? graphql<{ tableOccupancy: Occupancy[] }>(OCCUPANCY, { day }).then((r) => r.tableOccupancy)
+          : Promise.resolve(this.occupancy),
+      ]);
       if (read !== this.reads) return;
+      this.occupancy = day ? occupancy : null;
       this.page = after && this.page ? { ...meetings, nodes: [...this.page.nodes, ...meetings.nodes] } : meetings;
     } catch (error) {
       if (read === this.reads) this.problem = problemOf(error);
@@ -164,6 +189,28 @@ export class B2bDesk extends SalonElement {
         : nothing}`;
   }
 
+  private tables(): TemplateResult | typeof nothing {
+    const tables = this.occupancy;
+    if (!tables?.length) return nothing;
+    const booked = tables.reduce((n, t) => n + t.booked, 0);
+    const slots = tables.reduce((n, t) => n + t.slots, 0);
+    return html`<h3>${s("occupancy")}</h3>
+      <p class="muted" data-testid="occupancy-total">${s("total", { booked, slots })}</p>
+      <ul data-testid="occupancy">
+        ${tables.map(
+          (t) => html`<li>
+            ${s("used", {
+              n: t.table.number,
+              booked: t.booked,
+              slots: t.slots,
+              happened: t.happened,
+              noShows: t.noShows,
+            })}
+          </li>`,
+        )}
+      </ul>`;
+  }
+
   override render(): TemplateResult {
     const days = this.days();
     return html`
@@ -177,6 +224,7 @@ export class B2bDesk extends SalonElement {
         <button @click=${() => void this.choose(this.day)} ?disabled=${this.busy}>${s("refresh")}</button>
       </div>
       ${problemBox(this.problem)} ${this.list()}
+      ${this.tables()}
       <h3>${s("plan")}</h3>
       <meeting-plan-form
         .plan=${this.plan}
