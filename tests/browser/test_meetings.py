@@ -484,11 +484,21 @@ async def test_the_desk_lists_a_days_meetings_and_saves_the_plan(
     await expect(row).to_contain_text(f"Table {number}")
     await expect(row).to_contain_text(f"{asker.name} → {asked.name}")
     await expect(row.locator(".badge")).to_have_text("Acceptée")
-    # How busy each table is that day: this meeting's table has one of its 15 slots.
+    # How busy each table is that day, as the API counts it (other tests of this fair
+    # book the same day): this meeting's table has at least this meeting.
+    occupancy = await api(
+        b2b_fair,
+        organiser.token,
+        "query($d: Date!) { tableOccupancy(day: $d) { table { number } booked happened noShows } }",
+        d="2026-12-05",
+    )
+    used = {t["table"]["number"]: t for t in occupancy["tableOccupancy"]}[number]
+    assert used["booked"] >= 1
     tables = desk.get_by_test_id("occupancy").locator("li")
     await expect(tables).to_have_count(4)
     await expect(tables.nth(number - 1)).to_have_text(
-        f"Table {number} : 1/15 créneaux, 0 tenus, 0 absences"
+        f"Table {number} : {used['booked']}/15 créneaux, {used['happened']} tenus, "
+        f"{used['noShows']} absences"
     )
 
     # The plan as set, saved again from the form (nothing changes).

@@ -88,12 +88,17 @@ function booth(place: Place, css: string): SVGTemplateResult {
   </g>`;
 }
 
-function room(place: Place, css: string, px: number): SVGTemplateResult {
-  const c = toSvg(place.at);
+function room(place: Place, css: string, px: number, tables: TableMark[]): SVGTemplateResult {
   const label = placeLabel(place);
   const box = place.ring ? boxOf(place.ring) : null;
   // As large as the room allows, so big rooms read from afar.
-  const size = box ? Math.min(2.4, (box.maxY - box.minY) * 0.3, (0.9 * (box.maxX - box.minX)) / (label.length * 0.56)) : 1.6;
+  let size = box ? Math.min(2.4, (box.maxY - box.minY) * 0.3, (0.9 * (box.maxX - box.minX)) / (label.length * 0.56)) : 1.6;
+  // The room of the B2B tables names itself along its north wall, clear of them.
+  const tabled =
+    box !== null &&
+    tables.some((t) => t.at.x >= box.minX && t.at.x <= box.maxX && t.at.y >= box.minY && t.at.y <= box.maxY);
+  if (tabled) size = Math.min(size, 1.1);
+  const c = toSvg(tabled && box ? { x: (box.minX + box.maxX) / 2, y: box.maxY - size * 0.75 } : place.at);
   return svg`<g class=${css} data-place=${place.id} role="button" tabindex="0" aria-label=${placeName(place)}>
     ${place.ring
       ? svg`<polygon class="shape" points=${points(place.ring)}></polygon>`
@@ -165,7 +170,7 @@ export function drawScene(scene: Scene): SVGTemplateResult {
   const radius = Math.max(1.4, 10 * px);
   return svg`
     <g class="halls">${plan.halls.map((h) => svg`<polygon class=${dim(h)} data-hall=${h.id} points=${points(h.ring)}></polygon>`)}</g>
-    <g class="rooms">${of("room").map((p) => room(p, classes(p, scene, hallOrdinal), px))}</g>
+    <g class="rooms">${of("room").map((p) => room(p, classes(p, scene, hallOrdinal), px, scene.tables))}</g>
     <g class="booths">${of("booth").map((p) => booth(p, classes(p, scene, hallOrdinal)))}</g>
     <g class="hall-names">${plan.halls.map((h) => hallLabel(h, px))}</g>
     ${scene.route && scene.route.path.length ? route(scene.route.path, scene.route.straight, px) : nothing}
