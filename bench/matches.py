@@ -26,7 +26,6 @@ from functools import partial
 
 import orjson
 from starlette.applications import Starlette
-from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -36,10 +35,8 @@ from bench.harness import BenchError, Endpoints, Load, Server, Workspace
 from bench.matches_fair import PROFILES, Fair, make_fair
 from schema.context import lang_from_header
 from schema.types.enums import Lang
-from server.auth.viewer import Viewer, authenticate
 from server.db.pool import connect
 from server.db.queries import matches as matches_sql
-from server.domain.errors import DomainError
 from server.domain.meetings import matching
 from server.runtime import runtime_of
 
@@ -62,24 +59,10 @@ SQL_RUNS = 50
 # --------------------------------------------------------------------------------------
 
 
-async def _viewer(request: Request) -> Viewer:
-    """The same token check as the GraphQL view; a refusal is a 401 so wrk counts it."""
-    runtime = runtime_of(request)
-    try:
-        viewer = await authenticate(
-            runtime.pool, request.headers.get("authorization"), runtime.clock.now()
-        )
-    except DomainError as refused:
-        raise HTTPException(401, refused.message) from None
-    if viewer is None:
-        raise HTTPException(401, "Please sign in first.")
-    return viewer
-
-
 async def plain_matches(request: Request) -> Response:
     """The baseline of `me { meetingMatches(first: 20) { score reasons profile { id
     company } } }`: the same statement and the same reasons, by hand, never cached."""
-    viewer = await _viewer(request)
+    viewer = await harness.bearer_viewer(request)
     lang: matching.Lang = (
         "en" if lang_from_header(request.headers.get("accept-language")) is Lang.EN else "fr"
     )

@@ -46,7 +46,6 @@ from bench.harness import BenchError, Endpoints, Load, Pair, Server, Workspace, 
 from schema.context import lang_from_header
 from schema.types.enums import Lang, pick
 from server.auth.signin import issue_token
-from server.auth.viewer import Viewer, authenticate
 from server.db.queries import agenda as agenda_sql
 from server.db.queries import plans as plans_sql
 from server.db.queries import venue as venue_sql
@@ -81,20 +80,6 @@ GOAL = 0.7
 # --------------------------------------------------------------------------------------
 
 
-async def _viewer(request: Request) -> Viewer:
-    """The same token check as the GraphQL view; a refusal is a 401 so wrk counts it."""
-    runtime = runtime_of(request)
-    try:
-        viewer = await authenticate(
-            runtime.pool, request.headers.get("authorization"), runtime.clock.now()
-        )
-    except DomainError as refused:
-        raise HTTPException(401, refused.message) from None
-    if viewer is None:
-        raise HTTPException(401, "Please sign in first.")
-    return viewer
-
-
 def _json(document: object) -> Response:
     return Response(orjson.dumps(document), media_type="application/json")
 
@@ -109,7 +94,7 @@ def _schedule_session(session: SessionRow, rooms: dict[str, RoomRow], lang: Lang
 
 async def plain_schedule(request: Request) -> Response:
     """The baseline of `me { schedule … }`: the statements the resolvers run, in order."""
-    viewer = await _viewer(request)
+    viewer = await harness.bearer_viewer(request)
     runtime = runtime_of(request)
     db = runtime.pool
     sessions = await plans_sql.schedule_sessions(db, viewer.id)
@@ -141,7 +126,7 @@ def _session_id_of(body: bytes) -> str:
 async def plain_bookmark(request: Request) -> Response:
     """The baseline of `bookmarkSession { id viewerHasBookmarked }`: the domain call, then
     the statement of the viewerHasBookmarked DataLoader."""
-    viewer = await _viewer(request)
+    viewer = await harness.bearer_viewer(request)
     db = runtime_of(request).pool
     session_id = _session_id_of(await request.body())
     try:

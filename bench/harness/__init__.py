@@ -22,7 +22,7 @@ The machine is shared and noisy (2 cores), so only ratios measured side by side 
 from __future__ import annotations
 
 from bench.harness.answers import first_difference, ok_json
-from bench.harness.app import by_ids, create_app_with
+from bench.harness.app import bearer_viewer, by_ids, create_app_with
 from bench.harness.database import Workspace, prepare_database
 from bench.harness.guard import add_load_arguments, bounded, preflight, run
 from bench.harness.machine import (
@@ -87,6 +87,7 @@ __all__ = [
     "Server",
     "Workspace",
     "add_load_arguments",
+    "bearer_viewer",
     "bounded",
     "by_ids",
     "create_app_with",

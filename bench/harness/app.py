@@ -7,11 +7,17 @@ from dataclasses import replace
 from typing import TypeVar
 
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
 from starlette.routing import BaseRoute
 
 from server.app import create_app
+from server.auth.viewer import authenticate
 from server.db.queries.common import Executor
+from server.domain.errors import DomainError
+from server.domain.viewer import Viewer
 from server.logs import configure_logging
+from server.runtime import runtime_of
 from server.settings import Settings
 
 T = TypeVar("T")
@@ -40,3 +46,18 @@ def create_app_with(routes: Sequence[BaseRoute]) -> Starlette:
     app = create_app(settings)
     app.router.routes.extend(routes)
     return app
+
+
+async def bearer_viewer(request: Request) -> Viewer:
+    """A plain endpoint's sign-in: the same token check as the GraphQL view; a refusal
+    is a 401 so wrk counts it."""
+    runtime = runtime_of(request)
+    try:
+        viewer = await authenticate(
+            runtime.pool, request.headers.get("authorization"), runtime.clock.now()
+        )
+    except DomainError as refused:
+        raise HTTPException(401, refused.message) from None
+    if viewer is None:
+        raise HTTPException(401, "Please sign in first.")
+    return viewer
