@@ -130,7 +130,9 @@ async def _private_spreadsheet(
         )
         body = await build(viewer)
     except DomainError as refused:
-        status = 401 if refused.code is ErrorCode.UNAUTHENTICATED else 403
+        status = {ErrorCode.UNAUTHENTICATED: 401, ErrorCode.BAD_USER_INPUT: 400}.get(
+            refused.code, 403
+        )
         error = {"code": refused.code.value, "message": refused.message}
         return JSONResponse({"error": error}, status_code=status, headers=_NO_STORE)
     return Response(

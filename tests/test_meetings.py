@@ -751,3 +751,43 @@ async def test_a_decline_tells_the_requester_and_an_organisers_cancel_tells_both
         )
         assert to_maker["title"] == "Rendez-vous annulé : Acheteur Éconduit"
         await import_fair.next_is_barrier(organiser, buyer_ws, maker_ws)
+
+
+async def test_what_the_review_found_is_refused_clearly_never_a_500(
+    import_fair: ImportFair, organiser: Person, fresh_plan: None
+) -> None:
+    gql = import_fair.own.gql
+    # Two people asking each other at the same moment: both go through (no deadlock).
+    a = await company(import_fair, "Réciproque A")
+    b = await company(import_fair, "Réciproque B")
+    for _ in range(3):
+        answers = await asyncio.gather(
+            request(import_fair, a, b, slot=11, day=1), request(import_fair, b, a, slot=13, day=1)
+        )
+        assert [codes(x) for x in answers] == [[], []]
+        for x in answers:
+            await gql.data(CANCEL, {"id": x["data"]["requestMeeting"]["id"]}, as_=organiser)
+    # An outcome recorded: the meeting can no longer be cancelled.
+    meeting = (await request(import_fair, a, b, slot=14, day=1))["data"]["requestMeeting"]
+    await gql.data(ACCEPT, {"id": meeting["id"]}, as_=b.person)
+    clock = import_fair.own.live.runtime.clock
+    clock.set(datetime.fromisoformat(at(14, day=1)) + timedelta(minutes=5))
+    try:
+        await gql.data(OUTCOME, {"id": meeting["id"], "o": "NO_SHOW"}, as_=a.person)
+        assert await gql.error_codes(CANCEL, {"id": meeting["id"]}, as_=a.person) == ["CONFLICT"]
+    finally:
+        clock.set(THE_DAY_BEFORE)
+    # A table that ever had a meeting stays; a far-off desk day is bad input.
+    late = (await request(import_fair, a, b, slot=2, day=2))["data"]["requestMeeting"]
+    await gql.data(ACCEPT, {"id": late["id"]}, as_=b.person)
+    await gql.data(CANCEL, {"id": late["id"]}, as_=a.person)
+    assert await gql.error_codes(SET_PLAN, {"input": plan_input(tables=0)}, as_=organiser) == [
+        "CONFLICT"
+    ]
+    far = (
+        '{ tableOccupancy(day: "9999-12-31") { booked } '
+        'meetings(day: "9999-12-31") { totalCount } }'
+    )
+    assert set(await gql.error_codes(far, as_=organiser)) == {"BAD_USER_INPUT"}
+    response = await gql.http.get("/admin/meetings.csv?day=9999-12-31", headers=organiser.headers)
+    assert response.status_code == 400

@@ -175,10 +175,11 @@ async def save_plan(
 
 
 async def tables_in_use(db: Executor, table_ids: Sequence[str]) -> list[str]:
-    """Of these tables, those an accepted meeting has (past ones too: its record)."""
+    """Of these tables, those a meeting has or had (a cancelled one keeps its table on
+    record, past ones too)."""
     rows = await db.fetch(
         """SELECT DISTINCT table_id FROM meeting
-            WHERE status = 'ACCEPTED' AND table_id = any($1::text[]) ORDER BY 1""",
+            WHERE table_id = any($1::text[]) ORDER BY 1""",
         table_ids,
     )
     return [r[0] for r in rows]
@@ -234,9 +235,11 @@ async def profiles_by_ids(db: Executor, ids: Sequence[int]) -> list[ProfileRow]:
 
 
 async def lock_profile(db: Executor, profile_id: int) -> ProfileRow | None:
-    """The profile, locked until the transaction ends: one booking of theirs at a time."""
+    """The profile, locked until the transaction ends: one booking of theirs at a time.
+    NO KEY: a meeting another person asks of this profile checks its key (KEY SHARE),
+    and must not wait for this lock (two people asking each other would deadlock)."""
     row = await db.fetchrow(
-        f"SELECT {_PROFILE} FROM business_profile b WHERE b.id = $1 FOR UPDATE", profile_id
+        f"SELECT {_PROFILE} FROM business_profile b WHERE b.id = $1 FOR NO KEY UPDATE", profile_id
     )
     return ProfileRow(**row) if row else None
 

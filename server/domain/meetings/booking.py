@@ -215,7 +215,7 @@ async def cancel_meeting(
         if sides.viewer_side is None and not sides.viewer.has_role("ORGANISER"):
             raise DomainError(ErrorCode.FORBIDDEN, "Only its two sides or an organiser cancel it.")
         _check_status(meeting, LIVE, "cancelled")
-        if meeting.ends_at <= now:
+        if meeting.ends_at <= now or meeting.outcome is not None:
             raise _taken("That meeting is over; record whether it happened instead.")
         cancelled = await sql.set_status(conn, meeting.id, "CANCELLED", now, reason=why)
         for told, other in (

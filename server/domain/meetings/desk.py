@@ -11,6 +11,7 @@ from server import clock
 from server.db.queries import meetings as sql
 from server.db.queries.common import Executor
 from server.db.queries.meetings import MeetingRow, TableRow
+from server.domain import agenda
 from server.domain.errors import bad_input
 from server.domain.exports.directory_csv import spreadsheet
 from server.domain.ids import parse_bigint_id
@@ -31,7 +32,7 @@ async def meetings_of_day(
 ) -> Page[MeetingRow]:
     """Organisers only (the caller checks the role); every day when `day` is None."""
     check_first(first, MAX_DESK_PAGE)
-    span = clock.day_span(day) if day is not None else (None, None)
+    span = agenda.day_span(day) if day is not None else (None, None)
     cursor = decode_cursor(after)
     keyset: tuple[datetime, int] | None = None
     if cursor is not None:
@@ -52,7 +53,7 @@ async def meetings_of_day(
 async def meetings_csv(db: Executor, day: date | None) -> bytes:
     """Organisers only (the caller checks the role); every day when `day` is None.
     Times on the fair's clocks, with their offset."""
-    span = clock.day_span(day) if day is not None else (None, None)
+    span = agenda.day_span(day) if day is not None else (None, None)
     rows, _ = await sql.meeting_page(db, span[0], span[1], None, MAX_CSV_MEETINGS)
     profiles = {
         p.id: p
@@ -104,7 +105,7 @@ async def table_occupancy(db: Executor, day: date) -> list[Occupancy]:
     """Organisers only (the caller checks the role): each table on that day."""
     plan = await meeting_plan(db)
     slots = sum(len(plan.slots(d)) for d in plan.days_on(day))
-    uses = {u.table_id: u for u in await sql.table_uses(db, *clock.day_span(day))}
+    uses = {u.table_id: u for u in await sql.table_uses(db, *agenda.day_span(day))}
     return [
         Occupancy(t, slots, uses[t.id].booked, uses[t.id].happened, uses[t.id].no_shows)
         for t in plan.tables

@@ -119,8 +119,7 @@ async def set_plan(
         if taken := await sql.tables_in_use(conn, gone):
             raise DomainError(
                 ErrorCode.CONFLICT,
-                f"Accepted meetings are at table(s) {', '.join(taken)}: keep them, or cancel "
-                "those meetings first.",
+                f"Meetings were booked at table(s) {', '.join(taken)}: keep those tables.",
             )
         await _check_live_meetings(conn, MeetingPlan(slot_minutes, requests_per_day, rows, tables))
         await sql.save_plan(conn, slot_minutes, requests_per_day, rows, tables)
