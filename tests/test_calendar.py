@@ -169,7 +169,9 @@ async def test_feed_has_one_event_per_planned_session_as_in_the_database(
     people: People,
     db: Db,
     planners: list[Person],
+    fair_clock: Clock,
 ) -> None:
+    fair_clock.set(datetime(2026, 12, 1, 12, 0, tzinfo=UTC))  # seats: before the sessions
     person = await planner(people, planners)
     talk, demo = await talk_and_demo(db)
     keynote = await session_where(db, "kind = 'KEYNOTE' AND capacity IS NULL")

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import asyncpg
 import pytest
 
+from server.clock import Clock
 from tests.conftest import GraphQLClient, People, Person
 
 ROLES = ["ATTENDEE", "SPEAKER", "EXHIBITOR", "ORGANISER"]
+BEFORE_THE_FAIR = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 
 # name -> (document, what it returns when allowed)
 PERSONAL = {
@@ -63,9 +66,11 @@ async def test_every_role_may_plan_its_own_fair(
     gql_http: GraphQLClient,
     db: asyncpg.Connection[Any],
     people: People,
+    fair_clock: Clock,
     role: str,
     mutation: str,
 ) -> None:
+    fair_clock.set(BEFORE_THE_FAIR)  # a seat is taken only before the session starts
     person = await people.make(role)
     document, _ = PERSONAL[mutation]
     body = await gql_http(document, await ids(db), as_=person)
