@@ -31,7 +31,7 @@ from server.clock import Zone, parse_instant
 from server.db.queries import meetings as sql
 from server.db.queries.meetings import ProfileRow
 from server.domain.errors import DomainError
-from server.domain.meetings.booking import MAX_MESSAGE, check_bookable
+from server.domain.meetings.booking import LIVE, MAX_MESSAGE, check_bookable
 from server.domain.meetings.plan import MeetingDay, meeting_plan, set_plan
 from server.domain.meetings.profiles import ProfileInput, profile_of
 from server.domain.people import person_with_email
@@ -40,7 +40,6 @@ from server.domain.routing import WalkwayCache
 from server.domain.viewer import Viewer
 
 Connection: TypeAlias = "asyncpg.Connection[Any]"
-STATUSES = ("REQUESTED", "ACCEPTED")
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +121,7 @@ async def load_meetings(
     walkways = WalkwayCache()
     booked = 0
     for entry in meetings:
-        if entry["status"] not in STATUSES or len(entry.get("message") or "") > MAX_MESSAGE:
+        if entry["status"] not in LIVE or len(entry.get("message") or "") > MAX_MESSAGE:
             raise ValueError(f"meetings.json: {entry['requester']} → {entry['invitee']}")
         requester = await _profile(conn, entry["requester"])
         invitee = await _profile(conn, entry["invitee"])

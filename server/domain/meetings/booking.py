@@ -36,6 +36,7 @@ MAX_MESSAGE = 500
 #: Requests one may send for a day, whatever became of them, per waiting one allowed.
 SENT_PER_WAITING = 3
 MAX_REASON = 500
+#: A meeting that holds its slot for both sides (a meeting_side row each, 0009).
 LIVE = ("REQUESTED", "ACCEPTED")
 
 

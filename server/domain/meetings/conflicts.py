@@ -14,10 +14,9 @@ from server.db.queries import meetings as sql
 from server.db.queries.agenda import SessionRow
 from server.db.queries.common import Executor
 from server.db.queries.meetings import MeetingRow
+from server.domain.meetings.booking import LIVE
 from server.domain.routing import WalkwayCache
 from server.domain.schedule import ConflictKind
-
-LIVE = ("REQUESTED", "ACCEPTED")
 
 
 @dataclass(frozen=True, slots=True)
