@@ -180,7 +180,7 @@ class Me(MeMeetings):
         metadata=VIEWER,
     )
     async def meeting_matches(self, info: Info, first: int | None = 20) -> list[MeetingMatch]:
-        return await meeting_matches_of(info, 20 if first is None else first)
+        return await meeting_matches_of(info, self.person.id, 20 if first is None else first)
 
 
 @strawberry.type

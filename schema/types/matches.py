@@ -36,9 +36,9 @@ class MeetingMatch:
         )
 
 
-async def meeting_matches_of(info: Info, first: int) -> list[MeetingMatch]:
-    """The signed-in viewer's best counterparts; reasons in the request's language."""
-    viewer = info.context.signed_in()
+async def meeting_matches_of(info: Info, person_id: int, first: int) -> list[MeetingMatch]:
+    """That person's best counterparts (the Me it is asked of, as every Me field: a Me
+    just signed in is not the request's viewer yet); reasons in the request's language."""
     lang: matching.Lang = "en" if info.context.lang is Lang.EN else "fr"
-    found = await matching.meeting_matches(info.context.db, viewer.id, first, lang)
+    found = await matching.meeting_matches(info.context.db, person_id, first, lang)
     return [MeetingMatch.from_match(m) for m in found]
