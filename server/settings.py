@@ -17,8 +17,14 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 class Settings:
     #: PostgreSQL DSN. Unset: 127.0.0.1:5432 if it answers, else an embedded server.
     database_url: str | None = None
+    #: Read-only PostgreSQL replica (streaming). Set: public reads that need not see the
+    #: viewer's own writes go there; everything else stays on `database_url`.
+    database_replica_url: str | None = None
     #: Redis URL. Unset: 127.0.0.1:6379 if it answers, else an embedded server.
     redis_url: str | None = None
+    #: `redis_url` is one node of a Redis Cluster: fan-out uses sharded pub/sub
+    #: (SSUBSCRIBE/SPUBLISH, Redis >= 7) over channels spread across the shards.
+    redis_cluster: bool = False
     #: Prefix of every Redis key and channel: deployments sharing a Redis stay apart.
     redis_namespace: str = "salon"
     #: Database created and used when `database_url` is unset.
@@ -152,8 +158,8 @@ class Settings:
 
 
 def env_name(field_name: str) -> str:
-    """DATABASE_URL and REDIS_URL keep their customary names; the rest are SALON_*."""
-    if field_name in ("database_url", "redis_url"):
+    """DATABASE_URL, DATABASE_REPLICA_URL and REDIS_URL keep their customary names; the rest are SALON_*."""
+    if field_name in ("database_url", "database_replica_url", "redis_url"):
         return field_name.upper()
     return "SALON_" + field_name.upper()
 
