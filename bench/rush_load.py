@@ -28,6 +28,7 @@ import re
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -203,7 +204,7 @@ async def post(
     token: str | None,
     due: float,
     into: Requests,
-) -> None:
+) -> bool:
     headers = {"Content-Type": "application/json"}
     if token:
         headers["Authorization"] = f"Bearer {token}"
@@ -212,15 +213,16 @@ async def post(
             text = await response.read()
             if response.status != 200:
                 into.errors[f"HTTP {response.status}: {text[:120].decode(errors='replace')}"] += 1
-                return
+                return False
             answer = orjson.loads(text)
             if answer.get("errors"):
                 into.errors[str(answer["errors"][0].get("message"))[:120]] += 1
-                return
+                return False
     except (aiohttp.ClientError, TimeoutError, orjson.JSONDecodeError) as error:
         into.errors[f"{type(error).__name__}: {error}"[:120]] += 1
-        return
+        return False
     into.latencies.append(time.monotonic() - due)
+    return True
 
 
 def body(query: str, variables: dict[str, Any] | None = None) -> bytes:
@@ -237,18 +239,22 @@ async def steady(scenario: dict[str, Any]) -> dict[str, Any]:
     readers: list[str] = scenario["reader_tokens"]
     writes: list[dict[str, str]] = scenario["writes"]
     changes: list[dict[str, Any]] = scenario["changes"]
+    organiser: str = scenario["organiser"]
     sent: dict[int, float] = {}
-    pending: set[asyncio.Task[None]] = set()
+    #: Changes the server refused or never answered: no notice is owed for them.
+    failed: set[int] = set()
+    pending: set[asyncio.Task[bool]] = set()
     connector = aiohttp.TCPConnector(limit=scenario["http_connections"])
     timeout = aiohttp.ClientTimeout(total=30)
     async with aiohttp.ClientSession(connector=connector, timeout=timeout) as http:
 
-        def start(kind: str, payload: bytes, token: str | None, due: float) -> None:
+        def start(kind: str, payload: bytes, token: str | None, due: float) -> asyncio.Task[bool]:
             task = asyncio.create_task(
                 post(http, base + paths[kind], payload, token, due, kinds[kind])
             )
             pending.add(task)
             task.add_done_callback(pending.discard)
+            return task
 
         timetable: list[tuple[float, str, int]] = []
         for every, kind in (
@@ -276,11 +282,19 @@ async def steady(scenario: dict[str, Any]) -> dict[str, Any]:
             elif index < len(changes):
                 change = changes[index]
                 variables = {"id": change["session"], "input": change["input"]}
-                sent[change["mark"]] = time.time()
-                start("change", body(documents["change"], variables), scenario["organiser"], due)
+                mark = change["mark"]
+                sent[mark] = time.time()
+                task = start("change", body(documents["change"], variables), organiser, due)
+                task.add_done_callback(partial(_note_failure, failed, mark))
         if pending:
             await asyncio.wait(pending, timeout=30)
-    return {"requests": {k: v.report() for k, v in kinds.items()}, "sent": sent}
+    answered = {mark: at for mark, at in sent.items() if mark not in failed}
+    return {"requests": {k: v.report() for k, v in kinds.items()}, "sent": answered}
+
+
+def _note_failure(failed: set[int], mark: int, task: asyncio.Task[bool]) -> None:
+    if not task.result():
+        failed.add(mark)
 
 
 async def delivered(tally: Tally, expected: dict[int, int]) -> None:

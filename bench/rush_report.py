@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import statistics
 from collections import defaultdict
+from itertools import zip_longest
 from typing import TYPE_CHECKING, Any
 
 from bench.rush_load import percentiles
@@ -48,14 +49,17 @@ def side_figures(run: SideRun) -> dict[str, Any]:
     }
 
 
-def _pairs(figures: list[dict[str, Any]]) -> dict[int, list[tuple[dict[str, Any], ...]]]:
-    """Per number of processes: (baseline, Salon) in the order they ran."""
+Figure = dict[str, Any]
+
+
+def _pairs(figures: list[Figure]) -> dict[int, list[tuple[Figure | None, Figure | None]]]:
+    """Per number of processes: (baseline, Salon) in the order they ran; None for a side
+    the run left out (`--sides`)."""
     by_workers: dict[int, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
     for figure in figures:
         by_workers[figure["workers"]][figure["side"]].append(figure)
     return {
-        w: list(zip(sides["plain"], sides["graphql"], strict=False))
-        for w, sides in by_workers.items()
+        w: list(zip_longest(sides["plain"], sides["graphql"])) for w, sides in by_workers.items()
     }
 
 
@@ -102,9 +106,10 @@ def print_report(args: argparse.Namespace, figures: list[dict[str, Any]]) -> Non
             print(f"\n{workers} server process(es), pair {index + 1}")
             print(f"  {'measure':34} {'baseline':>12} {'Salon':>12} {'ratio':>8}")
             for label, read in ROWS:
-                a, b = read(plain), read(salon)
+                a = read(plain) if plain else None
+                b = read(salon) if salon else None
                 print(f"  {label:34} {_fmt(a):>12} {_fmt(b):>12} {_fmt(_ratio(b, a)):>8}")
-            for figure in (plain, salon):
+            for figure in (f for f in (plain, salon) if f is not None):
                 failed = sum(figure["errors"].values())
                 print(
                     f"  {figure['side']:8} notices {figure['notices_expected']}, "
@@ -124,8 +129,11 @@ def verdicts(figures: list[dict[str, Any]]) -> dict[str, Any]:
     """The issue's goals against the medians of the per-pair ratios; `void` says why a
     run cannot count (a lost or repeated notice, or a request that failed)."""
     pairs = _pairs(figures)
-    one = pairs.get(1, [])
-    rps = {w: _median([s["wrk"].get("rps") for _, s in p]) for w, p in pairs.items()}
+    one = [(p, s) for p, s in pairs.get(1, []) if p is not None and s is not None]
+    rps = {
+        w: _median([s["wrk"].get("rps") for _, s in found if s is not None])
+        for w, found in pairs.items()
+    }
     goals = {
         "memory per idle socket ≤ 1.0× the bare socket": (
             _median([_ratio(s["kb_per_socket"], p["kb_per_socket"]) for p, s in one]),
