@@ -183,6 +183,10 @@ async def test_me_and_mutations_run_on_the_primary(fair: ReplicaFair) -> None:
     await fair.gql.data(BOOKMARK, {"s": session_id}, as_=attendee)
     mine = await fair.gql.data(MY_SCHEDULE, as_=attendee)
     assert mine["me"]["id"] == str(attendee.id)
+    # One VIEWER field in a public object is enough to read from the primary.
+    marked = "query($id: ID!) { session(id: $id) { id viewerHasBookmarked } }"
+    seen = await fair.gql.data(uncached(marked), {"id": session_id}, as_=attendee)
+    assert seen["session"]["viewerHasBookmarked"] is True
     assert reads.replica == []
     assert any("bookmark" in s for s in reads.primary)
 
