@@ -33,7 +33,7 @@ from server.routes import (
     readyz,
     venue_geojson,
 )
-from server.runtime import Runtime, mailer_from
+from server.runtime import Runtime, mailer_from, open_replica
 from server.services import ensure_database, locate_services
 from server.settings import Settings
 from server.web import WebApp
@@ -66,6 +66,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         pool = await create_pool(
             dsn, min_size=settings.db_pool_min, max_size=settings.db_pool_max, counter=counter
         )
+        replica_url = settings.database_replica_url
+        replica = await open_replica(replica_url, settings) if replica_url else None
         redis = Redis.from_url(urls.redis_url)
         runtime = Runtime(
             settings=settings,
@@ -74,6 +76,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             redis=redis,
             mailer=mailer_from(settings),
             statements=counter,
+            replica=replica,
         )
         runtime.hub = Hub(
             urls.redis_url,
@@ -94,6 +97,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             await runtime.hub.stop()
             await redis.aclose()
             await pool.close()
+            if replica is not None:
+                await replica.pool.close()
 
     view = graphql_view(settings)
     app = Starlette(
