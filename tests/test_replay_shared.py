@@ -94,7 +94,8 @@ async def test_a_replay_after_an_agenda_change_renders_the_agenda_as_it_is_now(
 async def test_replays_of_one_public_selection_share_one_rendering(
     live: LiveServer, gql_http: GraphQLClient, people: People, scene: Scene
 ) -> None:
-    one, other = await bookmarked(gql_http, people, scene), await bookmarked(gql_http, people, scene)
+    one = await bookmarked(gql_http, people, scene)
+    other = await bookmarked(gql_http, people, scene)
     async with live_client(live.ws_url, one.token) as watcher:
         await watcher.subscribe(PUBLIC)
         await rename(gql_http, people, scene, "Titre partagé")
