@@ -194,6 +194,15 @@ async def test_profiles_are_for_signed_in_people_and_closed_ones_are_hidden(
     assert found["businessProfiles"]["nodes"] == []
     own = await gql.data(directory, {"s": "atelier discret"}, as_=hidden.person)
     assert [n["id"] for n in own["businessProfiles"]["nodes"]] == [hidden.profile_id]
+    filtered = "query($f: BusinessProfileFilter!) { businessProfiles(filter: $f) { totalCount } }"
+    for wrong_filter in (
+        {"offers": ["usinage " * 2_000]},  # each phrase is matched against every profile
+        {"needs": ["x" * 121]},
+        {"sectors": [str(i) for i in range(51)]},
+    ):
+        assert await gql.error_codes(filtered, {"f": wrong_filter}, as_=reader.person) == [
+            "BAD_USER_INPUT"
+        ], wrong_filter
     one = "query($id: ID!) { businessProfile(id: $id) { company } }"
     assert (await gql.data(one, {"id": hidden.profile_id}, as_=shown.person)) == {
         "businessProfile": None

@@ -169,6 +169,9 @@ async def profile_directory(
     for values in (given.sectors, given.countries, given.offers, given.needs):
         if values is not None and len(values) > MAX_FILTER_ITEMS:
             raise bad_input(f"Filter with at most {MAX_FILTER_ITEMS} values per list.")
+        # Each phrase is matched against every profile's terms: bound its cost too.
+        if values is not None and any(len(value) > MAX_ITEM for value in values):
+            raise bad_input(f"A filter value has at most {MAX_ITEM} characters.")
     own = await sql.profile_of_person(db, viewer.id)
     query = ProfileQuery(
         sectors=given.sectors,
