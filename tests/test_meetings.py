@@ -230,6 +230,40 @@ async def test_profiles_are_for_signed_in_people_and_closed_ones_are_hidden(
     ) == ["UNAUTHENTICATED"]
 
 
+async def test_a_closed_profile_stays_in_sight_of_a_live_meeting_only(
+    import_fair: ImportFair, fresh_plan: None
+) -> None:
+    gql = import_fair.own.gql
+    asker = await company(import_fair, "Demandeur Insistant")
+    asked = await company(import_fair, "Fournisseur Réservé")
+    meeting = (await request(import_fair, asker, asked, slot=4))["data"]["requestMeeting"]
+    closed = {"company": "Fournisseur Réservé", "country": "MA", "sectors": ["mechanics"]}
+    closed |= {"offers": [], "needs": [], "openToMeetings": False}
+    await gql.data(SAVE, {"input": closed}, as_=asked.person)
+    one = "query($id: ID!) { businessProfile(id: $id) { company } }"
+    seen = await gql.data(one, {"id": asked.profile_id}, as_=asker.person)
+    assert seen == {"businessProfile": {"company": "Fournisseur Réservé"}}  # still asked
+    await gql.data(DECLINE, {"id": meeting["id"]}, as_=asked.person)
+    gone = await gql.data(one, {"id": asked.profile_id}, as_=asker.person)
+    assert gone == {"businessProfile": None}  # a declined request gives no lasting sight
+
+
+async def test_only_someone_open_to_meetings_may_look_for_common_slots(
+    import_fair: ImportFair, fresh_plan: None
+) -> None:
+    gql = import_fair.own.gql
+    wanted = await company(import_fair, "Très Demandé")
+    nobody = await import_fair.people.make("ATTENDEE")  # no profile: an empty calendar
+    shy = await company(import_fair, "Discret Curieux", open_to_meetings=False)
+    for prober in (nobody, shy.person):
+        assert await gql.error_codes(
+            FREE, {"p": wanted.profile_id, "d": "2026-12-03"}, as_=prober
+        ) == ["BAD_USER_INPUT"]
+    open_ = await company(import_fair, "Ouvert aux Rencontres")
+    free = await gql.data(FREE, {"p": wanted.profile_id, "d": "2026-12-03"}, as_=open_.person)
+    assert free["me"]["commonFreeSlots"]
+
+
 async def test_a_request_accepted_then_cancelled_tells_each_side_once(
     import_fair: ImportFair, fresh_plan: None
 ) -> None:

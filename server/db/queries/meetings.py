@@ -211,11 +211,28 @@ async def sector_ids(db: Executor) -> set[str]:
 
 async def have_met(db: Executor, profile_id: int, other_id: int) -> bool:
     """Whether the two profiles have any meeting, of any status."""
+    return await _meeting_between(db, profile_id, other_id, ALL_STATUSES)
+
+
+async def in_touch(db: Executor, profile_id: int, other_id: int) -> bool:
+    """Whether the two profiles have a meeting asked for or agreed (a declined or
+    cancelled request gives no lasting sight of a profile closed since)."""
+    return await _meeting_between(db, profile_id, other_id, ("REQUESTED", "ACCEPTED"))
+
+
+ALL_STATUSES = ("REQUESTED", "ACCEPTED", "DECLINED", "CANCELLED")
+
+
+async def _meeting_between(
+    db: Executor, profile_id: int, other_id: int, statuses: Sequence[str]
+) -> bool:
     found: bool = await db.fetchval(
         """SELECT EXISTS (SELECT 1 FROM meeting
-                           WHERE (requester_id, invitee_id) IN (($1, $2), ($2, $1)))""",
+                           WHERE (requester_id, invitee_id) IN (($1, $2), ($2, $1))
+                             AND status = any($3::text[]))""",
         profile_id,
         other_id,
+        list(statuses),
     )
     return found
 

@@ -133,8 +133,8 @@ async def own_profile(db: Executor, person_id: int) -> ProfileRow | None:
 async def visible_profile(
     db: Executor, viewer: Viewer | None, profile_id: str
 ) -> ProfileRow | None:
-    """An open profile, the viewer's own, or one they have a meeting with (organisers:
-    any). None when there is none the viewer may see."""
+    """An open profile, the viewer's own, or one they have a live meeting with
+    (organisers: any). None when there is none the viewer may see."""
     viewer = require_viewer(viewer)
     number = parse_bigint_id(profile_id)
     if number is None:
@@ -146,7 +146,7 @@ async def visible_profile(
     if profile.open_to_meetings or profile.person_id == viewer.id or viewer.has_role("ORGANISER"):
         return profile
     own = await sql.profile_of_person(db, viewer.id)
-    if own is not None and await sql.have_met(db, own.id, profile.id):
+    if own is not None and await sql.in_touch(db, own.id, profile.id):
         return profile
     return None
 
