@@ -264,6 +264,32 @@ async def test_only_someone_open_to_meetings_may_look_for_common_slots(
     assert free["me"]["commonFreeSlots"]
 
 
+async def test_a_request_whose_slot_began_unanswered_no_longer_waits(
+    import_fair: ImportFair, organiser: Person, fresh_plan: None
+) -> None:
+    gql = import_fair.own.gql
+    await gql.data(SET_PLAN, {"input": plan_input(requests_per_day=1)}, as_=organiser)
+    asker = await company(import_fair, "Demandeur Oublié")
+    silent = await company(import_fair, "Jamais de Réponse")
+    other = await company(import_fair, "Autre Partenaire")
+    assert (await request(import_fair, asker, silent, slot=0))["data"]["requestMeeting"]
+    assert (await request(import_fair, asker, other, slot=4))["errors"][0]["extensions"][
+        "code"
+    ] == "RATE_LIMITED"  # one waiting request that day, the most allowed
+    clock = import_fair.own.live.runtime.clock
+    clock.set(FIRST_SLOT + SLOT / 2)  # the first slot began: nobody answered
+    try:
+        assert (await request(import_fair, asker, other, slot=4))["data"]["requestMeeting"]
+        # Nor does the dead request keep organisers from opening later that day.
+        later = plan_input() | {
+            "days": [{"day": "2026-12-03", "opens": "11:00", "closes": "17:30"}]
+        }
+        saved = await gql.data(SET_PLAN, {"input": later}, as_=organiser)
+        assert saved["setMeetingPlan"]["days"][0]["opensAt"].endswith("11:00:00+00:00")
+    finally:
+        clock.set(THE_DAY_BEFORE)
+
+
 async def test_a_request_accepted_then_cancelled_tells_each_side_once(
     import_fair: ImportFair, fresh_plan: None
 ) -> None:

@@ -185,11 +185,14 @@ async def tables_in_use(db: Executor, table_ids: Sequence[str]) -> list[str]:
     return [r[0] for r in rows]
 
 
-async def live_meetings(db: Executor) -> list[MeetingRow]:
-    """Every requested or accepted meeting."""
+async def live_meetings(db: Executor, now: datetime) -> list[MeetingRow]:
+    """Every accepted meeting, and every request still waiting for its slot (one whose
+    slot began unanswered can no longer happen)."""
     rows = await db.fetch(
-        f"""SELECT {_MEETING} FROM meeting m WHERE m.status IN ('REQUESTED', 'ACCEPTED')
-             ORDER BY lower(m.during), m.id"""
+        f"""SELECT {_MEETING} FROM meeting m
+             WHERE m.status = 'ACCEPTED' OR (m.status = 'REQUESTED' AND lower(m.during) > $1)
+             ORDER BY lower(m.during), m.id""",
+        now,
     )
     return [MeetingRow(**r) for r in rows]
 
@@ -427,16 +430,19 @@ async def set_outcome(db: Executor, meeting_id: int, outcome: str, now: datetime
 
 
 async def requests_sent(
-    db: Executor, requester_id: int, starts_at: datetime, ends_at: datetime
+    db: Executor, requester_id: int, starts_at: datetime, ends_at: datetime, now: datetime
 ) -> tuple[int, int]:
-    """Requests this profile sent for that span: still waiting for an answer, and in
-    all (whatever became of them)."""
+    """Requests this profile sent for that span: still waiting for an answer (their slot
+    not begun), and in all (whatever became of them)."""
     row = await db.fetchrow(
-        """SELECT count(*) FILTER (WHERE status = 'REQUESTED') AS waiting, count(*) AS sent
+        """SELECT count(*) FILTER (WHERE status = 'REQUESTED' AND lower(during) > $4)
+                    AS waiting,
+                  count(*) AS sent
              FROM meeting WHERE requester_id = $1 AND during && tstzrange($2, $3)""",
         requester_id,
         starts_at,
         ends_at,
+        now,
     )
     return (row["waiting"], row["sent"]) if row else (0, 0)
 
