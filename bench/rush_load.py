@@ -37,7 +37,14 @@ import orjson
 
 from bench.fanout_client import Fleet, Socket, emit, text_frame
 
-NOTICES = "subscription Notices($after: ID) { notices(after: $after) { id body } }"
+#: The attendee app's own subscription (web/src/lib/live.ts): both languages, and the
+#: notice's session, exhibitor and meeting (a viewer field: the meeting's sides only).
+NOTICES = (
+    "subscription Notices($after: ID) { notices(after: $after) { id kind priority createdAt "
+    "titleFr: title(lang: FR) titleEn: title(lang: EN) "
+    "bodyFr: body(lang: FR) bodyEn: body(lang: EN) "
+    "session { id } exhibitor { id } meeting { id } } }"
+)
 BACKLOG_MARK = "rush-backlog"
 CHANGE_MARK = re.compile(r"rush-change-(\d+)")
 #: Seconds the sockets have to open and catch up, and the changes to be delivered.
@@ -90,7 +97,7 @@ class RushSocket(Socket):
             if int(cursor) <= self.last_cursor:
                 self.tally.out_of_order += 1
             self.last_cursor = max(self.last_cursor, int(cursor))
-        self._count(notice["body"], at)
+        self._count(notice["bodyFr"], at)
 
     def _count(self, body: str, at: float) -> None:
         tally = self.tally

@@ -31,7 +31,9 @@ from bench import harness
 from bench.agenda import plain_agenda
 from bench.schedule import plain_bookmark, plain_schedule
 from server.auth.viewer import authenticate
+from server.clock import in_fair_time
 from server.db.queries import notices as notices_sql
+from server.db.queries.notices import NoticeRow
 from server.domain import changes, plans
 from server.domain.changes import SessionChange
 from server.domain.errors import DomainError
@@ -54,8 +56,25 @@ def next_frame(operation_id: str, payload: str) -> str:
     return f'{{"id":{orjson.dumps(operation_id).decode()},"type":"next","payload":{payload}}}'
 
 
-def notice_payload(notice_id: str, body: str) -> str:
-    return orjson.dumps({"data": {"notices": {"id": notice_id, "body": body}}}).decode()
+def notice_payload(fields: dict[str, Any]) -> str:
+    return orjson.dumps({"data": {"notices": fields}}).decode()
+
+
+def row_fields(row: NoticeRow) -> dict[str, Any]:
+    """What the app's subscription selects of a notice (bench.rush_load.NOTICES)."""
+    return {
+        "id": str(row.seq),
+        "kind": row.kind,
+        "priority": row.priority,
+        "createdAt": in_fair_time(row.send_at).isoformat(),
+        "titleFr": row.title_fr,
+        "titleEn": row.title_en or row.title_fr,
+        "bodyFr": row.body_fr,
+        "bodyEn": row.body_en or row.body_fr,
+        "session": row.session_id and {"id": row.session_id},
+        "exhibitor": row.exhibitor_id and {"id": row.exhibitor_id},
+        "meeting": None if row.meeting_id is None else {"id": str(row.meeting_id)},
+    }
 
 
 class PlainFanout:
@@ -149,7 +168,7 @@ async def _replay(
             roles=viewer.person.roles,
         )
         for row in rows:
-            payload = notice_payload(str(row.seq), row.body_fr)
+            payload = notice_payload(row_fields(row))
             await websocket.send_text(next_frame(operation_id, payload))
             cursor = row.seq or cursor
         if len(rows) < REPLAY_BATCH:
@@ -196,7 +215,21 @@ async def plain_change(request: Request) -> Response:
     except DomainError as refused:
         raise HTTPException(409, refused.message) from None
     audience = await notices_sql.session_audience(runtime.pool, [session_id])
-    message = {"recipients": audience, "payload": notice_payload("plain", given["note"])}
+    title = f"« {after.title_fr} » : changement"
+    fields = {
+        "id": "plain",  # no cursor: the bare fan-out does not sequence
+        "kind": "SESSION_CHANGED",
+        "priority": "NORMAL",
+        "createdAt": in_fair_time(runtime.clock.now()).isoformat(),
+        "titleFr": title,
+        "titleEn": title,
+        "bodyFr": given["note"],
+        "bodyEn": given["note"],
+        "session": {"id": session_id},
+        "exhibitor": None,
+        "meeting": None,
+    }
+    message = {"recipients": audience, "payload": notice_payload(fields)}
     await runtime.redis.publish(plain_channel(runtime), orjson.dumps(message))
     return _json({"data": {"updateSession": {"id": after.id, "capacity": after.capacity}}})
 
