@@ -259,10 +259,9 @@ class NoticeSocket(LiveConnection):
 
     async def _replay(self, operation: Operation[Context, None], plan: Plan, after: int) -> int:
         last = after
-        shared = self.renderer.replays
         # Read before the notices: a payload kept under this version was rendered from
         # an agenda at least this new.
-        version = await agenda_version(self.context.db) if shared.shareable(plan.prepared) else None
+        version = await agenda_version(self.context.db)
         while True:
             rows = await notices_domain.notices_for(
                 self.context.db, self.context.viewer, str(last), REPLAY_PAGE
@@ -275,12 +274,13 @@ class NoticeSocket(LiveConnection):
             if len(rows) < REPLAY_PAGE:
                 return last
 
-    async def _replayed(self, plan: Plan, row: NoticeRow, version: int | None) -> str:
+    async def _replayed(self, plan: Plan, row: NoticeRow, version: int) -> str:
         """The notice's payload for this plan: rendered, or shared with an earlier replay
         of the same group at the same agenda version (schema/live_replay.py)."""
-        if version is None or row.seq is None:
+        replays = self.renderer.replays
+        if row.seq is None or not replays.shareable(plan.prepared, row.meeting_id):
             return await render(self.runner, plan, _fresh(self.context), LiveNotice(row, ()))
-        key = (plan.group, row.seq, version)
+        key = (plan.shared_group, row.seq, version)
         payload = self.renderer.replays.get(key)
         if payload is None:
             payload = await render(self.runner, plan, _fresh(self.context), LiveNotice(row, ()))

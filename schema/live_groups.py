@@ -3,6 +3,7 @@ share one execution of their selection and one encoded payload (see schema/live.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any
@@ -24,7 +25,7 @@ from graphql.execution.values import get_variable_values
 from schema.context import Context
 from schema.execution import OperationRunner, Prepared, body_of
 from schema.live_replay import ReplayPayloads
-from schema.response_cache import operation_name_of, reads_viewer_fields
+from schema.response_cache import NOTICE_MEETING, operation_name_of, reads_viewer_fields
 from schema.strawberry_seam import (
     Operation,
 )
@@ -36,6 +37,7 @@ from server.runtime import Runtime
 
 #: Where a prepared subscription keeps whether it reads viewer fields (Prepared.memo).
 _PER_VIEWER = "live.per_viewer"
+_MEETING_SCOPED = "live.meeting_scoped"
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +52,11 @@ class Plan:
     group: Hashable
     #: The selection reads viewer-specific fields: the group is one viewer's.
     per_viewer: bool
+    #: The group's key as if nobody in particular asked.
+    shared_group: Hashable = None
+    #: Its only viewer field is the notice's meeting: a notice about no meeting renders
+    #: alike for every viewer (the attendee app's subscription is such a one).
+    meeting_scoped: bool = False
 
 
 class GroupRenderer:
@@ -63,6 +70,9 @@ class GroupRenderer:
         self._groups: dict[Hashable, tuple[Plan, Viewer | None, Lang, int]] = {}
         #: Notices rendered for replays, shared by every socket of a group that replays them.
         self.replays = ReplayPayloads(self.schema)
+        #: The notice being dispatched, and its payloads shared between groups.
+        self._shared_seq = 0
+        self._shared_payloads: dict[Hashable, asyncio.Future[str]] = {}
 
     def per_viewer(self, prepared: Prepared) -> bool:
         """Whether this subscription's selection reads viewer-specific fields (worked
@@ -72,6 +82,19 @@ class GroupRenderer:
                 self.schema, prepared.document, operation_name_of(prepared)
             )
         return prepared.memo[_PER_VIEWER] is True
+
+    def meeting_scoped(self, prepared: Prepared) -> bool:
+        """Whether the notice's meeting is the selection's only viewer field."""
+        if _MEETING_SCOPED not in prepared.memo:
+            prepared.memo[_MEETING_SCOPED] = self.per_viewer(prepared) and not (
+                reads_viewer_fields(
+                    self.schema,
+                    prepared.document,
+                    operation_name_of(prepared),
+                    besides=frozenset({NOTICE_MEETING}),
+                )
+            )
+        return prepared.memo[_MEETING_SCOPED] is True
 
     def join(self, plan: Plan, viewer: Viewer | None, lang: Lang) -> Hashable:
         """Count a member in; return the group's one shared key (members keep that,
@@ -102,10 +125,28 @@ class GroupRenderer:
         if entry is None:
             return None
         plan, viewer, lang, _ = entry
+        if plan.meeting_scoped and live.notice.meeting_id is None:
+            return await self._shared(plan, lang, live)
         context = Context(
             request=None, response=None, runtime=self.runtime, viewer=viewer, lang=lang
         )
         return await render(self.runner, plan, context, live)
+
+    async def _shared(self, plan: Plan, lang: Lang, live: LiveNotice) -> str:
+        """One rendering of this notice for every group that differs only in its viewer
+        (the hub hands over one notice at a time: what was shared for the last one is
+        dropped when the next comes)."""
+        if self._shared_seq != live.seq:
+            self._shared_seq, self._shared_payloads = live.seq, {}
+        payload = self._shared_payloads.get(plan.shared_group)
+        if payload is None:
+            context = Context(
+                request=None, response=None, runtime=self.runtime, viewer=None, lang=lang
+            )
+            payload = self._shared_payloads[plan.shared_group] = asyncio.ensure_future(
+                render(self.runner, plan, context, live)
+            )
+        return await asyncio.shield(payload)
 
 
 async def render(runner: OperationRunner, plan: Plan, context: Context, live: LiveNotice) -> str:
@@ -164,12 +205,23 @@ def plan_for(
     elif after_node is not None:
         after = getattr(after_node, "value", None)
     per_viewer = renderer.per_viewer(prepared)
-    group = (
+    shared_group = (
         operation.query,
         operation.operation_name,
         # decoded: orjson's bytes keep a 4 KB buffer, per subscriber otherwise
         orjson.dumps(rendering_variables, option=orjson.OPT_SORT_KEYS).decode(),
         context.lang.value,
-        context.viewer.id if per_viewer and context.viewer else None,
+        None,
     )
-    return Plan(prepared, operation.operation_name, raw_variables, after, group, per_viewer)
+    viewer_id = context.viewer.id if per_viewer and context.viewer else None
+    group = shared_group if viewer_id is None else (*shared_group[:-1], viewer_id)
+    return Plan(
+        prepared,
+        operation.operation_name,
+        raw_variables,
+        after,
+        group,
+        per_viewer,
+        shared_group=shared_group,
+        meeting_scoped=renderer.meeting_scoped(prepared),
+    )

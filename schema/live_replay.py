@@ -6,11 +6,13 @@ Rendering one notice through GraphQL costs about as much as the whole rest of a
 reconnect, so a process renders each (rendering group, notice) once and hands the same
 payload text to every phone of that group that replays it.
 
-Only selections of public fields are shared, under the agenda's version, by the rule the
-HTTP response cache follows (schema/response_cache.py): a public field's value depends
-on nothing but the agenda, so a payload rendered at one version is the payload at that
-version for everyone who may see the notice (and the replay only reads notices the
-viewer may see). A selection with a viewer or volatile field is rendered per replay.
+Only selections of public fields are shared (the viewer-only meeting of a notice about
+no meeting is null for everyone, so it does not count then), under the agenda's version,
+by the rule the HTTP response cache follows (schema/response_cache.py): a public field's
+value depends on nothing but the agenda, so a payload rendered at one version is the
+payload at that version for everyone who may see the notice (and the replay only reads
+notices the viewer may see). A selection with a viewer or volatile field is rendered per
+replay.
 """
 
 from __future__ import annotations
@@ -21,8 +23,8 @@ from collections.abc import Hashable
 from graphql import GraphQLSchema
 
 from schema.execution import Prepared
-from schema.response_cache import classify, operation_name_of
-from schema.visibility import Visibility, exempt_roots
+from schema.response_cache import NOTICE_MEETING, operation_name_of, worst_besides
+from schema.visibility import Visibility
 
 #: Where a prepared subscription keeps whether its payloads may be shared (Prepared.memo).
 _SHAREABLE = "live.replay_shareable"
@@ -41,17 +43,18 @@ class ReplayPayloads:
         self.max_entries = max_entries
         self._entries: OrderedDict[Key, str] = OrderedDict()
 
-    def shareable(self, prepared: Prepared) -> bool:
-        """Whether the selection reads public fields only (worked out once per document)."""
-        if _SHAREABLE not in prepared.memo:
-            worst = classify(
-                self.schema,
-                prepared.document,
-                operation_name_of(prepared),
-                skip=exempt_roots(self.schema),
+    def shareable(self, prepared: Prepared, meeting_id: int | None) -> bool:
+        """Whether the selection reads public fields only for this notice (worked out
+        once per document): a notice about no meeting leaves the viewer-only meeting
+        out (it is null for everyone), one about a meeting does not."""
+        key = f"{_SHAREABLE}.{'meeting' if meeting_id is not None else 'none'}"
+        if key not in prepared.memo:
+            besides = frozenset() if meeting_id is not None else frozenset({NOTICE_MEETING})
+            worst = worst_besides(
+                self.schema, prepared.document, operation_name_of(prepared), besides
             )
-            prepared.memo[_SHAREABLE] = worst is Visibility.PUBLIC
-        return prepared.memo[_SHAREABLE] is True
+            prepared.memo[key] = worst is Visibility.PUBLIC
+        return prepared.memo[key] is True
 
     def get(self, key: Key) -> str | None:
         payload = self._entries.get(key)

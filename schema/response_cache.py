@@ -21,6 +21,7 @@ from enum import Enum
 
 from graphql import (
     BREAK,
+    SKIP,
     DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
@@ -88,13 +89,20 @@ class _Classifier(Visitor):
     (nothing can make the answer more private); else it sees every field."""
 
     def __init__(
-        self, type_info: TypeInfo, declarations: Table, skip: frozenset[str], stop_early: bool
+        self,
+        type_info: TypeInfo,
+        declarations: Table,
+        skip: frozenset[str],
+        stop_early: bool,
+        prune: frozenset[tuple[str, str]] = frozenset(),
     ) -> None:
         super().__init__()
         self.type_info = type_info
         self.declarations = declarations
         self.skip = skip
         self.stop_early = stop_early
+        #: (type, field) pairs not looked at, nor anything selected under them.
+        self.prune = prune
         self.worst: Visibility | None = Visibility.PUBLIC
         self.reads_viewer = False
 
@@ -103,6 +111,8 @@ class _Classifier(Visitor):
         name = node.name.value
         if parent is None:  # a fragment on an unknown type: the executor will say so
             found = None
+        elif (parent.name, name) in self.prune:
+            return SKIP
         elif is_introspection(parent.name, name) or parent.name in self.skip:
             return None
         else:
@@ -141,9 +151,10 @@ def _walk(
     skip: frozenset[str],
     *,
     stop_early: bool,
+    prune: frozenset[tuple[str, str]] = frozenset(),
 ) -> _Classifier:
     operation = get_operation_ast(document, operation_name)
-    classifier = _Classifier(TypeInfo(schema), table(schema), skip, stop_early)
+    classifier = _Classifier(TypeInfo(schema), table(schema), skip, stop_early, prune)
     for node in [operation, *fragments(document)]:
         if node is not None:
             visit(node, TypeInfoVisitor(classifier.type_info, classifier))
@@ -158,15 +169,39 @@ def operation_name_of(prepared: Prepared) -> str | None:
     return name.value if name is not None else None
 
 
+#: A notice's meeting, shown to its two sides only: the one viewer field the attendee
+#: app's subscription selects. For a notice about no meeting it is null for everyone.
+NOTICE_MEETING = ("Notice", "meeting")
+
+
 def reads_viewer_fields(
-    schema: GraphQLSchema, document: DocumentNode, operation_name: str | None
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    operation_name: str | None,
+    besides: frozenset[tuple[str, str]] = frozenset(),
 ) -> bool:
     """Whether a subscription's selection may depend on who asks: a VIEWER field
     anywhere in it (a notice's meeting, shown to its two sides only, whatever it then
     selects), or an undeclared one. Its root field is not looked at: its value is the
-    event being rendered."""
-    walked = _walk(schema, document, operation_name, exempt_roots(schema), stop_early=False)
+    event being rendered. The fields in `besides`, and what is selected under them, are
+    left out."""
+    walked = _walk(
+        schema, document, operation_name, exempt_roots(schema), stop_early=False, prune=besides
+    )
     return walked.worst is None or walked.reads_viewer
+
+
+def worst_besides(
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    operation_name: str | None,
+    besides: frozenset[tuple[str, str]] = frozenset(),
+) -> Visibility | None:
+    """The least shareable declaration a subscription's selection reads, its root field
+    and the fields in `besides` (with what is under them) left out."""
+    return _walk(
+        schema, document, operation_name, exempt_roots(schema), stop_early=True, prune=besides
+    ).worst
 
 
 def _entry_size(key: CacheKey, body: bytes) -> int:

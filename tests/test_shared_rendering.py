@@ -1,6 +1,7 @@
-"""Replays share a notice's rendering between sockets only when that cannot show anyone
-stale or someone else's data (schema/live_replay.py): public selections only, under
-the agenda's version."""
+"""Sockets share a notice's rendering only when that cannot show anyone stale or someone
+else's data: replays of public selections, under the agenda's version
+(schema/live_replay.py); and live notices about no meeting, for selections whose only
+viewer field is the notice's meeting, as the attendee app's is (schema/live_groups.py)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,11 @@ PER_VIEWER = """subscription($after: ID) { notices(after: $after) {
   id session { id title viewerHasBookmarked } } }"""
 VOLATILE = """subscription($after: ID) { notices(after: $after) {
   id session { id seatsLeft } } }"""
+#: As the attendee app selects: the meeting is its one viewer field.
+APP_LIKE = """subscription($after: ID) { notices(after: $after) {
+  id title session { id title } meeting { id status } } }"""
+BOOKMARKED = """subscription { notices {
+  id session { id viewerHasBookmarked } meeting { id } } }"""
 RENAME = """mutation($id: ID!, $title: String!) {
   updateSession(id: $id, input: {title: $title}) { id } }"""
 BOOKMARK = "mutation($s: ID!) { bookmarkSession(sessionId: $s) { id } }"
@@ -149,3 +155,49 @@ async def test_a_selection_with_a_volatile_field_is_rendered_for_each_replay(
     finally:
         await db.execute("DELETE FROM registration WHERE person_id = $1", other.id)
     assert after["session"]["seatsLeft"] == before["session"]["seatsLeft"] - 1
+
+
+async def test_a_notice_about_no_meeting_is_rendered_once_for_app_like_selections(
+    live: LiveServer, gql_http: GraphQLClient, people: People, scene: Scene
+) -> None:
+    one = await bookmarked(gql_http, people, scene)
+    other = await bookmarked(gql_http, people, scene)
+    renderer = live.app.state.graphql_view.renderer
+    async with (
+        live_client(live.ws_url, one.token) as one_ws,
+        live_client(live.ws_url, other.token) as other_ws,
+    ):
+        await one_ws.subscribe(APP_LIKE)
+        await other_ws.subscribe(APP_LIKE)
+        await rename(gql_http, people, scene, "Titre rendu une fois")
+        (to_one,) = await one_ws.notices(1)
+        (to_other,) = await other_ws.notices(1)
+    assert to_one == to_other
+    assert to_one["meeting"] is None
+    assert to_one["session"]["title"] == "Titre rendu une fois"
+    # Two groups (one per viewer), one rendering between them.
+    assert renderer._shared_seq == int(to_one["id"])
+    assert len(renderer._shared_payloads) == 1
+    # Replays share it too, at this agenda version.
+    kept = len(renderer.replays._entries)
+    assert await replay(live, one, APP_LIKE, scene.start, 1) == [to_one]
+    assert await replay(live, other, APP_LIKE, scene.start, 1) == [to_one]
+    assert len(renderer.replays._entries) == kept + 1
+
+
+async def test_another_viewer_field_beside_the_meeting_keeps_rendering_per_viewer(
+    live: LiveServer, gql_http: GraphQLClient, people: People, scene: Scene
+) -> None:
+    fan = await bookmarked(gql_http, people, scene)
+    speaker = await people.make(speaker_id=scene.speaker)  # told too, without a bookmark
+    async with (
+        live_client(live.ws_url, fan.token) as fan_ws,
+        live_client(live.ws_url, speaker.token) as speaker_ws,
+    ):
+        await fan_ws.subscribe(BOOKMARKED)
+        await speaker_ws.subscribe(BOOKMARKED)
+        await rename(gql_http, people, scene, "Titre à chacun le sien")
+        (to_fan,) = await fan_ws.notices(1)
+        (to_speaker,) = await speaker_ws.notices(1)
+    assert to_fan["session"]["viewerHasBookmarked"] is True
+    assert to_speaker["session"]["viewerHasBookmarked"] is False
