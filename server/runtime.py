@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 import asyncpg
-from redis.asyncio import Redis
 from starlette.requests import HTTPConnection
 
 from server.auth.mailer import LogMailer, Mailer, SmtpMailer
@@ -16,6 +15,7 @@ from server.clock import Clock
 from server.db.pool import StatementCounter, ping
 from server.domain.routing import WalkwayCache
 from server.live.hub import Hub
+from server.live.redis_client import RedisClient
 from server.settings import Settings
 
 
@@ -24,7 +24,8 @@ class Runtime:
     settings: Settings
     clock: Clock
     pool: asyncpg.Pool[asyncpg.Record]
-    redis: Redis
+    #: A plain Redis, or the Redis Cluster (settings.redis_cluster).
+    redis: RedisClient
     mailer: Mailer
     #: Set by the app's lifespan once the hub is running.
     hub: Hub = field(init=False)
