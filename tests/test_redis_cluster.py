@@ -29,13 +29,21 @@ from server.domain import notice_log, notices
 from server.live import wire
 from server.live.hub import Hub
 from server.live.publisher import Publisher
+from server.live.sockets import Presence
 from server.live.wire import LiveNotice
 from server.services import ServiceUrls
 from server.settings import Settings
 from tests.announcements import broadcast, latest_cursor, title, written
 from tests.conftest import GraphQLClient, LiveServer, People, start_server, stop_server
 from tests.databases import empty_database
-from tests.live_client import NOTICES, LiveClient, connect_and_init, eventually, live_client
+from tests.live_client import (
+    NOTICES,
+    LiveClient,
+    closed_with,
+    connect_and_init,
+    eventually,
+    live_client,
+)
 from tests.own_services import fair_database, in_process
 from tests.redis_cluster import ClusterNode, RedisClusterUnderTest, redis_cluster
 
@@ -244,11 +252,36 @@ async def test_the_socket_cap_holds_over_two_processes_on_the_cluster(
                 assert await redis.zcard(f"{prefix}:processes") == 2
             finally:
                 await redis.aclose()
+            # The push worker reads them the same way.
+            presence = Presence.connect(cluster.url, capped.redis_namespace, cluster=True)
+            try:
+                assert await presence.online([person.id, -1]) == {person.id}
+            finally:
+                await presence.aclose()
         hubs = (first.runtime.hub.sockets, second.runtime.hub.sockets)
         await eventually(lambda: all(h.count(f"person:{person.id}") == 0 for h in hubs))
     finally:
         await stop_server(server_a, task_a)
         await stop_server(server_b, task_b)
+
+
+async def test_a_sign_out_on_one_process_closes_its_sockets_on_another(
+    on_cluster: Deployment,
+) -> None:
+    """The revocation goes by SPUBLISH on the deployment's revocations channel."""
+    person = await People(on_cluster.dsn).make()
+    served, server, task = await start_server(on_cluster.settings)  # a second process
+    try:
+        async with live_client(served.ws_url, person.token) as elsewhere:
+            await elsewhere.subscribe("subscription { notices { title } }")
+            sockets = served.runtime.hub.sockets
+            await eventually(lambda: sockets.count(f"person:{person.id}") == 1)
+            async with httpx.AsyncClient(base_url=on_cluster.served.url, timeout=10) as http:
+                signed_out = await GraphQLClient(http).data("mutation { signOut }", as_=person)
+            assert signed_out == {"signOut": True}
+            assert await closed_with(elsewhere.ws) == (4403, "Signed out")
+    finally:
+        await stop_server(server, task)
 
 
 BADGE = "mutation($b: String!) { signInWithBadge(badgeCode: $b) { token me { name } } }"
