@@ -116,6 +116,9 @@ async def test_a_relayed_notice_reaches_a_gql_subscriber_over_sharded_pubsub(
     ]
     assert [await shard_subscribers(cluster, c) for c in channels] == [1] * len(channels)
     assert len({await cluster.node_of_slot(key_slot(c.encode())) for c in channels}) == 3
+    async with httpx.AsyncClient(base_url=served.url, timeout=10) as http:
+        ready = await http.get("/readyz")
+    assert (ready.status_code, ready.json()["checks"]) == (200, {"postgres": "ok", "redis": "ok"})
 
     transport = WebsocketsTransport(
         url=served.ws_url,

@@ -70,11 +70,13 @@ async def listening(
     else:
         groups = await _by_master(cluster, channels)
     clients = [_client(address) for address in groups]
+    pubsubs: list[PubSub] = []
     readers: list[asyncio.Task[None]] = []
     try:
         confirmed: list[asyncio.Event] = []
         for client, wanted in zip(clients, groups.values(), strict=True):
             pubsub = client.pubsub()
+            pubsubs.append(pubsub)
             if cluster is None:
                 await pubsub.subscribe(*wanted)
             else:
@@ -93,6 +95,9 @@ async def listening(
         for reader in readers:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await reader
+        for pubsub in pubsubs:
+            with contextlib.suppress(Exception):
+                await pubsub.aclose()  # type: ignore[no-untyped-call]
         for client in clients:
             with contextlib.suppress(Exception):
                 await client.aclose()
@@ -169,6 +174,3 @@ async def _read(
     except Exception as error:
         await inbox.put(error)
         raise
-    finally:
-        with contextlib.suppress(Exception):
-            await pubsub.aclose()  # type: ignore[no-untyped-call]

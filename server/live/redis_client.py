@@ -8,6 +8,7 @@ share a hash tag (`slot_tag`), and notices travel on sharded pub/sub.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any, TypeAlias
 
@@ -16,6 +17,9 @@ from redis.asyncio.cluster import RedisCluster
 from redis.exceptions import RedisClusterException, RedisError
 
 log = logging.getLogger(__name__)
+
+#: Seconds the start of a process waits for the cluster's slot map.
+WARM_UP_SECONDS = 5.0
 
 #: What a process's Redis client is, in either mode.
 RedisClient: TypeAlias = Redis | RedisCluster
@@ -49,6 +53,7 @@ async def warm_up(client: RedisClient) -> None:
     that does not answer yet is left to the first command, as a plain Redis is."""
     if isinstance(client, RedisCluster):
         try:
-            await client.initialize()
-        except REDIS_FAILURES as error:
+            async with asyncio.timeout(WARM_UP_SECONDS):
+                await client.initialize()
+        except REDIS_FAILURES as error:  # TimeoutError is an OSError
             log.warning("the Redis Cluster does not answer yet (%s)", error)
