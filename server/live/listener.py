@@ -26,6 +26,7 @@ from typing import Any
 from redis.asyncio import Redis
 from redis.asyncio.client import PubSub
 from redis.asyncio.cluster import RedisCluster
+from redis.asyncio.connection import ConnectionPool, parse_url
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -69,7 +70,7 @@ async def listening(
         groups = {redis_url: list(channels)}
     else:
         groups = await _by_master(cluster, channels)
-    clients = [_client(address) for address in groups]
+    clients = [_client(address, redis_url) for address in groups]
     pubsubs: list[PubSub] = []
     readers: list[asyncio.Task[None]] = []
     try:
@@ -103,14 +104,18 @@ async def listening(
                 await client.aclose()
 
 
-def _client(address: str) -> Redis:
-    if "://" in address:
-        return Redis.from_url(address)
+def _client(address: str, redis_url: str) -> Redis:
+    """A client for `address`: `redis_url` itself, or one master (host:port) reached
+    with the URL's other options (password, TLS)."""
+    if address == redis_url:
+        return Redis.from_url(redis_url)
     host, _, port = address.rpartition(":")
+    options: dict[str, Any] = {**parse_url(redis_url), "host": host, "port": int(port)}
     # No retries of its own: reconnected by itself, it would SSUBSCRIBE every channel in
     # one command (CROSSSLOT) and miss what was published meanwhile; the hub reconnects
     # everything instead, and catches up.
-    return Redis(host=host, port=int(port), retry=Retry(NoBackoff(), 0))
+    options["retry"] = Retry(NoBackoff(), 0)
+    return Redis.from_pool(ConnectionPool(**options))
 
 
 async def _by_master(cluster: RedisCluster, channels: Sequence[str]) -> dict[str, list[str]]:
