@@ -23,7 +23,7 @@ WEB_BUILT := web/dist/.built
 WEB_DEPS := web/node_modules/.installed
 
 .PHONY: install lock upgrade web run test lint pytest sdl bench-agenda bench-schedule bench-fanout \
-	bench-offline bench-push bench-import bench-meetings bench-matches bench-web clean
+	bench-offline bench-push bench-import bench-meetings bench-matches bench-rush bench-web clean
 
 $(UV): requirements-uv.txt
 	rm -rf .tools/uv
@@ -106,6 +106,10 @@ bench-meetings: install
 
 bench-matches: install
 	$(BIN)/python -m bench.matches
+
+## The morning rush (sockets, reads, writes, changes) against a bare baseline, 1 and 2 processes
+bench-rush: install
+	$(BIN)/python -m bench.rush
 
 bench-offline: install
 	$(BIN)/python -m bench.offline_copy

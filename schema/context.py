@@ -31,6 +31,9 @@ class Context:
     lang: Lang = Lang.FR
     #: The websocket's connection_init payload (Strawberry fills it in).
     connection_params: object = None
+    #: The pool this operation reads from: the read replica for a public query
+    #: (schema/http.py decides), else None: the primary's.
+    pool: asyncpg.Pool[asyncpg.Record] | None = None
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:
@@ -44,7 +47,7 @@ class Context:
 
     @property
     def db(self) -> asyncpg.Pool[asyncpg.Record]:
-        return self.runtime.pool
+        return self.pool if self.pool is not None else self.runtime.pool
 
     @property
     def settings(self) -> Settings:

@@ -2,6 +2,10 @@
 
 Plain requests (a JSON POST, or a GET with `query`) are run by OperationRunner;
 anything else (GraphiQL, multipart, batches) is left to Strawberry's view.
+
+With a read replica (DATABASE_REPLICA_URL), a query made only of PUBLIC fields reads
+from it once it has replayed the agenda version the primary is at (`_replica_for`);
+everything else, and any query the replica fails, reads from the primary.
 """
 
 from __future__ import annotations
@@ -11,12 +15,14 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import asyncpg
 import orjson
 from graphql import OperationType
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
 from schema.context import Context, lang_from_header
+from schema.errors import INTERNAL
 from schema.execution import OperationRunner, Prepared, errors_body
 from schema.response_cache import (
     GZIP_MIN_BYTES,
@@ -30,7 +36,7 @@ from server import unavailable
 from server.auth.viewer import Viewer, authenticate
 from server.domain.agenda import agenda_version
 from server.domain.errors import DomainError
-from server.runtime import runtime_of
+from server.runtime import Replica, runtime_of
 
 log = logging.getLogger(__name__)
 
@@ -109,7 +115,35 @@ class HttpGraphQL:
         return cached_response(request, entry)
 
     async def _execute(
-        self, request: Request, prepared: Prepared, data: RequestData
+        self,
+        request: Request,
+        prepared: Prepared,
+        data: RequestData,
+        version: int | None = None,
+    ) -> dict[str, Any]:
+        """Run the operation, reading from the replica when it may (`version`: the
+        primary's agenda version, when already read for the cache key)."""
+        runtime = runtime_of(request)
+        replica = await self._replica_for(request, prepared, version)
+        if replica is None:
+            return await self._run(request, prepared, data, None)
+        body = await self._run(request, prepared, data, replica.pool)
+        failed = {(e.get("extensions") or {}).get("code") for e in body.get("errors", ())}
+        if failed & {unavailable.CODE, INTERNAL}:
+            # A read-only query: the primary answers instead (the replica went away, or
+            # a recovery conflict cancelled a statement there).
+            if unavailable.CODE in failed:
+                await replica.failed(ConnectionError("a query on the replica failed"))
+            log.warning("query failed on the read replica; ran again on the primary")
+            body = await self._run(request, prepared, data, runtime.pool)
+        return body
+
+    async def _run(
+        self,
+        request: Request,
+        prepared: Prepared,
+        data: RequestData,
+        pool: asyncpg.Pool[asyncpg.Record] | None,
     ) -> dict[str, Any]:
         context = Context(
             request=request,
@@ -117,8 +151,37 @@ class HttpGraphQL:
             runtime=runtime_of(request),
             viewer=request.state.viewer,
             lang=lang_from_header(request.headers.get("accept-language")),
+            pool=pool,
         )
         return await self.runner.execute(prepared, context, data[2], data[1])
+
+    async def _replica_for(
+        self, request: Request, prepared: Prepared, version: int | None
+    ) -> Replica | None:
+        """The replica when this operation may read from it, else None (the primary).
+
+        Only a query every selected field of which is PUBLIC may: those fields change
+        only with the agenda version (schema/visibility.py), and the replica is used only
+        when it has replayed at least the version the primary has now. Whatever anyone
+        wrote to public data before this request (an organiser's session change, an
+        exhibitor's demo) bumped that version, so it is read where it is already
+        visible: read-your-writes, and a lagging replica never answers with an agenda
+        older than its cache key. Organisers (who edit the fair) always read from the
+        primary; so does everything that reads the viewer's own data, and mutations."""
+        replica = runtime_of(request).replica
+        if replica is None or not replica.in_use:
+            return None
+        if self.cache.scope_of(prepared) is not Scope.EVERYONE:
+            return None
+        viewer: Viewer | None = request.state.viewer
+        if viewer is not None and viewer.has_role("ORGANISER"):
+            return None
+        if version is None:
+            version = await agenda_version(runtime_of(request).pool)
+        replayed = await replica.agenda_version()
+        if replayed is None or replayed < version:
+            return None
+        return replica
 
     async def _execute_and_cache(
         self, key: CacheKey, request: Request, prepared: Prepared, data: RequestData
@@ -129,7 +192,7 @@ class HttpGraphQL:
         self._in_flight[key] = waiting
         entry = None
         try:
-            body = await self._execute(request, prepared, data)
+            body = await self._execute(request, prepared, data, key.version)
             if "errors" not in body:
                 entry = self.cache.put(key, orjson.dumps(body))
             return body, entry

@@ -40,7 +40,9 @@ from schema.strawberry_seam import (
     answer_errors,
 )
 from server.domain import notices as notices_domain
+from server.domain.agenda import agenda_version
 from server.domain.errors import DomainError, ErrorCode
+from server.domain.notices import NoticeRow
 from server.live.metrics import METRICS
 from server.live.subscriber import Subscriber
 from server.live.wire import LiveNotice
@@ -257,17 +259,33 @@ class NoticeSocket(LiveConnection):
 
     async def _replay(self, operation: Operation[Context, None], plan: Plan, after: int) -> int:
         last = after
+        shared = self.renderer.replays
+        # Read before the notices: a payload kept under this version was rendered from
+        # an agenda at least this new.
+        version = await agenda_version(self.context.db) if shared.shareable(plan.prepared) else None
         while True:
             rows = await notices_domain.notices_for(
                 self.context.db, self.context.viewer, str(last), REPLAY_PAGE
             )
             for row in rows:
-                payload = await render(self.runner, plan, _fresh(self.context), LiveNotice(row, ()))
+                payload = await self._replayed(plan, row, version)
                 await self.ws.send_text(next_frame(operation.id, payload))
                 METRICS.notices_delivered.inc()
                 last = row.seq or last
             if len(rows) < REPLAY_PAGE:
                 return last
+
+    async def _replayed(self, plan: Plan, row: NoticeRow, version: int | None) -> str:
+        """The notice's payload for this plan: rendered, or shared with an earlier replay
+        of the same group at the same agenda version (schema/live_replay.py)."""
+        if version is None or row.seq is None:
+            return await render(self.runner, plan, _fresh(self.context), LiveNotice(row, ()))
+        key = (plan.group, row.seq, version)
+        payload = self.renderer.replays.get(key)
+        if payload is None:
+            payload = await render(self.runner, plan, _fresh(self.context), LiveNotice(row, ()))
+            self.renderer.replays.put(key, payload)
+        return payload
 
     def _cut_off(self) -> None:
         # Called from the hub's dispatch, which never waits: ending is immediate.

@@ -23,6 +23,7 @@ from graphql.execution.values import get_variable_values
 
 from schema.context import Context
 from schema.execution import OperationRunner, Prepared, body_of
+from schema.live_replay import ReplayPayloads
 from schema.response_cache import operation_name_of, reads_viewer_fields
 from schema.strawberry_seam import (
     Operation,
@@ -60,6 +61,8 @@ class GroupRenderer:
         self.schema = runner.schema
         self.runtime = runtime
         self._groups: dict[Hashable, tuple[Plan, Viewer | None, Lang, int]] = {}
+        #: Notices rendered for replays, shared by every socket of a group that replays them.
+        self.replays = ReplayPayloads(self.schema)
 
     def per_viewer(self, prepared: Prepared) -> bool:
         """Whether this subscription's selection reads viewer-specific fields (worked

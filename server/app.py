@@ -34,7 +34,7 @@ from server.routes import (
     readyz,
     venue_geojson,
 )
-from server.runtime import Runtime, mailer_from
+from server.runtime import Runtime, mailer_from, open_replica
 from server.services import ensure_database, locate_services
 from server.settings import Settings
 from server.web import WebApp
@@ -67,6 +67,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         pool = await create_pool(
             dsn, min_size=settings.db_pool_min, max_size=settings.db_pool_max, counter=counter
         )
+        replica_url = settings.database_replica_url
+        replica = await open_replica(replica_url, settings) if replica_url else None
         redis = connect_redis(urls.redis_url, cluster=settings.redis_cluster)
         await warm_up(redis)
         runtime = Runtime(
@@ -76,6 +78,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             redis=redis,
             mailer=mailer_from(settings),
             statements=counter,
+            replica=replica,
         )
         runtime.hub = Hub(
             urls.redis_url,
@@ -97,6 +100,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             await runtime.hub.stop()
             await redis.aclose()
             await pool.close()
+            if replica is not None:
+                await replica.pool.close()
 
     view = graphql_view(settings)
     app = Starlette(

@@ -35,7 +35,8 @@ async def healthz(_: Request) -> Response:
 
 
 async def readyz(request: Request) -> Response:
-    """Ready to serve: PostgreSQL and Redis both answer."""
+    """Ready to serve: PostgreSQL and Redis both answer. The read replica, when there
+    is one, is reported but not needed: the primary serves while it is away."""
     runtime = runtime_of(request)
     checks: dict[str, str] = {}
 
@@ -49,8 +50,9 @@ async def readyz(request: Request) -> Response:
     await asyncio.gather(
         check("postgres", runtime.ping_postgres()),
         check("redis", runtime.redis.ping()),
+        *([check("replica", runtime.ping_replica())] if runtime.replica is not None else []),
     )
-    ready = all(v == "ok" for v in checks.values())
+    ready = checks["postgres"] == checks["redis"] == "ok"
     return JSONResponse({"ready": ready, "checks": checks}, status_code=200 if ready else 503)
 
 

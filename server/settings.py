@@ -158,7 +158,8 @@ class Settings:
 
 
 def env_name(field_name: str) -> str:
-    """DATABASE_URL, DATABASE_REPLICA_URL and REDIS_URL keep their customary names; the rest are SALON_*."""
+    """DATABASE_URL, DATABASE_REPLICA_URL and REDIS_URL keep their customary names; the
+    rest are SALON_*."""
     if field_name in ("database_url", "database_replica_url", "redis_url"):
         return field_name.upper()
     return "SALON_" + field_name.upper()

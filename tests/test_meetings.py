@@ -20,10 +20,11 @@ from gql.transport.exceptions import TransportQueryError
 from gql.transport.httpx import HTTPXAsyncTransport
 
 from server.domain.ical import UID_DOMAIN
+from server.domain.reminders import remind_due
 from tests import import_fixtures
 from tests.conftest import Person
 from tests.import_fixtures import Db, ImportFair
-from tests.live_client import live_client
+from tests.live_client import LiveClient, live_client
 
 import_fair = import_fixtures.import_fair
 own_db = import_fixtures.own_db
@@ -194,6 +195,15 @@ async def test_profiles_are_for_signed_in_people_and_closed_ones_are_hidden(
     assert found["businessProfiles"]["nodes"] == []
     own = await gql.data(directory, {"s": "atelier discret"}, as_=hidden.person)
     assert [n["id"] for n in own["businessProfiles"]["nodes"]] == [hidden.profile_id]
+    filtered = "query($f: BusinessProfileFilter!) { businessProfiles(filter: $f) { totalCount } }"
+    for wrong_filter in (
+        {"offers": ["usinage " * 2_000]},  # each phrase is matched against every profile
+        {"needs": ["x" * 121]},
+        {"sectors": [str(i) for i in range(51)]},
+    ):
+        assert await gql.error_codes(filtered, {"f": wrong_filter}, as_=reader.person) == [
+            "BAD_USER_INPUT"
+        ], wrong_filter
     one = "query($id: ID!) { businessProfile(id: $id) { company } }"
     assert (await gql.data(one, {"id": hidden.profile_id}, as_=shown.person)) == {
         "businessProfile": None
@@ -219,6 +229,66 @@ async def test_profiles_are_for_signed_in_people_and_closed_ones_are_hidden(
         SAVE,
         {"input": {"company": "X", "country": "MA", "sectors": [], "offers": [], "needs": []}},
     ) == ["UNAUTHENTICATED"]
+
+
+async def test_a_closed_profile_stays_in_sight_of_a_live_meeting_only(
+    import_fair: ImportFair, fresh_plan: None
+) -> None:
+    gql = import_fair.own.gql
+    asker = await company(import_fair, "Demandeur Insistant")
+    asked = await company(import_fair, "Fournisseur Réservé")
+    meeting = (await request(import_fair, asker, asked, slot=4))["data"]["requestMeeting"]
+    closed = {"company": "Fournisseur Réservé", "country": "MA", "sectors": ["mechanics"]}
+    closed |= {"offers": [], "needs": [], "openToMeetings": False}
+    await gql.data(SAVE, {"input": closed}, as_=asked.person)
+    one = "query($id: ID!) { businessProfile(id: $id) { company } }"
+    seen = await gql.data(one, {"id": asked.profile_id}, as_=asker.person)
+    assert seen == {"businessProfile": {"company": "Fournisseur Réservé"}}  # still asked
+    await gql.data(DECLINE, {"id": meeting["id"]}, as_=asked.person)
+    gone = await gql.data(one, {"id": asked.profile_id}, as_=asker.person)
+    assert gone == {"businessProfile": None}  # a declined request gives no lasting sight
+
+
+async def test_only_someone_open_to_meetings_may_look_for_common_slots(
+    import_fair: ImportFair, fresh_plan: None
+) -> None:
+    gql = import_fair.own.gql
+    wanted = await company(import_fair, "Très Demandé")
+    nobody = await import_fair.people.make("ATTENDEE")  # no profile: an empty calendar
+    shy = await company(import_fair, "Discret Curieux", open_to_meetings=False)
+    for prober in (nobody, shy.person):
+        assert await gql.error_codes(
+            FREE, {"p": wanted.profile_id, "d": "2026-12-03"}, as_=prober
+        ) == ["BAD_USER_INPUT"]
+    open_ = await company(import_fair, "Ouvert aux Rencontres")
+    free = await gql.data(FREE, {"p": wanted.profile_id, "d": "2026-12-03"}, as_=open_.person)
+    assert free["me"]["commonFreeSlots"]
+
+
+async def test_a_request_whose_slot_began_unanswered_no_longer_waits(
+    import_fair: ImportFair, organiser: Person, fresh_plan: None
+) -> None:
+    gql = import_fair.own.gql
+    await gql.data(SET_PLAN, {"input": plan_input(requests_per_day=1)}, as_=organiser)
+    asker = await company(import_fair, "Demandeur Oublié")
+    silent = await company(import_fair, "Jamais de Réponse")
+    other = await company(import_fair, "Autre Partenaire")
+    assert (await request(import_fair, asker, silent, slot=0))["data"]["requestMeeting"]
+    assert (await request(import_fair, asker, other, slot=4))["errors"][0]["extensions"][
+        "code"
+    ] == "RATE_LIMITED"  # one waiting request that day, the most allowed
+    clock = import_fair.own.live.runtime.clock
+    clock.set(FIRST_SLOT + SLOT / 2)  # the first slot began: nobody answered
+    try:
+        assert (await request(import_fair, asker, other, slot=4))["data"]["requestMeeting"]
+        # Nor does the dead request keep organisers from opening later that day.
+        later = plan_input() | {
+            "days": [{"day": "2026-12-03", "opens": "11:00", "closes": "17:30"}]
+        }
+        saved = await gql.data(SET_PLAN, {"input": later}, as_=organiser)
+        assert saved["setMeetingPlan"]["days"][0]["opensAt"].endswith("11:00:00+00:00")
+    finally:
+        clock.set(THE_DAY_BEFORE)
 
 
 async def test_a_request_accepted_then_cancelled_tells_each_side_once(
@@ -428,6 +498,16 @@ async def test_who_may_answer_cancel_and_record_an_outcome(
     ) == ["BAD_USER_INPUT"]  # oneself
 
 
+async def next_of_kind(ws: LiveClient, kind: str) -> dict[str, Any]:
+    """The next notice of this kind (the acceptance may still be on its way: the socket
+    subscribed without a cursor while the relay was publishing it)."""
+    for _ in range(5):
+        [notice] = await ws.notices(1)
+        if notice["kind"] == kind:
+            return notice
+    raise AssertionError(f"no {kind} among the next five notices")
+
+
 async def test_both_sides_are_reminded_once_ten_minutes_before(
     import_fair: ImportFair, fresh_plan: None
 ) -> None:
@@ -445,8 +525,8 @@ async def test_both_sides_are_reminded_once_ten_minutes_before(
         try:
             # The worker runs on this clock: eight minutes before, it is due.
             clock.set(datetime.fromisoformat(at(3, day=1)) - timedelta(minutes=8))
-            [to_buyer] = await buyer_ws.notices(1)
-            [to_maker] = await maker_ws.notices(1)
+            to_buyer = await next_of_kind(buyer_ws, "MEETING_REMINDER")
+            to_maker = await next_of_kind(maker_ws, "MEETING_REMINDER")
         finally:
             clock.set(THE_DAY_BEFORE)
         assert (to_buyer["kind"], to_buyer["title"]) == (
@@ -458,6 +538,35 @@ async def test_both_sides_are_reminded_once_ten_minutes_before(
         assert to_maker["meeting"]["id"] == meeting["id"]
         organiser = await import_fair.people.make("ORGANISER")
         await import_fair.next_is_barrier(organiser, buyer_ws, maker_ws)
+
+
+async def test_a_reminder_never_follows_a_cancellation_it_raced(
+    import_fair: ImportFair, own_db: Db, fresh_plan: None
+) -> None:
+    buyer = await company(import_fair, "Acheteur Pressé")
+    maker = await company(import_fair, "Fabricant Pressé")
+    meeting = (await request(import_fair, buyer, maker, slot=6, day=1))["data"]["requestMeeting"]
+    await import_fair.own.gql.data(ACCEPT, {"id": meeting["id"]}, as_=maker.person)
+    due = datetime.fromisoformat(at(6, day=1)) - timedelta(minutes=8)
+    pool = import_fair.own.live.runtime.pool
+    async with own_db.transaction():  # the cancellation, not committed yet
+        await own_db.execute(
+            "UPDATE meeting SET status = 'CANCELLED', reason = 'x' WHERE id = $1",
+            int(meeting["id"]),
+        )
+        round_ = asyncio.create_task(
+            remind_due(pool, due, session_lead=timedelta(0), demo_lead=timedelta(0))
+        )
+        # Until the round waits on the meeting's row (or, without the lock, is done).
+        async with asyncio.timeout(10):
+            while not await own_db.fetchval("SELECT count(*) FROM pg_locks WHERE NOT granted"):
+                if (await asyncio.wait([round_], timeout=0.02))[0]:
+                    break
+    await round_
+    reminders = await own_db.fetchval(
+        "SELECT count(*) FROM meeting_reminder_sent WHERE meeting_id = $1", int(meeting["id"])
+    )
+    assert reminders == 0
 
 
 async def test_an_accepted_meeting_is_in_both_calendars_and_its_cancellation_too(

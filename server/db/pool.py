@@ -52,14 +52,25 @@ async def create_pool(
     min_size: int = 2,
     max_size: int = 10,
     counter: StatementCounter | None = None,
+    application_name: str = "salon",
+    connect_timeout: float = 60.0,
 ) -> asyncpg.Pool[asyncpg.Record]:
+    """`application_name` tells the pools apart in pg_stat_activity (primary, replica);
+    `connect_timeout` bounds each new connection (asyncpg's default is 60 s)."""
+
     async def init(conn: asyncpg.Connection[Any]) -> None:
         await _init_connection(conn)
         if counter is not None:
             conn.add_query_logger(counter)
 
     return await asyncpg.create_pool(
-        dsn, min_size=min_size, max_size=max_size, init=init, reset=_keep_session
+        dsn,
+        min_size=min_size,
+        max_size=max_size,
+        init=init,
+        reset=_keep_session,
+        timeout=connect_timeout,
+        server_settings={"application_name": application_name},
     )
 
 

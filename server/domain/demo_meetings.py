@@ -139,7 +139,7 @@ async def load_meetings(
             if not invitee.open_to_meetings or invitee.company_key == requester.company_key:
                 raise _Refused
             async with conn.transaction():  # a savepoint: a refusal undoes this one only
-                await check_bookable(conn, walkways, plan, requester, invitee, slot, day)
+                await check_bookable(conn, walkways, plan, requester, invitee, slot, day, now)
                 meeting = await sql.insert_meeting(
                     conn, requester.id, invitee.id, *slot, entry.get("message"), now
                 )

@@ -57,8 +57,12 @@ async def remind_due(
 
 
 async def _remind_meeting(conn: Executor, meeting_id: int, now: datetime) -> int:
-    """Each side not reminded yet gets a notice naming the other and the table."""
-    [meeting] = await meetings_sql.meetings_by_ids(conn, [meeting_id])
+    """Each side not reminded yet gets a notice naming the other and the table. The
+    meeting's row is locked and read again: a cancellation committed meanwhile (it
+    locks the row too) means no reminder, rather than one after the cancellation."""
+    meeting = await meetings_sql.lock_meeting(conn, meeting_id)
+    if meeting is None or meeting.status != "ACCEPTED":
+        return 0
     sides = {
         p.id: p
         for p in await meetings_sql.profiles_by_ids(

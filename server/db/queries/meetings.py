@@ -185,11 +185,14 @@ async def tables_in_use(db: Executor, table_ids: Sequence[str]) -> list[str]:
     return [r[0] for r in rows]
 
 
-async def live_meetings(db: Executor) -> list[MeetingRow]:
-    """Every requested or accepted meeting."""
+async def live_meetings(db: Executor, now: datetime) -> list[MeetingRow]:
+    """Every accepted meeting, and every request still waiting for its slot (one whose
+    slot began unanswered can no longer happen)."""
     rows = await db.fetch(
-        f"""SELECT {_MEETING} FROM meeting m WHERE m.status IN ('REQUESTED', 'ACCEPTED')
-             ORDER BY lower(m.during), m.id"""
+        f"""SELECT {_MEETING} FROM meeting m
+             WHERE m.status = 'ACCEPTED' OR (m.status = 'REQUESTED' AND lower(m.during) > $1)
+             ORDER BY lower(m.during), m.id""",
+        now,
     )
     return [MeetingRow(**r) for r in rows]
 
@@ -211,11 +214,28 @@ async def sector_ids(db: Executor) -> set[str]:
 
 async def have_met(db: Executor, profile_id: int, other_id: int) -> bool:
     """Whether the two profiles have any meeting, of any status."""
+    return await _meeting_between(db, profile_id, other_id, ALL_STATUSES)
+
+
+async def in_touch(db: Executor, profile_id: int, other_id: int) -> bool:
+    """Whether the two profiles have a meeting asked for or agreed (a declined or
+    cancelled request gives no lasting sight of a profile closed since)."""
+    return await _meeting_between(db, profile_id, other_id, ("REQUESTED", "ACCEPTED"))
+
+
+ALL_STATUSES = ("REQUESTED", "ACCEPTED", "DECLINED", "CANCELLED")
+
+
+async def _meeting_between(
+    db: Executor, profile_id: int, other_id: int, statuses: Sequence[str]
+) -> bool:
     found: bool = await db.fetchval(
         """SELECT EXISTS (SELECT 1 FROM meeting
-                           WHERE (requester_id, invitee_id) IN (($1, $2), ($2, $1)))""",
+                           WHERE (requester_id, invitee_id) IN (($1, $2), ($2, $1))
+                             AND status = any($3::text[]))""",
         profile_id,
         other_id,
+        list(statuses),
     )
     return found
 
@@ -410,16 +430,19 @@ async def set_outcome(db: Executor, meeting_id: int, outcome: str, now: datetime
 
 
 async def requests_sent(
-    db: Executor, requester_id: int, starts_at: datetime, ends_at: datetime
+    db: Executor, requester_id: int, starts_at: datetime, ends_at: datetime, now: datetime
 ) -> tuple[int, int]:
-    """Requests this profile sent for that span: still waiting for an answer, and in
-    all (whatever became of them)."""
+    """Requests this profile sent for that span: still waiting for an answer (their slot
+    not begun), and in all (whatever became of them)."""
     row = await db.fetchrow(
-        """SELECT count(*) FILTER (WHERE status = 'REQUESTED') AS waiting, count(*) AS sent
+        """SELECT count(*) FILTER (WHERE status = 'REQUESTED' AND lower(during) > $4)
+                    AS waiting,
+                  count(*) AS sent
              FROM meeting WHERE requester_id = $1 AND during && tstzrange($2, $3)""",
         requester_id,
         starts_at,
         ends_at,
+        now,
     )
     return (row["waiting"], row["sent"]) if row else (0, 0)
 

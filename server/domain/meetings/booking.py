@@ -95,7 +95,7 @@ async def _request(
         raise bad_input("Meetings start at the beginning of a slot of the meeting plan.")
     if slot[0] <= now:
         raise bad_input("That slot has begun; pick one ahead.")
-    await check_bookable(conn, walkways, plan, own, invitee, slot, day)
+    await check_bookable(conn, walkways, plan, own, invitee, slot, day, now)
     meeting = await sql.insert_meeting(conn, own.id, invitee.id, *slot, message, now)
     await meeting_notices.tell(
         conn,
@@ -118,14 +118,15 @@ async def check_bookable(
     invitee: ProfileRow,
     slot: tuple[datetime, datetime],
     day: DayRow,
+    now: datetime,
 ) -> None:
     """What the database cannot see about a request from `own` to `invitee` in `slot`
     of `day` (RATE_LIMITED or CONFLICT): under the cap of the requester's requests for
-    the day, a table left, neither side at (or walking to) a session they hold a seat
-    in. Locks the requester's profile until the transaction ends, so that the cap
-    counts what is committed."""
+    the day (a request whose slot began unanswered no longer waits), a table left,
+    neither side at (or walking to) a session they hold a seat in. Locks the requester's
+    profile until the transaction ends, so that the cap counts what is committed."""
     await sql.lock_profile(conn, own.id)
-    waiting, sent = await sql.requests_sent(conn, own.id, day.opens_at, day.closes_at)
+    waiting, sent = await sql.requests_sent(conn, own.id, day.opens_at, day.closes_at, now)
     if waiting >= plan.requests_per_day:
         raise DomainError(
             ErrorCode.RATE_LIMITED,

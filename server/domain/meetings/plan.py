@@ -121,7 +121,8 @@ async def set_plan(
                 ErrorCode.CONFLICT,
                 f"Meetings were booked at table(s) {', '.join(taken)}: keep those tables.",
             )
-        await _check_live_meetings(conn, MeetingPlan(slot_minutes, requests_per_day, rows, tables))
+        new_plan = MeetingPlan(slot_minutes, requests_per_day, rows, tables)
+        await _check_live_meetings(conn, new_plan, now)
         await sql.save_plan(conn, slot_minutes, requests_per_day, rows, tables)
         await notices_sql.audit(
             conn,
@@ -169,8 +170,8 @@ async def _layout(db: Executor, count: int) -> list[TableRow]:
     return tables
 
 
-async def _check_live_meetings(db: Executor, plan: MeetingPlan) -> None:
-    live = await sql.live_meetings(db)
+async def _check_live_meetings(db: Executor, plan: MeetingPlan, now: datetime) -> None:
+    live = await sql.live_meetings(db, now)
     off = [m for m in live if plan.slot_at(m.starts_at) != (m.starts_at, m.ends_at)]
     if off:
         raise DomainError(

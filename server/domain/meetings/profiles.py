@@ -133,8 +133,8 @@ async def own_profile(db: Executor, person_id: int) -> ProfileRow | None:
 async def visible_profile(
     db: Executor, viewer: Viewer | None, profile_id: str
 ) -> ProfileRow | None:
-    """An open profile, the viewer's own, or one they have a meeting with (organisers:
-    any). None when there is none the viewer may see."""
+    """An open profile, the viewer's own, or one they have a live meeting with
+    (organisers: any). None when there is none the viewer may see."""
     viewer = require_viewer(viewer)
     number = parse_bigint_id(profile_id)
     if number is None:
@@ -146,7 +146,7 @@ async def visible_profile(
     if profile.open_to_meetings or profile.person_id == viewer.id or viewer.has_role("ORGANISER"):
         return profile
     own = await sql.profile_of_person(db, viewer.id)
-    if own is not None and await sql.have_met(db, own.id, profile.id):
+    if own is not None and await sql.in_touch(db, own.id, profile.id):
         return profile
     return None
 
@@ -169,6 +169,9 @@ async def profile_directory(
     for values in (given.sectors, given.countries, given.offers, given.needs):
         if values is not None and len(values) > MAX_FILTER_ITEMS:
             raise bad_input(f"Filter with at most {MAX_FILTER_ITEMS} values per list.")
+        # Each phrase is matched against every profile's terms: bound its cost too.
+        if values is not None and any(len(value) > MAX_ITEM for value in values):
+            raise bad_input(f"A filter value has at most {MAX_ITEM} characters.")
     own = await sql.profile_of_person(db, viewer.id)
     query = ProfileQuery(
         sectors=given.sectors,

@@ -72,7 +72,13 @@ async def free_slots_with(
     day: date | None,
     now: datetime,
 ) -> list[Span]:
-    """`me.commonFreeSlots`: the viewer and an open profile (NOT_FOUND otherwise)."""
+    """`me.commonFreeSlots`: the viewer's own open profile and another open one
+    (NOT_FOUND otherwise). Someone with no open profile of their own would learn, from
+    their empty calendar, exactly when anyone is busy: only those who can be met may
+    look for a slot."""
+    own = await sql.profile_of_person(db, person_id)
+    if own is None or not own.open_to_meetings:
+        raise bad_input("Open your business profile to meetings before looking for a slot.")
     number = parse_bigint_id(profile_id)
     found = await sql.profiles_by_ids(db, [number]) if number is not None else []
     if not found or not found[0].open_to_meetings:
