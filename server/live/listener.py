@@ -48,9 +48,14 @@ class Inbox:
         """The next message; None when none came within `timeout` seconds; raises the
         error that lost a connection."""
         try:
-            item = await asyncio.wait_for(self._queue.get(), timeout)
-        except TimeoutError:
-            return None
+            # What has come already is taken first, even once `timeout` has run out (a
+            # held notice's predecessor may be waiting here behind a busy hub).
+            item = self._queue.get_nowait()
+        except asyncio.QueueEmpty:
+            try:
+                item = await asyncio.wait_for(self._queue.get(), timeout)
+            except TimeoutError:
+                return None
         if isinstance(item, BaseException):
             raise item
         return item
