@@ -6,7 +6,6 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 
-from redis.asyncio import Redis
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
@@ -23,6 +22,8 @@ from server.db.pool import StatementCounter, create_pool
 from server.feeds import Feeds
 from server.live import wire
 from server.live.hub import Hub
+from server.live.redis_client import connect as connect_redis
+from server.live.redis_client import warm_up
 from server.middleware import RequestLog
 from server.routes import (
     calendar_feed,
@@ -68,7 +69,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         )
         replica_url = settings.database_replica_url
         replica = await open_replica(replica_url, settings) if replica_url else None
-        redis = Redis.from_url(urls.redis_url)
+        redis = connect_redis(urls.redis_url, cluster=settings.redis_cluster)
+        await warm_up(redis)
         runtime = Runtime(
             settings=settings,
             clock=clock,
@@ -85,6 +87,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             framer=next_frame,
             queue_size=settings.subscriber_queue_size,
             channel=wire.channel(settings.redis_namespace),
+            redis_cluster=settings.redis_cluster,
         )
         await runtime.hub.start()
         app.state.runtime = runtime

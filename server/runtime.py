@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 import asyncpg
-from redis.asyncio import Redis
 from starlette.requests import HTTPConnection
 
 from server.auth.mailer import LogMailer, Mailer, SmtpMailer
@@ -20,6 +19,7 @@ from server.db.pool import StatementCounter, create_pool, ping
 from server.domain.agenda import agenda_version
 from server.domain.routing import WalkwayCache
 from server.live.hub import Hub
+from server.live.redis_client import RedisClient
 from server.settings import Settings
 from server.unavailable import UNAVAILABLE
 
@@ -92,7 +92,8 @@ class Runtime:
     settings: Settings
     clock: Clock
     pool: asyncpg.Pool[asyncpg.Record]
-    redis: Redis
+    #: A plain Redis, or the Redis Cluster (settings.redis_cluster).
+    redis: RedisClient
     mailer: Mailer
     #: Set by the app's lifespan once the hub is running.
     hub: Hub = field(init=False)

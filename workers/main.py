@@ -35,8 +35,12 @@ async def run_worker(settings: Settings, stop: asyncio.Event, clock: Clock | Non
     urls = locate_services(settings)
     dsn = settings.database_url or await ensure_database(urls, settings.database_name)
     pool = await create_pool(dsn, min_size=1, max_size=4)
-    publisher = Publisher.connect(urls.redis_url, wire.channel(settings.redis_namespace))
-    presence = Presence.connect(urls.redis_url, settings.redis_namespace)
+    publisher = Publisher.connect(
+        urls.redis_url, wire.channel(settings.redis_namespace), cluster=settings.redis_cluster
+    )
+    presence = Presence.connect(
+        urls.redis_url, settings.redis_namespace, cluster=settings.redis_cluster
+    )
     key = await push_devices.ensure_key(pool, clock.now())
     sender = PushSender(
         VapidSigner(key.private_pem, settings.push_subject),

@@ -4,6 +4,9 @@ A quota allows `hits` per window of `seconds`; the window starts at its first hi
 `Limiter.take` checks every quota asked for and counts one hit on each, all or none,
 in one Lua script: Redis runs it atomically, so a burst of concurrent requests can
 never get more hits through than a quota allows (no check-then-count race).
+
+On a Redis Cluster a script's keys must share a slot: the keys then live under the hash
+tag `{<ns>:limit}`, so every quota of a deployment is counted on one master.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from redis.asyncio import Redis
+from redis.asyncio.cluster import RedisCluster
 
 # KEYS[i] is counted against ARGV[2i-1] hits per ARGV[2i] seconds. Returns {0, 0} after
 # counting one hit on every key, or {i, ttl}: quota i (the one that frees up last) is used
@@ -70,11 +74,13 @@ class Refused:
 
 @dataclass(frozen=True, slots=True)
 class Limiter:
-    redis: Redis
+    redis: Redis | RedisCluster
     #: Keeps deployments (and test runs) sharing one Redis apart.
     namespace: str
 
     def key(self, quota: Quota, subject: str) -> str:
+        if isinstance(self.redis, RedisCluster):  # one slot for the script's keys
+            return f"{{{self.namespace}:limit}}:{quota.name}:{subject}"
         return f"{self.namespace}:limit:{quota.name}:{subject}"
 
     async def take(self, *wanted: tuple[Quota, str]) -> Refused | None:

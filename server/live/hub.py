@@ -7,6 +7,20 @@ variables and language): the hub renders once per group and every subscriber of
 the group gets the same payload text (see server/live/subscriber.py for how it
 reaches each socket). Rendering and framing are handed in by the app (the schema's):
 the hub knows no GraphQL and no protocol, only groups, operation ids and text.
+
+On a Redis Cluster (`redis_cluster`) the hub hears the notices on the deployment's
+sharded channels (server/live/wire.py: notice `seq` on shard `seq % 16`), one
+connection per master (server/live/listener.py). Consecutive notices then travel on
+different connections, and one may overtake its predecessor: instead of reading the
+gap from PostgreSQL at once (with a batch of notices spread over the shards, that
+would be a catch-up query per hub for most batches), a notice ahead of the cursor
+waits up to `reorder_seconds` for those before it; whatever is still missing then is
+read from PostgreSQL (the catch-up), in cursor order. Either way every notice is
+handed over once, in cursor order: `dispatch` is only ever called with the next
+cursor or by the catch-up, which reads what follows the cursor, and what comes at or
+below the cursor is dropped as a repeat (so is a held notice the catch-up delivered).
+On a plain Redis there is one channel, so no reordering: a gap is caught up at once,
+as it always was.
 """
 
 from __future__ import annotations
@@ -20,13 +34,15 @@ from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass, field
 
 import asyncpg
-from redis.asyncio import Redis
+from redis.asyncio.cluster import RedisCluster
 from redis.exceptions import RedisError
 
 from server.auth.viewer import revoked_tokens
 from server.domain import notice_log
 from server.live import wire
+from server.live.listener import listening
 from server.live.metrics import METRICS
+from server.live.redis_client import REDIS_FAILURES, RedisClient, connect, warm_up
 from server.live.sockets import SocketCounter, counts_prefix
 from server.live.subscriber import Send, Subscriber
 from server.live.wire import LiveNotice
@@ -43,6 +59,9 @@ RESYNC_BATCH = 500
 MAX_BACKOFF = 5.0
 #: Seconds a command of this process's own Redis client (publish, socket counts) may take.
 REDIS_TIMEOUT = 2.0
+#: On a cluster: seconds a notice heard ahead of the cursor waits for the notices before
+#: it (on other shards) before they are read from PostgreSQL.
+REORDER_SECONDS = 0.2
 
 
 @dataclass
@@ -54,6 +73,10 @@ class Hub:
     framer: Framer | None = None
     queue_size: int = 256
     channel: str = wire.channel("salon")
+    #: `redis_url` is one node of a Redis Cluster: sharded pub/sub over its masters.
+    redis_cluster: bool = False
+    #: On a cluster: how long a notice ahead of the cursor waits for those before it.
+    reorder_seconds: float = REORDER_SECONDS
     #: The highest cursor handed out; what comes at or below it is a repeat.
     last_seq: int = 0
     connected: asyncio.Event = field(default_factory=asyncio.Event)
@@ -67,19 +90,41 @@ class Hub:
     #: Token hash -> what to call when it is revoked (one entry per socket).
     _tokens: dict[bytes, set[Callable[[], None]]] = field(default_factory=lambda: defaultdict(set))
     #: Publishes revocations and counts sockets (the pub/sub connection only listens).
-    _client: Redis = field(init=False)
+    _client: RedisClient = field(init=False)
+    #: On a cluster: the listener's own client, for the slot map only (read again at
+    #: each reconnect, which must not disturb `_client`'s commands in flight).
+    _slot_map: RedisCluster | None = field(init=False, default=None)
     sockets: SocketCounter = field(init=False)
     _revocations: str = field(init=False)
+    #: The channels the hub listens to (the notices' shards on a cluster).
+    _channels: tuple[str, ...] = field(init=False)
+    #: Notices heard ahead of the cursor, by cursor, waiting for those before them.
+    _ahead: dict[int, LiveNotice] = field(default_factory=dict)
+    #: When the wait for the notices before `_ahead` ends (loop time), if any.
+    _ahead_until: float | None = None
 
     def __post_init__(self) -> None:
         if (self.renderer is None) != (self.framer is None):
             raise ValueError("a hub renders and frames notices, or does neither")
         namespace = wire.namespace_of(self.channel)
         self._revocations = wire.revocations_channel(namespace)
-        self._client = Redis.from_url(
-            self.redis_url, socket_timeout=REDIS_TIMEOUT, socket_connect_timeout=REDIS_TIMEOUT
+        self._client = connect(
+            self.redis_url,
+            cluster=self.redis_cluster,
+            socket_timeout=REDIS_TIMEOUT,
+            socket_connect_timeout=REDIS_TIMEOUT,
         )
-        self.sockets = SocketCounter(self._client, prefix=counts_prefix(namespace))
+        if self.redis_cluster:
+            self._slot_map = RedisCluster.from_url(
+                self.redis_url,
+                socket_timeout=REDIS_TIMEOUT,
+                socket_connect_timeout=REDIS_TIMEOUT,
+            )
+        notices = wire.notice_shards(namespace) if self.redis_cluster else (self.channel,)
+        self._channels = (*notices, self._revocations)
+        self.sockets = SocketCounter(
+            self._client, prefix=counts_prefix(namespace, cluster=self.redis_cluster)
+        )
 
     # --- subscribers ------------------------------------------------------------------
 
@@ -152,6 +197,7 @@ class Hub:
 
     async def start(self) -> None:
         self.last_seq = await notice_log.latest_seq(self.pool)
+        await warm_up(self._client)
         self._task = asyncio.create_task(self._run(), name="salon-hub")
         self.sockets.start()
 
@@ -162,28 +208,36 @@ class Hub:
                 await self._task
         await self.sockets.stop()
         await self._client.aclose()
+        if self._slot_map is not None:
+            await self._slot_map.aclose()
 
     async def _run(self) -> None:
         backoff = 0.1
+        revocations = self._revocations.encode()
         while True:
-            redis = Redis.from_url(self.redis_url)
             try:
-                async with redis.pubsub() as pubsub:
-                    await pubsub.subscribe(self.channel, self._revocations)
+                async with listening(
+                    self.redis_url, self._channels, cluster=self._slot_map
+                ) as inbox:
                     self.connected.set()
                     backoff = 0.1
                     # Whatever was published while we were away is in PostgreSQL.
+                    self._ahead.clear()
+                    self._ahead_until = None
                     await self._catch_up()
                     await self._check_tokens()
-                    revocations = self._revocations.encode()
-                    async for message in pubsub.listen():
-                        if message["type"] != "message":
+                    while True:
+                        message = await inbox.get(self._ahead_wait())
+                        if message is None:  # the notices before those held never came
+                            await self._catch_up()
+                            await self._hand_over_ahead()
                             continue
-                        if message["channel"] == revocations:
-                            self._revoked(message["data"])
+                        channel, data = message
+                        if channel == revocations:
+                            self._revoked(data)
                         else:
-                            await self._receive_safely(message["data"])
-            except (RedisError, OSError) as error:
+                            await self._receive_safely(data)
+            except REDIS_FAILURES as error:
                 self.connected.clear()
                 log.warning("hub lost Redis (%s); retrying in %.1fs", error, backoff)
                 await asyncio.sleep(backoff)
@@ -193,8 +247,6 @@ class Hub:
                 log.warning("hub could not catch up from PostgreSQL (%s)", error)
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, MAX_BACKOFF)
-            finally:
-                await redis.aclose()
 
     async def _receive_safely(self, data: bytes) -> None:
         """One notice from Redis; a failure to deliver it (a bad message, a rendering
@@ -210,10 +262,37 @@ class Hub:
         if live.seq <= self.last_seq:
             return  # a repeat: publishing is at-least-once
         if live.seq > self.last_seq + 1:
+            if self.redis_cluster:  # its predecessors may be on their way on other shards
+                self._hold(live)
+                return
             await self._catch_up()  # a gap: what is missing is in PostgreSQL
             if live.seq <= self.last_seq:
                 return
         await self.dispatch(live)
+        if self._ahead:
+            await self._hand_over_ahead()
+
+    def _hold(self, live: LiveNotice) -> None:
+        self._ahead[live.seq] = live
+        if self._ahead_until is None:
+            self._ahead_until = asyncio.get_running_loop().time() + self.reorder_seconds
+
+    def _ahead_wait(self) -> float | None:
+        """Seconds until the held notices stop waiting; None when none is held."""
+        if self._ahead_until is None:
+            return None
+        return max(self._ahead_until - asyncio.get_running_loop().time(), 0.0)
+
+    async def _hand_over_ahead(self) -> None:
+        """Dispatch the held notices that now follow the cursor, drop those at or below
+        it (the catch-up delivered them); the rest wait again, from now."""
+        while (live := self._ahead.pop(self.last_seq + 1, None)) is not None:
+            await self.dispatch(live)
+        for seq in [seq for seq in self._ahead if seq <= self.last_seq]:
+            del self._ahead[seq]
+        self._ahead_until = None
+        if self._ahead:
+            self._ahead_until = asyncio.get_running_loop().time() + self.reorder_seconds
 
     async def _catch_up(self) -> None:
         while True:
@@ -296,8 +375,11 @@ class Hub:
         each hub reconnects (it asks PostgreSQL about the tokens it watches)."""
         self._revoked(token_hash.hex())
         try:
-            await self._client.publish(self._revocations, token_hash.hex())
-        except (RedisError, OSError) as error:
+            if self.redis_cluster:
+                await self._client.spublish(self._revocations, token_hash.hex())
+            else:
+                await self._client.publish(self._revocations, token_hash.hex())
+        except REDIS_FAILURES as error:
             log.warning("could not publish a token revocation (%s)", error)
 
     def _revoked(self, token_hex: bytes | str) -> None:

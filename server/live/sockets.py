@@ -8,7 +8,8 @@ Lua script: it sums the counts of the live processes and increments this process
 only when every cap holds, so concurrent connects to any processes are counted one
 at a time. A process that dies stops counting after STALE seconds; the heartbeat
 rewrites the process's hash from its memory, so a lost release or a Redis restart
-heals within one beat.
+heals within one beat. On a Redis Cluster the prefix is a hash tag (`{<ns>:sockets}`):
+every key the script reads is in one slot, on one master.
 
 When Redis cannot be reached, each process enforces the caps on its own sockets
 only (and says so in the log): a cap then holds per process.
@@ -25,15 +26,14 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from redis.asyncio import Redis
-from redis.exceptions import RedisError
+from server.live.redis_client import REDIS_FAILURES, RedisClient, connect, slot_tag
 
 log = logging.getLogger(__name__)
 
 
-def counts_prefix(namespace: str) -> str:
-    """Where a deployment's socket counts live in Redis."""
-    return f"{namespace}:sockets"
+def counts_prefix(namespace: str, *, cluster: bool = False) -> str:
+    """Where a deployment's socket counts live in Redis (one hash slot on a cluster)."""
+    return slot_tag(f"{namespace}:sockets", cluster=cluster)
 
 
 #: Seconds between two heartbeats of a process.
@@ -43,8 +43,8 @@ STALE = 3 * HEARTBEAT
 
 # KEYS: processes, this process's hash. ARGV: now, stale before, process id, hash
 # prefix, ttl, then (field, cap) pairs. Returns the first field whose cap is reached,
-# or nil once every field was incremented. Other processes' hashes are read by name
-# (one Redis server, not a cluster).
+# or nil once every field was incremented. Other processes' hashes are read by name:
+# on a cluster they share the prefix's hash tag, so they are in the script's slot.
 _ADMIT = """
 redis.call('ZADD', KEYS[1], ARGV[1], ARGV[3])
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[2])
@@ -78,7 +78,7 @@ class Ticket:
 
 @dataclass(eq=False)
 class SocketCounter:
-    redis: Redis
+    redis: RedisClient
     #: Key prefix, e.g. `salon:sockets`.
     prefix: str
     process: str = field(default_factory=lambda: secrets.token_hex(8))
@@ -106,7 +106,7 @@ class SocketCounter:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
-        with contextlib.suppress(RedisError, OSError):
+        with contextlib.suppress(*REDIS_FAILURES):
             async with self.redis.pipeline(transaction=True) as pipe:
                 pipe.delete(self._own)
                 pipe.zrem(self._processes, self.process)
@@ -131,7 +131,7 @@ class SocketCounter:
             args += [name, cap]
         try:
             refused = await self._admit(keys=[self._processes, self._own], args=args)
-        except (RedisError, OSError) as error:
+        except REDIS_FAILURES as error:
             self._failing(error)
             return ticket  # per process only, until Redis answers again
         self._redis_failing = False
@@ -149,7 +149,7 @@ class SocketCounter:
             return
         try:
             await self._release(keys=[self._own], args=list(ticket.fields))
-        except (RedisError, OSError) as error:  # the next heartbeat puts it right
+        except REDIS_FAILURES as error:  # the next heartbeat puts it right
             self._failing(error)
 
     def count(self, name: str) -> int:
@@ -177,7 +177,7 @@ class SocketCounter:
                     pipe.expire(self._own, int(STALE))
                     pipe.zadd(self._processes, {self.process: time.time()})
                     await pipe.execute()
-            except (RedisError, OSError) as error:
+            except REDIS_FAILURES as error:
                 self._failing(error)
             await asyncio.sleep(HEARTBEAT)
 
@@ -189,13 +189,13 @@ _ONLINE_BATCH = 1000
 class Presence:
     """Reads, for another process (the push worker), who is connected right now."""
 
-    def __init__(self, redis: Redis, namespace: str) -> None:
+    def __init__(self, redis: RedisClient, namespace: str, *, cluster: bool = False) -> None:
         self.redis = redis
-        self.prefix = counts_prefix(namespace)
+        self.prefix = counts_prefix(namespace, cluster=cluster)
 
     @classmethod
-    def connect(cls, redis_url: str, namespace: str) -> Presence:
-        return cls(Redis.from_url(redis_url), namespace)
+    def connect(cls, redis_url: str, namespace: str, *, cluster: bool = False) -> Presence:
+        return cls(connect(redis_url, cluster=cluster), namespace, cluster=cluster)
 
     async def online(self, people: Sequence[int]) -> set[int]:
         return await people_online(self.redis, self.prefix, people)
@@ -204,7 +204,7 @@ class Presence:
         await self.redis.aclose()
 
 
-async def people_online(redis: Redis, prefix: str, people: Sequence[int]) -> set[int]:
+async def people_online(redis: RedisClient, prefix: str, people: Sequence[int]) -> set[int]:
     """Who among `people` holds a live socket on any server process now (the counts
     `SocketCounter` keeps under `prefix`): the push worker skips their NORMAL pushes.
     Read-only; when Redis fails it raises, and the caller pushes to everyone."""
