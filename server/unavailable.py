@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncpg
+from redis.exceptions import ClusterDownError, RedisClusterException
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -15,6 +16,9 @@ UNAVAILABLE = (
     asyncpg.ConnectionDoesNotExistError,
     RedisConnectionError,
     RedisTimeoutError,
+    # A Redis Cluster with a master down, or whose nodes cannot be reached.
+    ClusterDownError,
+    RedisClusterException,
 )
 
 CODE = "SERVICE_UNAVAILABLE"

@@ -24,7 +24,16 @@ import asyncpg
 
 from tests.processes import free_port
 
-PG_BIN = Path("/usr/lib/postgresql/15/bin")
+def _newest_server_binaries() -> Path:
+    """Debian's PostgreSQL server binaries, of its newest version installed."""
+    found = sorted(
+        Path("/usr/lib/postgresql").glob("*/bin/pg_basebackup"),
+        key=lambda p: int(p.parent.parent.name) if p.parent.parent.name.isdigit() else 0,
+    )
+    return found[-1].parent if found else Path("/usr/lib/postgresql/15/bin")
+
+
+PG_BIN = _newest_server_binaries()
 #: How long a server may take to start, a replica to stream, or to replay to a point.
 WAIT_SECONDS = 60.0
 
