@@ -24,6 +24,7 @@ import asyncpg
 
 from tests.processes import free_port
 
+
 def _newest_server_binaries() -> Path:
     """Debian's PostgreSQL server binaries, of its newest version installed."""
     found = sorted(
