@@ -37,6 +37,22 @@ async def add_bookmark(db: Executor, person_id: int, session_id: str) -> None:
     )
 
 
+async def add_bookmark_to_session(
+    db: Executor, person_id: int, session_id: str
+) -> SessionRow | None:
+    """Bookmark the session and return it, in one statement; None (and nothing
+    written) when there is no such session. Bookmarking twice writes nothing."""
+    row = await db.fetchrow(
+        f"""WITH found AS (SELECT {SESSION_COLUMNS} FROM session s WHERE s.id = $2),
+                 added AS (INSERT INTO bookmark (person_id, session_id)
+                           SELECT $1, id FROM found ON CONFLICT DO NOTHING)
+            SELECT * FROM found""",
+        person_id,
+        session_id,
+    )
+    return SessionRow(**row) if row else None
+
+
 async def remove_bookmark(db: Executor, person_id: int, session_id: str) -> None:
     await db.execute(
         "DELETE FROM bookmark WHERE person_id = $1 AND session_id = $2", person_id, session_id
