@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, datetime
 
 from server.db.queries.common import Executor, keyset_page, page_rows, text_match, text_rank
@@ -51,6 +51,9 @@ class SessionRow:
     updated_at: datetime
     cancellation_reason: str | None = None
 
+
+#: SESSION_COLUMNS are SessionRow's fields, in order: a page's rows are built by position.
+_SESSION_FIELDS = tuple(f.name for f in fields(SessionRow))
 
 SESSION_COLUMNS = """s.id, s.kind, s.track_id, s.title_fr, s.title_en, s.abstract_fr,
     s.abstract_en, s.starts_at, s.ends_at, s.room_id, s.booth_id, s.exhibitor_id,
@@ -134,8 +137,13 @@ async def session_page(
         after[1] if after else None,
         limit,
     )
-    items, total = page_rows(rows)
-    return [SessionRow(**r) for r in items], total
+    if tuple(rows[0].keys()) != ("total", *_SESSION_FIELDS):
+        items, total = page_rows(rows)
+        return [SessionRow(**r) for r in items], total
+    # By position (the full agenda is 200 rows, each read on every uncached request);
+    # an empty page is one row of NULLs carrying the total.
+    sessions = [SessionRow(*tuple(r)[1:]) for r in rows if r["id"] is not None]
+    return sessions, rows[0]["total"]
 
 
 def _session_conditions(query: SessionQuery) -> tuple[list[str], list[object]]:

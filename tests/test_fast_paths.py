@@ -1,0 +1,204 @@
+"""The agenda fast path (schema/projection.py) gives graphql-core's bytes, or steps aside.
+
+Every document of the corpus runs twice on the live server's runtime: through the app's
+OperationRunner (fast path on) and through a runner with it off (graphql-core for every
+field); the response bodies must be the same bytes, in both languages. The documents the
+fast path must answer, and those it must leave to graphql-core, are listed apart, so a
+change that silently turns it off (or on for a field it does not know) fails here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+import pytest
+
+from schema.context import Context
+from schema.execution import OperationRunner, Prepared, body_of
+from schema.types.enums import Lang
+from tests.conftest import GraphQLClient, LiveServer, People
+
+EVERYTHING = """{ sessions(first: 200) { __typename totalCount
+  pageInfo { __typename hasNextPage endCursor }
+  nodes { __typename id kind startsAt endsAt status capacity version updatedAt title abstract
+    track { __typename id color name }
+    room { __typename id name capacity center { __typename x y } hall { __typename id name level } }
+    speakers { __typename id name organisation jobTitle bio } } } }"""
+
+AGENDA = (
+    "{ sessions(first: 200) { nodes { id title startsAt endsAt kind track { id name } "
+    "room { id name hall { id name } } speakers { id name organisation } } } }"
+)
+
+VARIABLES = """query Page($n: Int, $after: String, $l: Lang) {
+  sessions(first: $n, after: $after) {
+    totalCount pageInfo { endCursor hasNextPage }
+    nodes { id title(lang: $l) abstract(lang: $l) track { name(lang: $l) }
+            speakers { bio(lang: $l) } } } }"""
+
+FRAGMENTS = """query { sessions(first: 30) { ...Conn } }
+fragment Conn on SessionConnection { nodes { ...S ... on Session { room { ...R } } } }
+fragment S on Session { id title room { id } speakers { id } speakers { name } }
+fragment R on Room { name hall { id } ...R2 }
+fragment R2 on Room { hall { name } center { x } }"""
+
+#: (document, variables) the fast path answers.
+ANSWERED: list[tuple[str, dict[str, Any] | None]] = [
+    (AGENDA, None),
+    (EVERYTHING, None),
+    (
+        "{ a: sessions(first: 5) { nodes { t: title fr: title(lang: FR) en: title(lang: EN) "
+        "id id } } b: sessions(first: 3, after: null) { totalCount count: totalCount } "
+        "t: __typename }",
+        None,
+    ),
+    (VARIABLES, {"n": 7, "l": "EN"}),
+    (VARIABLES, {"n": 7, "l": "FR"}),
+    (VARIABLES, {"n": None}),
+    (VARIABLES, {}),
+    (VARIABLES, {"n": 0}),
+    (VARIABLES, {"n": 3, "extra": "not declared"}),
+    (FRAGMENTS, None),
+    ("{ sessions(first: 2) { nodes { ... { id } id kind ... on Session { status } } } }", None),
+    ("{ __typename sessions(first: 1) { nodes { id } } }", None),
+    ("query Named { sessions { pageInfo { hasNextPage } } }", None),
+]
+
+#: What the fast path refuses at run time: graphql-core answers, with its usual errors.
+REFUSED_AT_RUN: list[tuple[str, dict[str, Any] | None]] = [
+    ("{ sessions(first: -1) { nodes { id } } }", None),
+    ('{ sessions(after: "not a cursor") { nodes { id } } }', None),
+    (VARIABLES, {"n": "seven"}),
+    (VARIABLES, {"l": "DE"}),
+    ("{ sessions(filter: {kinds: [PANEL]}) { nodes { id } } }", None),
+    ("query($f: SessionFilter) { sessions(filter: $f) { nodes { id } } }", {"f": {"day": None}}),
+]
+
+#: What the fast path does not plan for at all.
+NOT_PLANNED: list[tuple[str, dict[str, Any] | None]] = [
+    ("{ sessions(first: 3) { nodes { id seatsLeft } } }", None),
+    ("{ sessions(first: 3) { nodes { id viewerHasBookmarked } } }", None),
+    ("{ sessions(first: 3) { nodes { booth { code } exhibitor { name } } } }", None),
+    ("{ sessions(first: 3) { nodes { speakers { sessions { id } } } } }", None),
+    ("{ sessions(first: 3) { nodes { room { hall { outline } } } } }", None),
+    ("query($x: Boolean!) { sessions(first: 3) { nodes { id @include(if: $x) } } }", {"x": True}),
+    ("{ sessions(first: 3) { nodes { id } } event { id } }", None),
+    ("{ __typename }", None),
+    ('{ session(id: "ses-001") { id title } }', None),
+    ("{ __schema { queryType { name } } sessions(first: 1) { totalCount } }", None),
+]
+
+
+def runners(live: LiveServer) -> tuple[OperationRunner, OperationRunner]:
+    fast: OperationRunner = live.app.state.graphql_view.runner
+    assert fast.fast_paths
+    slow = OperationRunner(fast.schema, live.runtime.settings, fast_paths=False)
+    return fast, slow
+
+
+def prepared_of(runner: OperationRunner, document: str) -> Prepared:
+    prepared = runner.prepare(document, None)
+    assert isinstance(prepared, Prepared), prepared
+    return prepared
+
+
+async def body(
+    runner: OperationRunner,
+    live: LiveServer,
+    document: str,
+    variables: dict[str, Any] | None,
+    lang: Lang,
+) -> bytes:
+    context = Context(request=None, response=None, runtime=live.runtime, lang=lang)
+    result = await runner.run(prepared_of(runner, document), context, variables, None)
+    return orjson.dumps(body_of(result))
+
+
+async def same_bytes(live: LiveServer, document: str, variables: dict[str, Any] | None) -> bytes:
+    fast, slow = runners(live)
+    for lang in Lang:
+        answered = await body(fast, live, document, variables, lang)
+        executed = await body(slow, live, document, variables, lang)
+        assert answered == executed, (document, variables, lang)
+    return answered
+
+
+@pytest.mark.parametrize(("document", "variables"), ANSWERED)
+async def test_answered_documents_give_the_executors_bytes(
+    live: LiveServer, document: str, variables: dict[str, Any] | None
+) -> None:
+    fast, _ = runners(live)
+    assert fast.projection_plan(prepared_of(fast, document)) is not None
+    answered = orjson.loads(await same_bytes(live, document, variables))
+    assert "errors" not in answered
+    assert answered["data"]
+
+
+@pytest.mark.parametrize(("document", "variables"), REFUSED_AT_RUN)
+async def test_refusals_are_the_executors(
+    live: LiveServer, document: str, variables: dict[str, Any] | None
+) -> None:
+    fast, _ = runners(live)
+    assert fast.projection_plan(prepared_of(fast, document)) is not None
+    await same_bytes(live, document, variables)
+
+
+@pytest.mark.parametrize(("document", "variables"), NOT_PLANNED)
+async def test_other_documents_are_left_to_graphql_core(
+    live: LiveServer, document: str, variables: dict[str, Any] | None
+) -> None:
+    fast, _ = runners(live)
+    assert fast.projection_plan(prepared_of(fast, document)) is None
+    await same_bytes(live, document, variables)
+
+
+async def test_every_page_and_its_cursor_agree(live: LiveServer) -> None:
+    """Walking the agenda 7 at a time with the cursors the fast path hands out."""
+    after = None
+    seen = 0
+    while True:
+        got = orjson.loads(await same_bytes(live, VARIABLES, {"n": 7, "after": after}))
+        page = got["data"]["sessions"]
+        seen += len(page["nodes"])
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    assert seen == page["totalCount"]
+
+
+async def test_over_http_the_answer_and_its_cache_are_unchanged(
+    live: LiveServer, gql_http: GraphQLClient, people: People
+) -> None:
+    """Through the whole HTTP path: the same document as a signed-in attendee and
+    anonymously, in English; a public answer, shared by the response cache."""
+    live.app.state.graphql_view.cache.clear()
+    attendee = await people.make()
+    anonymous = await gql_http(AGENDA, None, **{"accept-language": "en"})
+    signed_in = await gql_http(AGENDA, None, attendee, **{"accept-language": "en"})
+    assert anonymous == signed_in
+    _, slow = runners(live)
+    assert anonymous == orjson.loads(await body(slow, live, AGENDA, None, Lang.EN))
+
+
+async def test_the_cost_limit_still_refuses_before_the_fast_path(live: LiveServer) -> None:
+    """A document whose cost depends on its page sizes: refused with large pages (the
+    per-request cost check runs first), answered by the fast path with small ones."""
+    fast, _ = runners(live)
+    aliases = " ".join(
+        f"s{i}: sessions(first: $n) {{ nodes {{ id speakers {{ id name }} }} }}" for i in range(20)
+    )
+    document = f"query($n: Int) {{ {aliases} }}"
+    prepared = prepared_of(fast, document)
+    assert prepared.costed_per_request
+    assert fast.projection_plan(prepared) is not None
+    context = Context(request=None, response=None, runtime=live.runtime)
+    refused = await fast.run(prepared, context, {"n": 200}, None)
+    assert refused.data is None
+    assert refused.errors
+    assert refused.errors[0].extensions == {
+        "code": "BAD_USER_INPUT",
+        "cost": 132_000,
+        "maxCost": 100_000,
+    }
+    await same_bytes(live, document, {"n": 2})
