@@ -149,7 +149,12 @@ class OperationRunner:
                 return ExecutionResult(data=None, errors=[refused])
         plan = self.projection_plan(prepared) if root is None and self.fast_paths else None
         if plan is not None and isinstance(context, Context):
-            request = projection.Request(db=context.db, lang=context.lang, raw_variables=variables)
+            request = projection.Request(
+                db=context.db,
+                lang=context.lang,
+                viewer_id=None if context.viewer is None else context.viewer.id,
+                raw_variables=variables,
+            )
             data = await projection.run_plan(
                 self.schema, plan, prepared.definition.variable_definitions or (), request
             )
@@ -170,19 +175,15 @@ class OperationRunner:
         return result
 
     def projection_plan(self, prepared: Prepared) -> projection.Plan | None:
-        """The agenda fast path's plan of a query (schema/projection.py), None when it
+        """The fast path's plan of an operation (schema/projection.py), None when it
         does not answer it; made once per prepared operation."""
         if "projection" not in prepared.memo:
-            plan = None
-            if prepared.operation is OperationType.QUERY:
-                fragments = {
-                    d.name.value: d
-                    for d in prepared.document.definitions
-                    if isinstance(d, FragmentDefinitionNode)
-                }
-                plan = projection.make_plan(
-                    self.schema, prepared.definition.selection_set, fragments
-                )
+            fragments = {
+                d.name.value: d
+                for d in prepared.document.definitions
+                if isinstance(d, FragmentDefinitionNode)
+            }
+            plan = projection.make_plan(self.schema, prepared.definition, fragments)
             prepared.memo["projection"] = plan
         found = prepared.memo["projection"]
         return found if isinstance(found, projection.Plan) else None

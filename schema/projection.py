@@ -44,6 +44,8 @@ from graphql import (
     GraphQLSchema,
     GraphQLString,
     InlineFragmentNode,
+    OperationDefinitionNode,
+    OperationType,
     SelectionSetNode,
     get_argument_values,
     get_named_type,
@@ -55,11 +57,10 @@ from graphql.execution.values import VariableValues
 from schema.types.enums import Lang, SessionKind, SessionStatus
 from schema.visibility import Visibility
 from schema.visibility import table as visibility_table
-from server.domain import agenda, venue
+from server.domain import agenda, plans, venue
 from server.domain import directory as people
 from server.domain.agenda import SessionQuery, SessionRow, TrackRow
 from server.domain.directory import SpeakerRow
-from server.domain.errors import DomainError
 from server.domain.pagination import Page
 from server.domain.venue import HallRow, RoomRow
 
@@ -91,7 +92,14 @@ class Member:
     enum: type[Enum]
 
 
-Leaf: TypeAlias = Attr | Text | Member
+@dataclass(frozen=True, slots=True)
+class Constant:
+    """A value known without reading anything (the bookmark's `viewerHasBookmarked`)."""
+
+    value: object
+
+
+Leaf: TypeAlias = Attr | Text | Member | Constant
 
 
 class Point(NamedTuple):
@@ -162,13 +170,16 @@ class FieldPlan:
     name: str
     node: FieldNode  # the first node of the key (its arguments, as graphql-core uses)
     definition: GraphQLField | None  # None for __typename
+    leaf: Leaf | None  # how a leaf field's value is made (None for other fields)
     sub: tuple[FieldPlan, ...] | None  # the merged selection of an object field
 
 
 @dataclass(frozen=True, slots=True)
 class Plan:
-    """A query answered here: its root `sessions` fields (and `__typename`s)."""
+    """An operation answered here: a query's root `sessions` fields (and `__typename`),
+    or a mutation's one `bookmarkSession`."""
 
+    operation: OperationType
     roots: tuple[FieldPlan, ...]
 
     def needs(self, type_name: str, field: str) -> bool:
@@ -187,62 +198,96 @@ class _NotHere(Exception):
 
 def make_plan(
     schema: GraphQLSchema,
-    selection: SelectionSetNode,
+    operation: OperationDefinitionNode,
     fragments: Mapping[str, FragmentDefinitionNode],
 ) -> Plan | None:
-    """The plan of an operation's root selection, or None when it is not all known."""
-    query = schema.query_type
-    if query is None:
+    """The plan of an operation, or None when it is not all known."""
+    kind = operation.operation
+    root = schema.query_type if kind is OperationType.QUERY else schema.mutation_type
+    if root is None or kind is OperationType.SUBSCRIPTION:
         return None
+    collector = _Collector(schema, fragments, kind)
     try:
-        roots = _collect(schema, query, [selection], fragments)
+        roots = collector.collect(root, [operation.selection_set])
     except _NotHere:
         return None
-    if not any(root.name == "sessions" for root in roots):
+    if kind is OperationType.MUTATION:
+        # One bookmark and nothing else: mutations run one after the other, in order.
+        if [r.name for r in roots] != [BOOKMARK]:
+            return None
+    elif not any(r.name == "sessions" for r in roots):
         return None  # nothing worth a second path (`{ __typename }`)
-    return Plan(roots=roots)
+    return Plan(operation=kind, roots=roots)
 
 
-def _collect(
-    schema: GraphQLSchema,
-    parent: GraphQLObjectType,
-    selections: Sequence[SelectionSetNode],
-    fragments: Mapping[str, FragmentDefinitionNode],
-) -> tuple[FieldPlan, ...]:
-    """graphql-core's field collection for `parent`, refusing what is not known."""
-    grouped: dict[str, list[FieldNode]] = {}
-    for selection_set in selections:
-        _gather(parent, selection_set, fragments, grouped, set())
-    visibility = visibility_table(schema)
-    plans = []
-    for key, nodes in grouped.items():
+#: The mutation answered here, and what its Session answer may select besides LEAVES:
+#: `viewerHasBookmarked` is true (the session was just bookmarked; the resolver primes
+#: its DataLoader with it). A mutation's answer is never cached: VIEWER is fine here.
+BOOKMARK = "bookmarkSession"
+BOOKMARK_ANSWER: Mapping[str, Leaf] = {**LEAVES["Session"], "viewerHasBookmarked": Constant(True)}
+
+
+class _Collector:
+    def __init__(
+        self,
+        schema: GraphQLSchema,
+        fragments: Mapping[str, FragmentDefinitionNode],
+        kind: OperationType,
+    ) -> None:
+        self.schema = schema
+        self.fragments = fragments
+        self.kind = kind
+        self.visibility = visibility_table(schema)
+
+    def collect(
+        self, parent: GraphQLObjectType, selections: Sequence[SelectionSetNode]
+    ) -> tuple[FieldPlan, ...]:
+        """graphql-core's field collection for `parent`, refusing what is not known."""
+        grouped: dict[str, list[FieldNode]] = {}
+        visited: set[str] = set()
+        for selection_set in selections:
+            _gather(parent, selection_set, self.fragments, grouped, visited)
+        return tuple(self._field(parent, key, nodes) for key, nodes in grouped.items())
+
+    def _field(self, parent: GraphQLObjectType, key: str, nodes: list[FieldNode]) -> FieldPlan:
         name = nodes[0].name.value
         if name == "__typename":
-            plans.append(FieldPlan(key, parent.name, name, nodes[0], None, None))
-            continue
+            return FieldPlan(key, parent.name, name, nodes[0], None, None, None)
         definition = parent.fields.get(name)
-        if definition is None or not _known(schema, parent, name, definition):
-            raise _NotHere
-        if visibility.get((parent.name, name)) is not Visibility.PUBLIC:
+        if definition is None:
             raise _NotHere
         named = get_named_type(definition.type)
-        sub = None
         if isinstance(named, GraphQLObjectType):
+            if not self._relation(parent, name):
+                raise _NotHere
             subs = [n.selection_set for n in nodes if n.selection_set is not None]
-            sub = _collect(schema, named, subs, fragments)
-        elif not is_leaf_type(named):
+            sub = self.collect(named, subs)
+            return FieldPlan(key, parent.name, name, nodes[0], definition, None, sub)
+        if not is_leaf_type(named):
             raise _NotHere  # an interface or union: graphql-core picks the type
-        plans.append(FieldPlan(key, parent.name, name, nodes[0], definition, sub))
-    return tuple(plans)
+        leaf = self._leaf(parent, name, definition)
+        return FieldPlan(key, parent.name, name, nodes[0], definition, leaf, None)
 
+    def _relation(self, parent: GraphQLObjectType, name: str) -> bool:
+        if self.kind is OperationType.MUTATION:
+            return parent is self.schema.mutation_type and name == BOOKMARK
+        if parent is self.schema.query_type:
+            return name == "sessions" and self._public(parent, name)
+        return (parent.name, name) in RELATIONS and self._public(parent, name)
 
-def _known(
-    schema: GraphQLSchema, parent: GraphQLObjectType, name: str, definition: GraphQLField
-) -> bool:
-    if parent is schema.query_type:
-        return name == "sessions"  # its arguments are checked per request
-    known = name in LEAVES.get(parent.name, {}) or (parent.name, name) in RELATIONS
-    return known and set(definition.args) <= {LANG_ARGUMENT}
+    def _leaf(self, parent: GraphQLObjectType, name: str, definition: GraphQLField) -> Leaf:
+        if self.kind is OperationType.MUTATION:
+            leaf = BOOKMARK_ANSWER.get(name) if parent.name == "Session" else None
+        else:
+            leaf = LEAVES.get(parent.name, {}).get(name)
+            if not self._public(parent, name):
+                leaf = None
+        if leaf is None or not set(definition.args) <= {LANG_ARGUMENT}:
+            raise _NotHere
+        return leaf
+
+    def _public(self, parent: GraphQLObjectType, name: str) -> bool:
+        return self.visibility.get((parent.name, name)) is Visibility.PUBLIC
 
 
 def _gather(
@@ -342,6 +387,10 @@ async def read_rows(db: Any, plan: Plan, sessions: list[SessionRow]) -> Rows:
     )
 
 
+#: What a bookmark's answer reads besides the session: nothing (no relations).
+NO_ROWS = Rows(tracks={}, rooms={}, halls={}, speaker_ids={}, speakers={})
+
+
 async def _nothing() -> list[Any]:
     return []
 
@@ -373,8 +422,10 @@ def _value_renderer(plan: FieldPlan, bound: Binding) -> Render:
     if plan.definition is None:  # __typename
         type_name = plan.type_name
         return lambda _obj: type_name
+    if plan.leaf is not None:
+        return _leaf_renderer(plan, plan.leaf, plan.definition, bound)
     if plan.sub is None:
-        return _leaf_renderer(plan, plan.definition, bound)
+        raise ValueError(f"{plan.type_name}.{plan.name}: neither a leaf nor an object")
     reach, rows = RELATIONS[plan.type_name, plan.name], bound.rows
     render = _renderer(plan.sub, bound)
     if _is_list(plan.definition):
@@ -387,10 +438,9 @@ def _value_renderer(plan: FieldPlan, bound: Binding) -> Render:
     return render_one
 
 
-def _leaf_renderer(plan: FieldPlan, definition: GraphQLField, bound: Binding) -> Render:
+def _leaf_renderer(plan: FieldPlan, leaf: Leaf, definition: GraphQLField, bound: Binding) -> Render:
     """The leaf's Python value as its resolver gives it, then the leaf type's own output
     coercion (as graphql-core completes a leaf); None stays None."""
-    leaf = LEAVES[plan.type_name][plan.name]
     named = cast(GraphQLLeafType, get_named_type(definition.type))  # a leaf: see _collect
     if isinstance(leaf, Text):
         lang = bound.lang
@@ -400,6 +450,9 @@ def _leaf_renderer(plan: FieldPlan, definition: GraphQLField, bound: Binding) ->
         fr, en = attrgetter(leaf.fr), attrgetter(leaf.en)
         # Texts are `str` columns, which String's coercion returns unchanged.
         return fr if lang is Lang.FR else (lambda obj: en(obj) or fr(obj))
+    if isinstance(leaf, Constant):
+        output = named.coerce_output_value(leaf.value)
+        return lambda _obj: output
     if isinstance(leaf, Member):
         raw, member = attrgetter(leaf.name), _member_coercer(named, leaf.enum)
         return lambda obj: member(raw(obj))
@@ -441,6 +494,7 @@ def _member_coercer(named: GraphQLLeafType, enum: type[Enum]) -> Callable[[Any],
 class Request:
     db: Any
     lang: Lang
+    viewer_id: int | None
     raw_variables: dict[str, Any] | None
 
 
@@ -450,7 +504,9 @@ async def run_plan(
     variable_definitions: Sequence[Any],
     request: Request,
 ) -> dict[str, Any] | None:
-    """`data` for the plan, or None when graphql-core must run the operation instead."""
+    """`data` for the plan, or None when graphql-core must run the operation instead:
+    whatever fails or is refused while reading (a bad argument, the database) is left
+    to it, so the error is the usual one, coded and masked as usual."""
     variables = get_variable_values(schema, variable_definitions, request.raw_variables or {})
     if isinstance(variables, list):
         return None  # the executor reports the variables that do not coerce
@@ -459,22 +515,47 @@ async def run_plan(
         if root.definition is None:
             data[root.key] = root.type_name
             continue
-        arguments = get_argument_values(root.definition, root.node, variables)
-        if arguments.get("filter") is not None:
-            return None
-        first = arguments.get("first")
-        try:
-            page: Page[SessionRow] = await agenda.session_page(
-                request.db,
-                SessionQuery(),
-                first=50 if first is None else first,
-                after=arguments.get("after"),
-            )
-        except DomainError:
-            return None  # refused: the executor gives the error, coded as usual
         if root.sub is None:
             return None  # validation requires a selection: not reached
-        rows = await read_rows(request.db, Plan(roots=(root,)), page.items)
-        render = _renderer(root.sub, Binding(rows=rows, variables=variables, lang=request.lang))
-        data[root.key] = render(page)
+        arguments = get_argument_values(root.definition, root.node, variables)
+        found: tuple[object, Rows] | None
+        if plan.operation is OperationType.MUTATION:
+            found = await _bookmark(request, arguments)
+        else:
+            found = await _page(request, Plan(plan.operation, (root,)), arguments)
+        if found is None:
+            return None
+        obj, rows = found
+        data[root.key] = _renderer(root.sub, Binding(rows, variables, request.lang))(obj)
     return data
+
+
+async def _page(
+    request: Request, plan: Plan, arguments: dict[str, Any]
+) -> tuple[Page[SessionRow], Rows] | None:
+    """Query.sessions' page (as its resolver reads it) and the rows it selects."""
+    if arguments.get("filter") is not None:
+        return None
+    first = arguments.get("first")
+    try:
+        page = await agenda.session_page(
+            request.db,
+            SessionQuery(),
+            first=50 if first is None else first,
+            after=arguments.get("after"),
+        )
+        return page, await read_rows(request.db, plan, page.items)
+    except Exception:
+        return None
+
+
+async def _bookmark(request: Request, arguments: dict[str, Any]) -> tuple[SessionRow, Rows] | None:
+    """Mutation.bookmarkSession, as its resolver does it (anonymous: the resolver's
+    UNAUTHENTICATED; an unknown session: its NOT_FOUND, the write changing nothing)."""
+    if request.viewer_id is None:
+        return None
+    try:
+        session = await plans.bookmark(request.db, request.viewer_id, arguments["sessionId"])
+    except Exception:
+        return None
+    return session, NO_ROWS

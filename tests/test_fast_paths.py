@@ -9,15 +9,18 @@ change that silently turns it off (or on for a field it does not know) fails her
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
+import asyncpg
 import orjson
 import pytest
 
 from schema.context import Context
 from schema.execution import OperationRunner, Prepared, body_of
 from schema.types.enums import Lang
-from tests.conftest import GraphQLClient, LiveServer, People
+from server.auth.viewer import Viewer, authenticate
+from tests.conftest import GraphQLClient, LiveServer, People, Person
 
 EVERYTHING = """{ sessions(first: 200) { __typename totalCount
   pageInfo { __typename hasNextPage endCursor }
@@ -109,17 +112,23 @@ async def body(
     document: str,
     variables: dict[str, Any] | None,
     lang: Lang,
+    viewer: Viewer | None = None,
 ) -> bytes:
-    context = Context(request=None, response=None, runtime=live.runtime, lang=lang)
+    context = Context(request=None, response=None, runtime=live.runtime, viewer=viewer, lang=lang)
     result = await runner.run(prepared_of(runner, document), context, variables, None)
     return orjson.dumps(body_of(result))
 
 
-async def same_bytes(live: LiveServer, document: str, variables: dict[str, Any] | None) -> bytes:
+async def same_bytes(
+    live: LiveServer,
+    document: str,
+    variables: dict[str, Any] | None,
+    viewer: Viewer | None = None,
+) -> bytes:
     fast, slow = runners(live)
     for lang in Lang:
-        answered = await body(fast, live, document, variables, lang)
-        executed = await body(slow, live, document, variables, lang)
+        answered = await body(fast, live, document, variables, lang, viewer)
+        executed = await body(slow, live, document, variables, lang, viewer)
         assert answered == executed, (document, variables, lang)
     return answered
 
@@ -202,3 +211,86 @@ async def test_the_cost_limit_still_refuses_before_the_fast_path(live: LiveServe
         "maxCost": 100_000,
     }
     await same_bytes(live, document, {"n": 2})
+
+
+# --------------------------------------------------------------------------------------
+# bookmarkSession
+# --------------------------------------------------------------------------------------
+
+BOOKMARK = "mutation($id: ID!) { bookmarkSession(sessionId: $id) { id viewerHasBookmarked } }"
+
+BOOKMARKS_ANSWERED = [
+    BOOKMARK,
+    "mutation($id: ID!) { bookmarkSession(sessionId: $id) { id } }",
+    """mutation B($id: ID!, $l: Lang) { b: bookmarkSession(sessionId: $id) { __typename
+        ...S mine: viewerHasBookmarked title en: title(lang: EN) abstract(lang: $l) } }
+       fragment S on Session { id kind startsAt endsAt status capacity version updatedAt }""",
+]
+
+BOOKMARKS_NOT_PLANNED = [
+    "mutation($id: ID!) { bookmarkSession(sessionId: $id) { id room { id } } }",
+    "mutation($id: ID!) { bookmarkSession(sessionId: $id) { id seatsLeft } }",
+    "mutation($id: ID!) { bookmarkSession(sessionId: $id) { id viewerRegistration } }",
+    "mutation($id: ID!) { a: bookmarkSession(sessionId: $id) { id } "
+    "b: bookmarkSession(sessionId: $id) { id } }",
+    "mutation($id: ID!) { removeBookmark(sessionId: $id) { id viewerHasBookmarked } }",
+]
+
+
+async def viewer_of(live: LiveServer, person: Person) -> Viewer:
+    viewer = await authenticate(live.runtime.pool, f"Bearer {person.token}", datetime.now(UTC))
+    assert viewer is not None
+    return viewer
+
+
+async def a_session(db: asyncpg.Connection[Any], offset: int) -> str:
+    found: str = await db.fetchval("SELECT id FROM session ORDER BY id OFFSET $1 LIMIT 1", offset)
+    return found
+
+
+@pytest.mark.parametrize("document", BOOKMARKS_ANSWERED)
+async def test_bookmarks_answered_give_the_executors_bytes_and_write_the_bookmark(
+    live: LiveServer, people: People, db: asyncpg.Connection[Any], document: str
+) -> None:
+    fast, _ = runners(live)
+    assert fast.projection_plan(prepared_of(fast, document)) is not None
+    viewer = await viewer_of(live, await people.make())
+    session_id = await a_session(db, 3)
+    plan_version = await db.fetchval("SELECT plan_version FROM person WHERE id = $1", viewer.id)
+    # The fast path first, on a session not bookmarked yet: it writes, and the plan
+    # version moves (the trigger the response cache relies on).
+    first = await body(fast, live, document, {"id": session_id, "l": "EN"}, Lang.FR, viewer)
+    assert "errors" not in orjson.loads(first)
+    marked = "SELECT count(*) FROM bookmark WHERE person_id = $1 AND session_id = $2"
+    assert await db.fetchval(marked, viewer.id, session_id) == 1
+    moved = await db.fetchval("SELECT plan_version FROM person WHERE id = $1", viewer.id)
+    assert moved == plan_version + 1
+    _, slow = runners(live)
+    variables = {"id": session_id, "l": "EN"}
+    assert first == await body(slow, live, document, variables, Lang.FR, viewer)
+    await same_bytes(live, document, variables, viewer)
+
+
+@pytest.mark.parametrize("document", BOOKMARKS_NOT_PLANNED)
+async def test_other_mutations_are_left_to_graphql_core(
+    live: LiveServer, people: People, db: asyncpg.Connection[Any], document: str
+) -> None:
+    fast, _ = runners(live)
+    assert fast.projection_plan(prepared_of(fast, document)) is None
+    viewer = await viewer_of(live, await people.make())
+    await same_bytes(live, BOOKMARK, {"id": await a_session(db, 5)}, viewer)
+    await same_bytes(live, document, {"id": await a_session(db, 5)}, viewer)
+
+
+async def test_bookmark_refusals_are_the_executors(
+    live: LiveServer, people: People, db: asyncpg.Connection[Any]
+) -> None:
+    viewer = await viewer_of(live, await people.make())
+    session_id = await a_session(db, 7)
+    anonymous = orjson.loads(await same_bytes(live, BOOKMARK, {"id": session_id}))
+    assert anonymous["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    unknown = orjson.loads(await same_bytes(live, BOOKMARK, {"id": "ses-none"}, viewer))
+    assert unknown["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+    missing = orjson.loads(await same_bytes(live, BOOKMARK, {}, viewer))
+    assert missing["errors"]
+    assert await db.fetchval("SELECT count(*) FROM bookmark WHERE person_id = $1", viewer.id) == 0
