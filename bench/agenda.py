@@ -31,6 +31,7 @@ from starlette.routing import Route
 
 from bench import harness
 from bench.harness import BenchError, Endpoints, Load, Server, Workspace, by_ids
+from bench.harness.cpu import CPU_TABLE_HEADER, interleave_cpu, print_cpu_verdict
 from schema.context import lang_from_header
 from schema.types.enums import Lang, pick
 from server.clock import in_fair_time
@@ -390,11 +391,11 @@ def benchmark(args: argparse.Namespace, space: Workspace) -> int:
         print(
             f"\nuncached: separate server with response_cache_size=0;   "
             f"A = {ONE_STATEMENT_PATH} (one statement, orjson)   B = {ENDPOINTS.graphql} "
-            f"(executed every request)\n{harness.TABLE_HEADER}"
+            f"(executed every request)\n{CPU_TABLE_HEADER}"
         )
         harness.warm_up(server, ONE_STATEMENT_ENDPOINTS, load, args.warmup)
-        uncached = harness.interleave(server, ONE_STATEMENT_ENDPOINTS, load, args.uncached_pairs)
-    uncached_ratio = harness.print_verdict(uncached, UNCACHED_GOAL)
+        uncached = interleave_cpu(server, ONE_STATEMENT_ENDPOINTS, load, args.uncached_pairs)
+    uncached_ratio, uncached_cpu_ratio = print_cpu_verdict(uncached, UNCACHED_GOAL)
 
     harness.save_results(
         "agenda",
@@ -412,6 +413,7 @@ def benchmark(args: argparse.Namespace, space: Workspace) -> int:
                 "check": asdict(uncached_check),
                 "pairs": [p.document() for p in uncached],
                 "median_ratio": uncached_ratio,
+                "median_cpu_ratio": uncached_cpu_ratio,
             },
         },
     )

@@ -42,7 +42,8 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from bench import harness
-from bench.harness import BenchError, Endpoints, Load, Pair, Server, Workspace, by_ids
+from bench.harness import BenchError, Endpoints, Load, Server, Workspace, by_ids
+from bench.harness.cpu import CPU_TABLE_HEADER, CpuPair, interleave_cpu, print_cpu_verdict
 from schema.context import lang_from_header
 from schema.types.enums import Lang, pick
 from server.auth.signin import issue_token
@@ -374,14 +375,14 @@ def print_header(args: argparse.Namespace, cast: Cast, checks: dict[str, Check])
 
 def run_comparison(
     server: Server, comparison: Comparison, args: argparse.Namespace, workdir: Path
-) -> list[Pair]:
+) -> list[CpuPair]:
     script = harness.write_wrk_script(
         workdir, comparison.name, comparison.bodies, _headers(comparison)
     )
     load = Load(script=script, seconds=args.seconds, connections=args.connections)
-    print(f"\n{comparison.title}\n{harness.TABLE_HEADER}")
+    print(f"\n{comparison.title}\n{CPU_TABLE_HEADER}")
     harness.warm_up(server, comparison.endpoints, load, args.warmup)
-    return harness.interleave(server, comparison.endpoints, load, args.pairs)
+    return interleave_cpu(server, comparison.endpoints, load, args.pairs)
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -412,14 +413,18 @@ def benchmark(args: argparse.Namespace, space: Workspace) -> int:
             if comparison.name not in args.only:
                 continue
             pairs = run_comparison(server, comparison, args, space.workdir)
-            ratio = harness.print_verdict(pairs, comparison.goal)
+            ratio, cpu_ratio = print_cpu_verdict(pairs, comparison.goal)
             check = {k: v for k, v in asdict(checks[comparison.name]).items() if k != "document"}
             results[comparison.name] = {
                 "check": check,
                 "pairs": [p.document() for p in pairs],
                 "median_ratio": ratio,
+                "median_cpu_ratio": cpu_ratio,
             }
-    medians = ", ".join(f"{name} {r['median_ratio']:.2f}x" for name, r in results.items())
+    medians = ", ".join(
+        f"{name} {r['median_ratio']:.2f}x (CPU {r['median_cpu_ratio']:.2f}x)"
+        for name, r in results.items()
+    )
     print(f"\nmedian ratios graphql/plain: {medians}")
     if "schedule" in args.only:
         results["schedule"]["uncached"] = schedule_uncached(args, space, dsn, cast)
