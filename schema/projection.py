@@ -154,6 +154,12 @@ RELATIONS: Mapping[tuple[str, str], Reach] = {
     ("Room", "hall"): lambda r, rows: rows.halls.get(r.hall_id) if r.hall_id else None,
 }
 
+#: Relations whose objects are rows held by `Rows` (one object per id): their answers
+#: are rendered once per row and request.
+SHARED = frozenset(
+    {("Session", "track"), ("Session", "room"), ("Session", "speakers"), ("Room", "hall")}
+)
+
 #: Arguments the leaves take: only `lang`, for the texts.
 LANG_ARGUMENT = "lang"
 
@@ -181,6 +187,8 @@ class Plan:
 
     operation: OperationType
     roots: tuple[FieldPlan, ...]
+    #: A bookmark whose answer shows more of the session than its id reads its row.
+    bookmark_reads_row: bool = True
 
     def needs(self, type_name: str, field: str) -> bool:
         return any(_selects(root, type_name, field) for root in self.roots)
@@ -215,6 +223,8 @@ def make_plan(
         # One bookmark and nothing else: mutations run one after the other, in order.
         if [r.name for r in roots] != [BOOKMARK]:
             return None
+        shown = {f.name for f in roots[0].sub or ()}
+        return Plan(kind, roots, bookmark_reads_row=not shown <= ID_ONLY)
     elif not any(r.name == "sessions" for r in roots):
         return None  # nothing worth a second path (`{ __typename }`)
     return Plan(operation=kind, roots=roots)
@@ -225,6 +235,8 @@ def make_plan(
 #: its DataLoader with it). A mutation's answer is never cached: VIEWER is fine here.
 BOOKMARK = "bookmarkSession"
 BOOKMARK_ANSWER: Mapping[str, Leaf] = {**LEAVES["Session"], "viewerHasBookmarked": Constant(True)}
+#: An answer made of these alone needs nothing of the session but the id it was given.
+ID_ONLY = frozenset({"id", "__typename", "viewerHasBookmarked"})
 
 
 class _Collector:
@@ -428,6 +440,8 @@ def _value_renderer(plan: FieldPlan, bound: Binding) -> Render:
         raise ValueError(f"{plan.type_name}.{plan.name}: neither a leaf nor an object")
     reach, rows = RELATIONS[plan.type_name, plan.name], bound.rows
     render = _renderer(plan.sub, bound)
+    if (plan.type_name, plan.name) in SHARED:
+        render = _once_per_row(render)
     if _is_list(plan.definition):
         return lambda obj: [render(item) for item in reach(obj, rows)]
 
@@ -436,6 +450,22 @@ def _value_renderer(plan: FieldPlan, bound: Binding) -> Render:
         return None if related is None else render(related)
 
     return render_one
+
+
+def _once_per_row(render: Render) -> Render:
+    """`render`, made once per row of the request: 200 sessions share a few tracks,
+    rooms, halls and speakers (orjson writes a dict shared by several parents as
+    often as it appears). Keyed by identity: only for rows that `Rows` keeps alive for
+    the whole request, so no id is reused meanwhile."""
+    made: dict[int, Any] = {}
+
+    def render_once(row: Any) -> Any:
+        found = made.get(id(row))
+        if found is None:
+            found = made[id(row)] = render(row)
+        return found
+
+    return render_once
 
 
 def _leaf_renderer(plan: FieldPlan, leaf: Leaf, definition: GraphQLField, bound: Binding) -> Render:
@@ -520,7 +550,7 @@ async def run_plan(
         arguments = get_argument_values(root.definition, root.node, variables)
         found: tuple[object, Rows] | None
         if plan.operation is OperationType.MUTATION:
-            found = await _bookmark(request, arguments)
+            found = await _bookmark(request, arguments, reads_row=plan.bookmark_reads_row)
         else:
             found = await _page(request, Plan(plan.operation, (root,)), arguments)
         if found is None:
@@ -545,17 +575,30 @@ async def _page(
             after=arguments.get("after"),
         )
         return page, await read_rows(request.db, plan, page.items)
-    except Exception:
+    except Exception:  # graphql-core runs it again and reports it as usual
         return None
 
 
-async def _bookmark(request: Request, arguments: dict[str, Any]) -> tuple[SessionRow, Rows] | None:
+class _Bookmarked(NamedTuple):
+    """The session of a bookmark whose answer shows only its id (the id it was given:
+    the one that matched, `id = $2`)."""
+
+    id: str
+
+
+async def _bookmark(
+    request: Request, arguments: dict[str, Any], *, reads_row: bool
+) -> tuple[SessionRow | _Bookmarked, Rows] | None:
     """Mutation.bookmarkSession, as its resolver does it (anonymous: the resolver's
     UNAUTHENTICATED; an unknown session: its NOT_FOUND, the write changing nothing)."""
     if request.viewer_id is None:
         return None
+    session_id: str = arguments["sessionId"]
     try:
-        session = await plans.bookmark(request.db, request.viewer_id, arguments["sessionId"])
-    except Exception:
+        if not reads_row:
+            await plans.bookmark_only(request.db, request.viewer_id, session_id)
+            return _Bookmarked(session_id), NO_ROWS
+        session = await plans.bookmark(request.db, request.viewer_id, session_id)
+    except Exception:  # graphql-core runs it again and reports it as usual
         return None
     return session, NO_ROWS

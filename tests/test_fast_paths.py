@@ -282,15 +282,26 @@ async def test_other_mutations_are_left_to_graphql_core(
     await same_bytes(live, document, {"id": await a_session(db, 5)}, viewer)
 
 
+def test_an_answer_of_the_id_alone_reads_no_session_row(live: LiveServer) -> None:
+    fast, _ = runners(live)
+    reads_row = [
+        plan.bookmark_reads_row
+        for plan in (fast.projection_plan(prepared_of(fast, d)) for d in BOOKMARKS_ANSWERED)
+        if plan is not None
+    ]
+    assert reads_row == [False, False, True]
+
+
+@pytest.mark.parametrize("document", [BOOKMARKS_ANSWERED[0], BOOKMARKS_ANSWERED[2]])
 async def test_bookmark_refusals_are_the_executors(
-    live: LiveServer, people: People, db: asyncpg.Connection[Any]
+    live: LiveServer, people: People, db: asyncpg.Connection[Any], document: str
 ) -> None:
     viewer = await viewer_of(live, await people.make())
     session_id = await a_session(db, 7)
-    anonymous = orjson.loads(await same_bytes(live, BOOKMARK, {"id": session_id}))
+    anonymous = orjson.loads(await same_bytes(live, document, {"id": session_id}))
     assert anonymous["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
-    unknown = orjson.loads(await same_bytes(live, BOOKMARK, {"id": "ses-none"}, viewer))
+    unknown = orjson.loads(await same_bytes(live, document, {"id": "ses-none"}, viewer))
     assert unknown["errors"][0]["extensions"]["code"] == "NOT_FOUND"
-    missing = orjson.loads(await same_bytes(live, BOOKMARK, {}, viewer))
+    missing = orjson.loads(await same_bytes(live, document, {}, viewer))
     assert missing["errors"]
     assert await db.fetchval("SELECT count(*) FROM bookmark WHERE person_id = $1", viewer.id) == 0

@@ -53,6 +53,12 @@ async def bookmark(db: Pool, person_id: int, session_id: str) -> SessionRow:
     return session
 
 
+async def bookmark_only(db: Pool, person_id: int, session_id: str) -> None:
+    """As `bookmark`, for an answer that shows nothing of the session but its id."""
+    if not await sql.add_bookmark_if_session(db, person_id, session_id):
+        raise not_found(f"There is no session {session_id!r}.")
+
+
 async def remove_bookmark(db: Pool, person_id: int, session_id: str) -> SessionRow:
     session = await check_session(db, session_id)
     await sql.remove_bookmark(db, person_id, session_id)

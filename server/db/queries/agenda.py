@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from datetime import date, datetime
 
+import asyncpg
+
 from server.db.queries.common import Executor, keyset_page, page_rows, text_match, text_rank
 
 
@@ -144,6 +146,14 @@ async def session_page(
     # an empty page is one row of NULLs carrying the total.
     sessions = [SessionRow(*tuple(r)[1:]) for r in rows if r["id"] is not None]
     return sessions, rows[0]["total"]
+
+
+def session_row(record: asyncpg.Record) -> SessionRow:
+    """The row of a record of SESSION_COLUMNS: by position when its columns are exactly
+    those (a third of the time by name), else by name."""
+    if tuple(record.keys()) == _SESSION_FIELDS:
+        return SessionRow(*record.values())
+    return SessionRow(**record)
 
 
 def _session_conditions(query: SessionQuery) -> tuple[list[str], list[object]]:

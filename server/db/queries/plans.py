@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from server.db.queries.agenda import SESSION_COLUMNS, SessionRow
+from server.db.queries.agenda import SESSION_COLUMNS, SessionRow, session_row
 from server.db.queries.common import Executor
 
 
@@ -50,7 +50,21 @@ async def add_bookmark_to_session(
         person_id,
         session_id,
     )
-    return SessionRow(**row) if row else None
+    return session_row(row) if row else None
+
+
+async def add_bookmark_if_session(db: Executor, person_id: int, session_id: str) -> bool:
+    """As add_bookmark_to_session, for an answer that needs nothing of the session:
+    whether there is such a session (nothing written when there is none)."""
+    found = await db.fetchval(
+        """WITH found AS (SELECT id FROM session WHERE id = $2),
+                added AS (INSERT INTO bookmark (person_id, session_id)
+                          SELECT $1, id FROM found ON CONFLICT DO NOTHING)
+           SELECT true FROM found""",
+        person_id,
+        session_id,
+    )
+    return found is True
 
 
 async def remove_bookmark(db: Executor, person_id: int, session_id: str) -> None:
