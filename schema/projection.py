@@ -1,4 +1,4 @@
-"""The agenda's fast path: plain public selections of `sessions` built straight from rows.
+"""The fast path: plain public agenda selections, and a bookmark, built straight from rows.
 
 Executing the full agenda (`sessions(first: 200) { nodes { … track room speakers } }`)
 with graphql-core walks a resolver per field, about 3,000 of them, through Strawberry's
@@ -6,18 +6,21 @@ wrappers and an asyncio future for each async field: nearly all the time of a re
 the response cache does not answer (docs/profiles/agenda-uncached.txt). When every
 field a query selects is one this module knows — `Query.sessions` (without `filter`),
 the connection, its page info, and the PUBLIC fields of Session, Track, Room, Point,
-Hall and Speaker listed in `FIELDS` — the operation is answered here: the same domain
-calls and statements as the resolvers and DataLoaders make, then `data` built from the
-rows by a plan made once per document (as graphql-core collects fields: aliases,
-fragments, field merging, `__typename`), leaves coerced by the schema's own scalars and
-enums, so the bytes are the executor's (tests/test_fast_paths.py compares them).
+Hall and Speaker in `LEAVES` and `RELATIONS` — the operation is answered here: the same
+domain calls and statements as the resolvers and DataLoaders make, then `data` built
+from the rows by a plan made once per document (fields collected as graphql-core
+collects them: aliases, fragments, field merging, `__typename`), leaves coerced by the
+schema's own scalars and enums, so the bytes are the executor's (tests/test_fast_paths.py
+compares them). A mutation made of one `bookmarkSession` whose answer selects Session
+leaves only is answered the same way (docs/profiles/bookmark.txt).
 
 Anything else is not answered here and runs through graphql-core as before: another
-field, a directive, a fragment on another type, variables that do not coerce, or an
-argument the domain refuses (this path makes no error of its own: the executor then
-gives the usual one). It runs after validation, the depth, alias and cost limits and the
-per-request cost check (schema/execution.py); every field it serves must be declared
-PUBLIC (checked when the plan is made), so the response cache's scope is unchanged.
+field, a directive, a fragment on another type, variables that do not coerce, an
+argument the domain refuses, an anonymous bookmark, a failing statement (this path
+makes no error of its own: the executor then gives the usual one). It runs after
+validation, the depth, alias and cost limits and the per-request cost check
+(schema/execution.py); every query field it serves must be declared PUBLIC (checked
+when the plan is made), so the response cache's scope is unchanged.
 """
 
 from __future__ import annotations
