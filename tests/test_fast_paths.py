@@ -15,11 +15,16 @@ from typing import Any
 import asyncpg
 import orjson
 import pytest
+from graphql import GraphQLObjectType
 
 from schema.context import Context
 from schema.execution import OperationRunner, Prepared, body_of
+from schema.projection import LEAVES, RELATIONS
 from schema.types.enums import Lang
 from server.auth.viewer import Viewer, authenticate
+from server.db.queries import agenda as agenda_sql
+from server.db.queries import plans as plans_sql
+from server.db.queries.agenda import SessionQuery
 from tests.conftest import GraphQLClient, LiveServer, People, Person
 
 EVERYTHING = """{ sessions(first: 200) { __typename totalCount
@@ -305,3 +310,35 @@ async def test_bookmark_refusals_are_the_executors(
     missing = orjson.loads(await same_bytes(live, document, {}, viewer))
     assert missing["errors"]
     assert await db.fetchval("SELECT count(*) FROM bookmark WHERE person_id = $1", viewer.id) == 0
+
+
+# --------------------------------------------------------------------------------------
+# What both paths share, checked against something else
+# --------------------------------------------------------------------------------------
+
+
+async def test_session_rows_by_position_are_the_rows_by_name(
+    live: LiveServer, people: People, db: asyncpg.Connection[Any]
+) -> None:
+    """Both paths read pages (and a bookmark's session) through the same positional
+    construction: checked here against sessions_by_ids, which builds them by name."""
+    pool = live.runtime.pool
+    rows, total = await agenda_sql.session_page(pool, SessionQuery(), limit=500, after=None)
+    by_name = {r.id: r for r in await agenda_sql.sessions_by_ids(pool, [r.id for r in rows])}
+    assert len(rows) == total == len(by_name)
+    assert rows == [by_name[r.id] for r in rows]
+    person = await people.make()
+    bookmarked = await plans_sql.add_bookmark_to_session(pool, person.id, rows[4].id)
+    assert bookmarked == rows[4]
+
+
+def test_the_fast_paths_tables_name_fields_of_the_schema(live: LiveServer) -> None:
+    schema = runners(live)[0].schema
+    for type_name, leaves in LEAVES.items():
+        named = schema.get_type(type_name)
+        assert isinstance(named, GraphQLObjectType), type_name
+        assert set(leaves) <= set(named.fields), type_name
+    for type_name, field in RELATIONS:
+        named = schema.get_type(type_name)
+        assert isinstance(named, GraphQLObjectType), type_name
+        assert field in named.fields, (type_name, field)
