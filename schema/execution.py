@@ -11,6 +11,10 @@ Strawberry's schema (types, resolvers, DataLoaders) is used as is; its execution
 machinery (extension hooks, its parser and validation caches) is not: it cost more
 than the execution of a small mutation (bench/schedule.py), and two paths meant two
 caches and two sets of limits to keep in step.
+
+A few operations the whole fair sends (the full agenda uncached, `bookmarkSession`) are
+answered by a plan made once per document instead, after the same checks
+(schema/projection.py); it answers with graphql-core's bytes or steps aside.
 """
 
 from __future__ import annotations
@@ -71,8 +75,9 @@ class OperationRunner:
         self, schema: GraphQLSchema, settings: Settings, *, fast_paths: bool = True
     ) -> None:
         self.schema = schema
-        #: Whether the agenda fast path (schema/projection.py) may answer queries; off
-        #: only to compare its answers with graphql-core's (tests/test_fast_paths.py).
+        #: Whether the fast path (schema/projection.py) may answer what it knows (plain
+        #: public agenda queries, a bookmark); off only to compare its answers with
+        #: graphql-core's (tests/test_fast_paths.py).
         self.fast_paths = fast_paths
         self._rules: tuple[type[ASTValidationRule], ...] = (
             *specified_rules,
