@@ -11,6 +11,10 @@ Strawberry's schema (types, resolvers, DataLoaders) is used as is; its execution
 machinery (extension hooks, its parser and validation caches) is not: it cost more
 than the execution of a small mutation (bench/schedule.py), and two paths meant two
 caches and two sets of limits to keep in step.
+
+A few operations the whole fair sends (the full agenda uncached, `bookmarkSession`) are
+answered by a plan made once per document instead, after the same checks
+(schema/projection.py); it answers with graphql-core's bytes or steps aside.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from graphql import (
     ASTValidationRule,
     DocumentNode,
     ExecutionResult,
+    FragmentDefinitionNode,
     GraphQLError,
     GraphQLSchema,
     OperationDefinitionNode,
@@ -34,6 +39,8 @@ from graphql import (
 )
 from graphql import execute as graphql_execute
 
+from schema import projection
+from schema.context import Context
 from schema.errors import give_code
 from schema.limits import CostLimit, limit_rules, variables_refusal
 from server.settings import Settings
@@ -64,8 +71,14 @@ class Prepared:
 
 
 class OperationRunner:
-    def __init__(self, schema: GraphQLSchema, settings: Settings) -> None:
+    def __init__(
+        self, schema: GraphQLSchema, settings: Settings, *, fast_paths: bool = True
+    ) -> None:
         self.schema = schema
+        #: Whether the fast path (schema/projection.py) may answer what it knows (plain
+        #: public agenda queries, a bookmark); off only to compare its answers with
+        #: graphql-core's (tests/test_fast_paths.py).
+        self.fast_paths = fast_paths
         self._rules: tuple[type[ASTValidationRule], ...] = (
             *specified_rules,
             *limit_rules(settings),
@@ -139,6 +152,19 @@ class OperationRunner:
             refused = self.refusal(prepared, variables)
             if refused is not None:
                 return ExecutionResult(data=None, errors=[refused])
+        plan = self.projection_plan(prepared) if root is None and self.fast_paths else None
+        if plan is not None and isinstance(context, Context):
+            request = projection.Request(
+                db=context.db,
+                lang=context.lang,
+                viewer_id=None if context.viewer is None else context.viewer.id,
+                raw_variables=variables,
+            )
+            data = await projection.run_plan(
+                self.schema, plan, prepared.definition.variable_definitions or (), request
+            )
+            if data is not None:
+                return ExecutionResult(data=data)
         result = graphql_execute(
             self.schema,
             prepared.document,
@@ -152,6 +178,20 @@ class OperationRunner:
         if result.errors:
             _coded(result.errors)
         return result
+
+    def projection_plan(self, prepared: Prepared) -> projection.Plan | None:
+        """The fast path's plan of an operation (schema/projection.py), None when it
+        does not answer it; made once per prepared operation."""
+        if "projection" not in prepared.memo:
+            fragments = {
+                d.name.value: d
+                for d in prepared.document.definitions
+                if isinstance(d, FragmentDefinitionNode)
+            }
+            plan = projection.make_plan(self.schema, prepared.definition, fragments)
+            prepared.memo["projection"] = plan
+        found = prepared.memo["projection"]
+        return found if isinstance(found, projection.Plan) else None
 
     async def execute(
         self,

@@ -90,7 +90,12 @@ class Mutation(MeetingMutations):
     @strawberry.mutation
     async def bookmark_session(self, info: Info, session_id: strawberry.ID) -> Session:
         viewer = info.context.signed_in()
-        return Session.from_row(await plans.bookmark(info.context.db, viewer.id, session_id))
+        session = await plans.bookmark(info.context.db, viewer.id, session_id)
+        # It is bookmarked now: `viewerHasBookmarked` needs no statement to say so.
+        bookmarked = info.context.loaders.viewer_bookmarked
+        if bookmarked is not None:
+            bookmarked.prime(session.id, True, force=True)
+        return Session.from_row(session)
 
     @strawberry.mutation
     async def remove_bookmark(self, info: Info, session_id: strawberry.ID) -> Session:

@@ -45,10 +45,18 @@ async def check_exhibitor(db: Executor, exhibitor_id: str) -> ExhibitorRow:
 
 
 async def bookmark(db: Pool, person_id: int, session_id: str) -> SessionRow:
-    """Idempotent: bookmarking twice is the same as once."""
-    session = await check_session(db, session_id)
-    await sql.add_bookmark(db, person_id, session_id)
+    """Idempotent: bookmarking twice is the same as once. One statement: the check that
+    the session exists, the write and the row the answer shows."""
+    session = await sql.add_bookmark_to_session(db, person_id, session_id)
+    if session is None:
+        raise not_found(f"There is no session {session_id!r}.")
     return session
+
+
+async def bookmark_only(db: Pool, person_id: int, session_id: str) -> None:
+    """As `bookmark`, for an answer that shows nothing of the session but its id."""
+    if not await sql.add_bookmark_if_session(db, person_id, session_id):
+        raise not_found(f"There is no session {session_id!r}.")
 
 
 async def remove_bookmark(db: Pool, person_id: int, session_id: str) -> SessionRow:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, datetime
+
+import asyncpg
 
 from server.db.queries.common import Executor, keyset_page, page_rows, text_match, text_rank
 
@@ -51,6 +53,9 @@ class SessionRow:
     updated_at: datetime
     cancellation_reason: str | None = None
 
+
+#: SESSION_COLUMNS are SessionRow's fields, in order: a page's rows are built by position.
+_SESSION_FIELDS = tuple(f.name for f in fields(SessionRow))
 
 SESSION_COLUMNS = """s.id, s.kind, s.track_id, s.title_fr, s.title_en, s.abstract_fr,
     s.abstract_en, s.starts_at, s.ends_at, s.room_id, s.booth_id, s.exhibitor_id,
@@ -134,8 +139,21 @@ async def session_page(
         after[1] if after else None,
         limit,
     )
-    items, total = page_rows(rows)
-    return [SessionRow(**r) for r in items], total
+    if tuple(rows[0].keys()) != ("total", *_SESSION_FIELDS):
+        items, total = page_rows(rows)
+        return [SessionRow(**r) for r in items], total
+    # By position (the full agenda is 200 rows, each read on every uncached request);
+    # an empty page is one row of NULLs carrying the total.
+    sessions = [SessionRow(*tuple(r)[1:]) for r in rows if r["id"] is not None]
+    return sessions, rows[0]["total"]
+
+
+def session_row(record: asyncpg.Record) -> SessionRow:
+    """The row of a record of SESSION_COLUMNS: by position when its columns are exactly
+    those (a third of the time by name), else by name."""
+    if tuple(record.keys()) == _SESSION_FIELDS:
+        return SessionRow(*record.values())
+    return SessionRow(**record)
 
 
 def _session_conditions(query: SessionQuery) -> tuple[list[str], list[object]]:

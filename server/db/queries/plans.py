@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from server.db.queries.agenda import SESSION_COLUMNS, SessionRow
+from server.db.queries.agenda import SESSION_COLUMNS, SessionRow, session_row
 from server.db.queries.common import Executor
 
 
@@ -35,6 +35,36 @@ async def add_bookmark(db: Executor, person_id: int, session_id: str) -> None:
         person_id,
         session_id,
     )
+
+
+async def add_bookmark_to_session(
+    db: Executor, person_id: int, session_id: str
+) -> SessionRow | None:
+    """Bookmark the session and return it, in one statement; None (and nothing
+    written) when there is no such session. Bookmarking twice writes nothing."""
+    row = await db.fetchrow(
+        f"""WITH found AS (SELECT {SESSION_COLUMNS} FROM session s WHERE s.id = $2),
+                 added AS (INSERT INTO bookmark (person_id, session_id)
+                           SELECT $1, id FROM found ON CONFLICT DO NOTHING)
+            SELECT * FROM found""",
+        person_id,
+        session_id,
+    )
+    return session_row(row) if row else None
+
+
+async def add_bookmark_if_session(db: Executor, person_id: int, session_id: str) -> bool:
+    """As add_bookmark_to_session, for an answer that needs nothing of the session:
+    whether there is such a session (nothing written when there is none)."""
+    found = await db.fetchval(
+        """WITH found AS (SELECT id FROM session WHERE id = $2),
+                added AS (INSERT INTO bookmark (person_id, session_id)
+                          SELECT $1, id FROM found ON CONFLICT DO NOTHING)
+           SELECT true FROM found""",
+        person_id,
+        session_id,
+    )
+    return found is True
 
 
 async def remove_bookmark(db: Executor, person_id: int, session_id: str) -> None:
