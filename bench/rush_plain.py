@@ -1,9 +1,9 @@
 """The bare baseline of `bench.rush`, inside the same uvicorn process as the app.
 
-Every GraphQL operation of the rush has a plain twin here that runs the same SQL (the
-same query and domain functions) and writes the same JSON with orjson, with no GraphQL,
-no response cache, no hub: `/plain/agenda` and `/plain/schedule`, `/plain/bookmark` (from
-bench.agenda and bench.schedule), `/plain/register`, `/plain/change` (the organiser's
+Every GraphQL operation of the rush has a plain twin here that writes the same JSON with
+orjson, with no GraphQL, no response cache, no hub: `/plain/agenda` (the whole agenda in
+one hand-written statement, bench.agenda's strictest baseline), `/plain/schedule` and
+`/plain/bookmark` (bench.schedule's: the same query and domain functions), `/plain/register`, `/plain/change` (the organiser's
 `updateSession`), and `/plain/ws`, a websocket speaking just enough graphql-transport-ws
 for the same load client. A plain change is fanned out the bare way: its audience
 (`session_audience`, the statement the notice uses) and one pre-encoded frame go on a
@@ -28,7 +28,7 @@ from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from bench import harness
-from bench.agenda import plain_agenda
+from bench.agenda import plain_agenda_one_statement
 from bench.schedule import plain_bookmark, plain_schedule
 from server.auth.viewer import authenticate
 from server.clock import in_fair_time
@@ -238,7 +238,7 @@ def create_rush_app() -> Starlette:
     """uvicorn factory: the real app plus every plain twin, inside the same middleware."""
     return harness.create_app_with(
         [
-            Route("/plain/agenda", plain_agenda, methods=["POST"]),
+            Route("/plain/agenda", plain_agenda_one_statement, methods=["POST"]),
             Route("/plain/schedule", plain_schedule, methods=["POST"]),
             Route("/plain/bookmark", plain_bookmark, methods=["POST"]),
             Route("/plain/register", plain_register, methods=["POST"]),
