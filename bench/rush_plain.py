@@ -3,13 +3,15 @@
 Every GraphQL operation of the rush has a plain twin here that writes the same JSON with
 orjson, with no GraphQL, no response cache, no hub: `/plain/agenda` (the whole agenda in
 one hand-written statement, bench.agenda's strictest baseline), `/plain/schedule` and
-`/plain/bookmark` (bench.schedule's: the same query and domain functions), `/plain/register`, `/plain/change` (the organiser's
-`updateSession`), and `/plain/ws`, a websocket speaking just enough graphql-transport-ws
-for the same load client. A plain change is fanned out the bare way: its audience
-(`session_audience`, the statement the notice uses) and one pre-encoded frame go on a
-Redis channel of their own; each server process's listener sends that frame to its
-sockets of those people, in one loop. With `--workers 2` each process has its own
-listener, as each has its own hub on the GraphQL side.
+`/plain/bookmark` (bench.schedule's: the same query and domain functions),
+`/plain/register`, `/plain/change` (the organiser's `updateSession`), and `/plain/ws`,
+a websocket speaking just enough graphql-transport-ws for the same load client.
+
+A plain change is fanned out the bare way: its audience (`session_audience`, the
+statement the notice uses) and one pre-encoded frame go on a Redis channel of their
+own; each server process's listener sends that frame to its sockets of those people,
+in one loop. With `--workers 2` each process has its own listener, as each has its own
+hub on the GraphQL side.
 """
 
 from __future__ import annotations
