@@ -87,6 +87,7 @@ class Context:
             "SALON_GC_TUNING": "true" if self.args.gc_tuning else "false",
             "SALON_WS_PING_SECONDS": str(self.args.ws_ping),
             "FANOUT_GC_LOG": "1" if self.args.gc_log else "0",
+            "FANOUT_TRACEMALLOC": self.args.tracemalloc or "",
         }
 
 

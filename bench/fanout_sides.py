@@ -85,6 +85,7 @@ async def connect_server(ctx: Context, side: Side, server: Server, count: int) -
     await wait_until(probe, 0, 30, f"{side.name} subscriptions after the warm-up")
     await asyncio.sleep(0.5)
     side.base_rss.append(rss_bytes(server.process.pid))
+    await snapshot(ctx, server, "base")
     started = time.monotonic()
     budget = args.open_timeout + count * 0.02 + 60  # a generous bound, still a bound
     done = await asyncio.gather(*(c.connect(c.count, budget) for c in clients))
@@ -97,11 +98,20 @@ async def connect_server(ctx: Context, side: Side, server: Server, count: int) -
     side.held += count
 
 
+async def snapshot(ctx: Context, server: Server, name: str) -> None:
+    """With --tracemalloc: the server writes a tracemalloc snapshot (bench/fanout_memory.py)."""
+    if ctx.args.tracemalloc:
+        response = await ctx.http.post(f"{server.base_url}/tracemalloc", params={"name": name})
+        response.raise_for_status()
+
+
 async def connect_side(ctx: Context, side: Side, shape: Shape) -> None:
     for server in side.servers:
         await connect_server(ctx, side, server, shape.per_server)
     await asyncio.sleep(IDLE_SETTLE)  # idle: nothing sent, nothing received
     side.idle_rss = [rss_bytes(s.process.pid) for s in side.servers]
+    for server in side.servers:
+        await snapshot(ctx, server, "idle")
     print(
         f"  {side.name:<7} {side.held} sockets subscribed in {side.connect_seconds:.1f} s, "
         f"{side.kb_per_connection():.1f} KB of server RSS per idle connection",

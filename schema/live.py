@@ -18,7 +18,7 @@ slow for its notices is cut off (the socket closes with 1013).
 from __future__ import annotations
 
 import logging
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterable
 from typing import Any
 
 from graphql import (
@@ -43,6 +43,7 @@ from server.domain import notices as notices_domain
 from server.domain.errors import DomainError, ErrorCode
 from server.live.metrics import METRICS
 from server.live.subscriber import Subscriber
+from server.live.transport import send_now_of
 from server.live.wire import LiveNotice
 from server.request_id import current_request_id
 
@@ -229,11 +230,12 @@ class NoticeSocket(LiveConnection):
         # Register first, then read the log: nothing can fall between the two.
         subscriber = hub.new_subscriber(
             person_id=viewer.id if viewer else None,
-            roles=frozenset(viewer.person.roles) if viewer else frozenset(),
+            roles=_shared_roles(viewer.person.roles if viewer else ()),
             group=group,
             operation_id=operation.id,
             send=self.ws.send_text,
             on_overflow=self._cut_off,
+            send_now=send_now_of(self.ws.scope),
         )
         self._live[operation.id] = (subscriber, group)
         last = await self._replay(operation, plan, after) if plan.after is not None else 0
@@ -281,6 +283,15 @@ class NoticeSocket(LiveConnection):
         if renderer is None:
             raise RuntimeError("the view's live renderer starts with the app (start_live)")
         return renderer
+
+
+#: Each distinct set of roles once, whatever the number of subscribers holding it.
+_ROLE_SETS: dict[frozenset[str], frozenset[str]] = {}
+
+
+def _shared_roles(roles: Iterable[str]) -> frozenset[str]:
+    found = frozenset(roles)
+    return _ROLE_SETS.setdefault(found, found)
 
 
 def _fresh(context: Context) -> Context:

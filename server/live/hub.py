@@ -28,7 +28,8 @@ from server.domain import notice_log
 from server.live import wire
 from server.live.metrics import METRICS
 from server.live.sockets import SocketCounter, counts_prefix
-from server.live.subscriber import Send, Subscriber
+from server.live.subscriber import Frame, Send, Subscriber
+from server.live.transport import SendNow
 from server.live.wire import LiveNotice
 
 log = logging.getLogger(__name__)
@@ -92,6 +93,7 @@ class Hub:
         operation_id: str,
         send: Send,
         on_overflow: Callable[[], None],
+        send_now: SendNow | None = None,
     ) -> Subscriber:
         """Register a subscriber; it buffers live notices until `go_live`."""
         subscriber = Subscriber(
@@ -102,6 +104,7 @@ class Hub:
             send=send,
             on_overflow=on_overflow,
             backlog_size=self.queue_size,
+            send_now=send_now,
         )
         self._everyone.add(subscriber)
         self._by_group[subscriber.group].add(subscriber)
@@ -244,12 +247,14 @@ class Hub:
                 continue
             if payload is None:  # the group emptied while it was being rendered
                 continue
-            frames: dict[str, str] = {}  # most clients of a group use the same operation id
+            # Most clients of a group use the same operation id: one frame, encoded
+            # once, for all of them.
+            frames: dict[str, Frame] = {}
             for subscriber in members:
                 frame = frames.get(subscriber.operation_id)
                 if frame is None:
-                    frame = frames[subscriber.operation_id] = self.framer(
-                        subscriber.operation_id, payload
+                    frame = frames[subscriber.operation_id] = Frame(
+                        self.framer(subscriber.operation_id, payload)
                     )
                 sent += subscriber.deliver(live.seq, frame, written_at)
         # Counted once per broadcast: per-socket metric updates cost as much as the sends.
