@@ -170,6 +170,20 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         default=SALON_WS,
         help="uvicorn's websocket protocol (default: the one `salon serve` runs)",
     )
+    parser.add_argument(
+        "--raw-ws",
+        choices=[SALON_WS, "auto", "websockets", "websockets-sansio", "wsproto"],
+        help="the raw side's websocket protocol, when it should differ from --ws",
+    )
+    parser.add_argument(
+        "--http", choices=["auto", "h11", "httptools"], default="auto", help="uvicorn's --http"
+    )
+    parser.add_argument(
+        "--server",
+        choices=["uvicorn", "granian"],
+        default="uvicorn",
+        help="granian: both sides under Granian (installed by hand; --ws/--http/--ws-ping unused)",
+    )
     parser.add_argument("--gc-tuning", action=argparse.BooleanOptionalAction, default=True)
     parser.add_argument(
         "--gc-log",

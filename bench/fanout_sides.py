@@ -12,6 +12,7 @@ from bench.fanout_model import Context, Shape, Side
 from bench.fanout_procs import (
     Client,
     app_metrics,
+    measured_pid,
     raw_stats,
     rss_bytes,
     start_server,
@@ -40,8 +41,10 @@ async def start_side(ctx: Context, name: str, shape: Shape) -> Side:
                 ctx.dsn,
                 factory,
                 name=f"{name}-{shape.label}-{number}",
-                ws=ctx.args.ws,
+                ws=ctx.args.ws if name == "graphql" else (ctx.args.raw_ws or ctx.args.ws),
                 ping_seconds=ctx.args.ws_ping,
+                http=ctx.args.http,
+                kind=ctx.args.server,
                 env=ctx.server_env(),
             )
         )
@@ -84,7 +87,7 @@ async def connect_server(ctx: Context, side: Side, server: Server, count: int) -
     await clients[0].drop()
     await wait_until(probe, 0, 30, f"{side.name} subscriptions after the warm-up")
     await asyncio.sleep(0.5)
-    side.base_rss.append(rss_bytes(server.process.pid))
+    side.base_rss.append(rss_bytes(measured_pid(server)))
     await snapshot(ctx, server, "base")
     started = time.monotonic()
     budget = args.open_timeout + count * 0.02 + 60  # a generous bound, still a bound
@@ -109,7 +112,7 @@ async def connect_side(ctx: Context, side: Side, shape: Shape) -> None:
     for server in side.servers:
         await connect_server(ctx, side, server, shape.per_server)
     await asyncio.sleep(IDLE_SETTLE)  # idle: nothing sent, nothing received
-    side.idle_rss = [rss_bytes(s.process.pid) for s in side.servers]
+    side.idle_rss = [rss_bytes(measured_pid(s)) for s in side.servers]
     for server in side.servers:
         await snapshot(ctx, server, "idle")
     print(

@@ -86,7 +86,9 @@ class SalonWebSockets(WebSocketsSansIOProtocol):
     async def send(self, message: ASGISendEvent) -> None:
         await super().send(message)
         if message["type"] == "websocket.accept" and self.handshake_complete:
-            # Sent: the handshake's headers are never read again (a few KB per socket).
+            # Sent: the handshake's headers are never read again (a few KB per socket;
+            # the request's are emptied in place: websockets' parser keeps the request).
+            self.request.headers.clear()
             self.request = self.response = None  # type: ignore[assignment]
 
     def send_now(self, frame: bytes) -> bool:
