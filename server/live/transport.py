@@ -23,7 +23,8 @@ And two things for the fan-out, where one process holds thousands of sockets:
   encoding, so a broadcast encodes each frame once for all its sockets; when the
   socket cannot take it now (paused, closing) the app sends as usual instead;
 * the handshake's request and response (their headers, twice over) are let go once
-  the connection is accepted: nothing reads them afterwards.
+  the connection is accepted: nothing reads them afterwards; the receive queue and
+  the writable event are server/live/inbox.py's, which allocate only when used.
 
 Serve with `ws="server.live.transport:SalonWebSockets"` (`salon serve` does).
 """
@@ -37,6 +38,8 @@ from uvicorn._types import ASGISendEvent
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 from websockets.frames import Frame, Opcode
 from websockets.protocol import State
+
+from server.live.inbox import Flag, Inbox
 
 #: The ASGI extension carrying `close_now(code, reason)`.
 CLOSE_NOW = "salon.websocket.close_now"
@@ -73,6 +76,12 @@ def text_frame(text: str) -> bytes:
 
 
 class SalonWebSockets(WebSocketsSansIOProtocol):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # What every idle socket keeps: lighter than asyncio's (server/live/inbox.py).
+        self.queue = Inbox()  # type: ignore[assignment]
+        self.writable = Flag(True)  # type: ignore[assignment]
+
     async def run_asgi(self) -> None:
         extensions = self.scope.setdefault("extensions", {})
         extensions[CLOSE_NOW] = {"close": self.close_now}
