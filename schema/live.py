@@ -18,6 +18,7 @@ slow for its notices is cut off (the socket closes with 1013).
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Hashable, Iterable
 from typing import Any
 
@@ -76,7 +77,8 @@ class NoticeSocket(LiveConnection):
         if not await self._may_start(operation_id):
             return
         payload = message["payload"]
-        query, operation_name = payload["query"], payload.get("operationName")
+        # Thousands of phones send the same document: the operation keeps one copy.
+        query, operation_name = sys.intern(payload["query"]), payload.get("operationName")
         variables = payload.get("variables") or {}
         prepared = self.runner.prepare(query, operation_name) if variables else None
         kept = (

@@ -74,6 +74,14 @@ class Subscriber:
         at once, False when it waits in the backlog (or is dropped)."""
         if self.closed or self.overflowed or seq <= self.last_seq:
             return False
+        if (
+            self.send_now is not None
+            and not self.replaying
+            and self._sending is None
+            and self.send_now(frame.wire)
+        ):  # the common case, first: straight onto the socket
+            self.last_seq = seq
+            return True
         if self.replaying or self._sending is not None:
             if self._backlog is None:
                 self._backlog = deque()
