@@ -20,7 +20,7 @@ from __future__ import annotations
 import logging
 import sys
 from collections.abc import Hashable, Iterable
-from typing import Any
+from typing import Any, cast
 
 from graphql import (
     GraphQLError,
@@ -86,6 +86,9 @@ class NoticeSocket(LiveConnection):
             if isinstance(prepared, Prepared)
             else {}
         )
+        # Strawberry's read loop holds the last message until the next one comes: for
+        # an idle phone, its subscribe. Emptied, it no longer keeps the document's text.
+        cast(dict[str, Any], payload).clear()
         await self.start_operation(
             {
                 "id": operation_id,

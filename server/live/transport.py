@@ -34,7 +34,6 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from uvicorn._types import ASGISendEvent
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 from websockets.frames import Frame, Opcode
 from websockets.protocol import State
@@ -92,13 +91,14 @@ class SalonWebSockets(WebSocketsSansIOProtocol):
             # uvicorn closed (or is closing) the transport behind whatever is unsent.
             self.loop.call_later(self.close_timeout, self._drop)
 
-    async def send(self, message: ASGISendEvent) -> None:
-        await super().send(message)
-        if message["type"] == "websocket.accept" and self.handshake_complete:
-            # Sent: the handshake's headers are never read again (a few KB per socket;
-            # the request's are emptied in place: websockets' parser keeps the request).
-            self.request.headers.clear()
-            self.request = self.response = None  # type: ignore[assignment]
+    def start_keepalive(self) -> None:
+        # uvicorn calls this once, right after it wrote the accepted handshake: its
+        # headers are never read again (a few KB per socket; the request's are emptied
+        # in place, websockets' parser keeps the request). Here, not in `send`: every
+        # frame goes through `send`.
+        super().start_keepalive()
+        self.request.headers.clear()
+        self.request = self.response = None  # type: ignore[assignment]
 
     def send_now(self, frame: bytes) -> bool:
         """Write a `text_frame` now; False, writing nothing, when the connection cannot
