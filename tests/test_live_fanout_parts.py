@@ -7,6 +7,7 @@ import asyncio
 
 import pytest
 
+from server.live.eager import gather_now
 from server.live.inbox import Flag, Inbox
 from server.live.subscriber import Frame, Subscriber
 from server.live.transport import text_frame
@@ -140,3 +141,37 @@ async def test_the_flag_waits_while_clear_and_wakes_every_waiter_when_set() -> N
     assert not flag.is_set()
     flag.set()
     assert await asyncio.wait_for(asyncio.gather(*waiters), 5) == [True, True]
+
+
+async def test_gather_now_runs_what_never_waits_at_once_and_keeps_the_order() -> None:
+    gate = asyncio.Event()
+    ran: list[str] = []
+
+    async def quick(name: str) -> str:
+        ran.append(name)
+        return name
+
+    async def slow() -> str:
+        ran.append("slow")
+        await gate.wait()
+        return "slow, done"
+
+    async def broken() -> str:
+        raise ValueError("a rendering bug")
+
+    gathering = asyncio.ensure_future(gather_now([quick("a"), slow(), broken(), quick("b")]))
+    await asyncio.sleep(0)  # gather_now's first step: every coroutine started, in order
+    assert ran == ["a", "slow", "b"]
+    gate.set()
+    outcomes = await asyncio.wait_for(gathering, 5)
+    assert outcomes[0] == "a"
+    assert outcomes[1] == "slow, done"
+    assert isinstance(outcomes[2], ValueError)
+    assert outcomes[3] == "b"
+
+
+async def test_gather_now_makes_no_task_when_nothing_waits() -> None:
+    async def where() -> asyncio.Task[object] | None:
+        return asyncio.current_task()
+
+    assert await gather_now([where(), where()]) == [asyncio.current_task()] * 2

@@ -26,6 +26,7 @@ from redis.exceptions import RedisError
 from server.auth.viewer import revoked_tokens
 from server.domain import notice_log
 from server.live import wire
+from server.live.eager import gather_now
 from server.live.metrics import METRICS
 from server.live.sockets import SocketCounter, counts_prefix
 from server.live.subscriber import Frame, Send, Subscriber
@@ -236,9 +237,8 @@ class Hub:
         groups = self.audience(live)
         if not groups or self.renderer is None or self.framer is None:
             return
-        payloads = await asyncio.gather(
-            *(self.renderer(g, live) for g in groups), return_exceptions=True
-        )
+        # Rendered at once where no rendering waits: no task, no turn of the loop first.
+        payloads = await gather_now([self.renderer(g, live) for g in groups])
         written_at = live.notice.send_at.timestamp()
         sent = 0
         for members, payload in zip(groups.values(), payloads, strict=True):
