@@ -240,8 +240,9 @@ class NoticeSocket(LiveConnection):
             operation_id=operation.id,
             send=self.ws.send_text,
             on_overflow=self._cut_off,
-            send_now=send_now_of(self.ws.scope),
         )
+        # Broadcast frames go straight onto this socket when it can take them.
+        subscriber.send_now = send_now_of(self.ws.scope)
         self._live[operation.id] = (subscriber, group)
         last = await self._replay(operation, plan, after) if plan.after is not None else 0
         # Without a cursor the stream starts now: whatever the hub saw last is history.

@@ -30,7 +30,6 @@ from server.live.eager import gather_now
 from server.live.metrics import METRICS
 from server.live.sockets import SocketCounter, counts_prefix
 from server.live.subscriber import Frame, Send, Subscriber
-from server.live.transport import SendNow
 from server.live.wire import LiveNotice
 
 log = logging.getLogger(__name__)
@@ -94,7 +93,6 @@ class Hub:
         operation_id: str,
         send: Send,
         on_overflow: Callable[[], None],
-        send_now: SendNow | None = None,
     ) -> Subscriber:
         """Register a subscriber; it buffers live notices until `go_live`."""
         subscriber = Subscriber(
@@ -105,7 +103,6 @@ class Hub:
             send=send,
             on_overflow=on_overflow,
             backlog_size=self.queue_size,
-            send_now=send_now,
         )
         self._everyone.add(subscriber)
         self._by_group[subscriber.group].add(subscriber)
