@@ -97,8 +97,9 @@ class SalonWebSockets(WebSocketsSansIOProtocol):
         # in place, websockets' parser keeps the request). Here, not in `send`: every
         # frame goes through `send`.
         super().start_keepalive()
-        self.request.headers.clear()
-        self.request = self.response = None  # type: ignore[assignment]
+        if self.request is not None:
+            self.request.headers.clear()
+            self.request = self.response = None  # type: ignore[assignment]
 
     def send_now(self, frame: bytes) -> bool:
         """Write a `text_frame` now; False, writing nothing, when the connection cannot
