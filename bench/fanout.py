@@ -36,6 +36,7 @@ import asyncpg
 import httpx
 from starlette.applications import Starlette
 
+from bench.fanout_memory import trace_routes
 from bench.fanout_model import Context, Shape
 from bench.fanout_procs import Client, Started, log_problems, start_worker
 from bench.fanout_raw import log_gc_pauses
@@ -58,7 +59,7 @@ from server.live.transport import UVICORN_WS
 def create_graphql_app() -> Starlette:
     """The app `salon serve` runs, logging at WARNING (a uvicorn factory)."""
     log_gc_pauses()  # only with --gc-log
-    return create_app_with([])
+    return create_app_with(trace_routes())  # routes only with --tracemalloc
 
 
 async def make_organiser(conn: asyncpg.Connection[Any]) -> str:
@@ -169,6 +170,20 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         default=SALON_WS,
         help="uvicorn's websocket protocol (default: the one `salon serve` runs)",
     )
+    parser.add_argument(
+        "--raw-ws",
+        choices=[SALON_WS, "auto", "websockets", "websockets-sansio", "wsproto"],
+        help="the raw side's websocket protocol, when it should differ from --ws",
+    )
+    parser.add_argument(
+        "--http", choices=["auto", "h11", "httptools"], default="auto", help="uvicorn's --http"
+    )
+    parser.add_argument(
+        "--server",
+        choices=["uvicorn", "granian"],
+        default="uvicorn",
+        help="granian: both sides under Granian (installed by hand; --ws/--http/--ws-ping unused)",
+    )
     parser.add_argument("--gc-tuning", action=argparse.BooleanOptionalAction, default=True)
     parser.add_argument(
         "--gc-log",
@@ -181,6 +196,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--timeout", type=float, default=60.0, help="per broadcast")
     parser.add_argument("--gap", type=float, default=0.3, help="seconds between broadcasts")
+    parser.add_argument(
+        "--tracemalloc",
+        metavar="DIR",
+        help="servers trace allocations; snapshots before and after the sockets connect go "
+        "to DIR (read them with bench.fanout_memory; timings are void then)",
+    )
     args = parser.parse_args(argv)
     if args.broadcasts < args.rounds:
         parser.error("--broadcasts must be at least --rounds")

@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 
-from bench.fanout_procs import Client, Started, cpu_seconds
+from bench.fanout_procs import Client, Started, cpu_seconds, measured_pid
 from bench.harness import Server, Workspace
 
 SIDES = ("raw", "graphql")
@@ -58,7 +58,7 @@ class Side:
     connect_seconds: float = 0.0
 
     def cpu(self) -> float:
-        return sum(cpu_seconds(s.process.pid) for s in self.servers)
+        return sum(cpu_seconds(measured_pid(s)) for s in self.servers)
 
     def kb_per_connection(self) -> float:
         grown = sum(self.idle_rss) - sum(self.base_rss)
@@ -87,6 +87,7 @@ class Context:
             "SALON_GC_TUNING": "true" if self.args.gc_tuning else "false",
             "SALON_WS_PING_SECONDS": str(self.args.ws_ping),
             "FANOUT_GC_LOG": "1" if self.args.gc_log else "0",
+            "FANOUT_TRACEMALLOC": self.args.tracemalloc or "",
         }
 
 

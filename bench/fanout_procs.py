@@ -61,6 +61,17 @@ def app_fingerprint() -> str:
     return digest.hexdigest()
 
 
+def measured_pid(server: Server) -> int:
+    """The process that serves the sockets: uvicorn itself, or Granian's one worker
+    (Granian's own process only supervises it)."""
+    pid = server.process.pid
+    with contextlib.suppress(FileNotFoundError, ValueError):
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        if len(children) == 1:
+            return int(children[0])
+    return pid
+
+
 def rss_bytes(pid: int) -> int:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -90,16 +101,31 @@ class Started:
         self.processes.clear()
 
 
-def uvicorn_command(factory: str, port: int, ws: str, ping_seconds: float) -> list[str]:
+def uvicorn_command(
+    factory: str, port: int, ws: str, ping_seconds: float, http: str = "auto"
+) -> list[str]:
     """The options `salon serve` gives uvicorn, as a command line, so the app and the raw
     baseline run under exactly the same one (and `--ws` can be varied)."""
     return [
         "taskset", "-c", SERVER_CORE,
         sys.executable, "-m", "uvicorn", factory, "--factory",
-        "--host", HOST, "--port", str(port), "--ws", ws,
+        "--host", HOST, "--port", str(port), "--ws", ws, "--http", http,
         "--no-access-log", "--ws-per-message-deflate", "false",
         "--ws-ping-interval", str(ping_seconds), "--ws-ping-timeout", str(ping_seconds),
         "--log-level", "warning", "--lifespan", "on",
+    ]  # fmt: skip
+
+
+def granian_command(factory: str, port: int) -> list[str]:
+    """The same app under Granian (`--server granian`): one worker, one runtime thread,
+    uvloop, no access log. Granian sends no keep-alive pings of its own and has no
+    per-message deflate."""
+    return [
+        "taskset", "-c", SERVER_CORE,
+        sys.executable, "-m", "granian", "--interface", "asgi", "--factory",
+        "--host", HOST, "--port", str(port), "--workers", "1", "--runtime-threads", "1",
+        "--loop", "uvloop", "--no-access-log", "--log-level", "warning",
+        factory,
     ]  # fmt: skip
 
 
@@ -113,6 +139,8 @@ def start_server(
     ws: str,
     ping_seconds: float,
     env: Mapping[str, str],
+    http: str = "auto",
+    kind: str = "uvicorn",
 ) -> Server:
     """One uvicorn process pinned to the server core, ready (GET /readyz) on return."""
     port = free_port()
@@ -120,7 +148,9 @@ def start_server(
     with log_path.open("wb") as log:
         process = started.add(
             subprocess.Popen(
-                uvicorn_command(factory, port, ws, ping_seconds),
+                granian_command(factory, port)
+                if kind == "granian"
+                else uvicorn_command(factory, port, ws, ping_seconds, http),
                 cwd=REPO_ROOT,
                 env=server_env(dsn, space.urls, env),
                 stdout=log,

@@ -25,6 +25,8 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
+from bench.fanout_memory import trace_routes
+
 PROTOCOL = "graphql-transport-ws"
 INIT_TIMEOUT = 5.0  # as the app's SALON_CONNECTION_INIT_TIMEOUT default
 
@@ -135,6 +137,7 @@ def create_raw_app() -> Starlette:
             Route("/broadcast", broadcast, methods=["POST"]),
             Route("/stats", stats),
             Route("/readyz", readyz),
+            *trace_routes(),
         ],
         lifespan=lifespan,
     )

@@ -137,6 +137,11 @@ def print_gc_pauses(label: str, samples: Sequence[Sample], rounds: Sequence[Side
 
 def describe(args: argparse.Namespace) -> list[str]:
     ws = f"{args.ws} (= websockets-sansio in this uvicorn)" if args.ws == "auto" else args.ws
+    if getattr(args, "raw_ws", None):
+        ws += f" (raw side: {args.raw_ws})"
+    ws += f" --http {getattr(args, 'http', 'auto')}"
+    if getattr(args, "server", "uvicorn") == "granian":
+        ws = "GRANIAN (asgi, 1 worker, 1 runtime thread, uvloop), not uvicorn"
     return [
         "GraphQL: broadcastAnnouncement (everyone) → commit → relay (salon worker, polling "
         f"every {args.relay_poll:g} s besides NOTIFY) → Redis → hub → "

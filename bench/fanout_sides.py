@@ -12,6 +12,7 @@ from bench.fanout_model import Context, Shape, Side
 from bench.fanout_procs import (
     Client,
     app_metrics,
+    measured_pid,
     raw_stats,
     rss_bytes,
     start_server,
@@ -40,8 +41,10 @@ async def start_side(ctx: Context, name: str, shape: Shape) -> Side:
                 ctx.dsn,
                 factory,
                 name=f"{name}-{shape.label}-{number}",
-                ws=ctx.args.ws,
+                ws=ctx.args.ws if name == "graphql" else (ctx.args.raw_ws or ctx.args.ws),
                 ping_seconds=ctx.args.ws_ping,
+                http=ctx.args.http,
+                kind=ctx.args.server,
                 env=ctx.server_env(),
             )
         )
@@ -84,7 +87,8 @@ async def connect_server(ctx: Context, side: Side, server: Server, count: int) -
     await clients[0].drop()
     await wait_until(probe, 0, 30, f"{side.name} subscriptions after the warm-up")
     await asyncio.sleep(0.5)
-    side.base_rss.append(rss_bytes(server.process.pid))
+    side.base_rss.append(rss_bytes(measured_pid(server)))
+    await snapshot(ctx, server, "base")
     started = time.monotonic()
     budget = args.open_timeout + count * 0.02 + 60  # a generous bound, still a bound
     done = await asyncio.gather(*(c.connect(c.count, budget) for c in clients))
@@ -97,11 +101,20 @@ async def connect_server(ctx: Context, side: Side, server: Server, count: int) -
     side.held += count
 
 
+async def snapshot(ctx: Context, server: Server, name: str) -> None:
+    """With --tracemalloc: the server writes a tracemalloc snapshot (bench/fanout_memory.py)."""
+    if ctx.args.tracemalloc:
+        response = await ctx.http.post(f"{server.base_url}/tracemalloc", params={"name": name})
+        response.raise_for_status()
+
+
 async def connect_side(ctx: Context, side: Side, shape: Shape) -> None:
     for server in side.servers:
         await connect_server(ctx, side, server, shape.per_server)
     await asyncio.sleep(IDLE_SETTLE)  # idle: nothing sent, nothing received
-    side.idle_rss = [rss_bytes(s.process.pid) for s in side.servers]
+    side.idle_rss = [rss_bytes(measured_pid(s)) for s in side.servers]
+    for server in side.servers:
+        await snapshot(ctx, server, "idle")
     print(
         f"  {side.name:<7} {side.held} sockets subscribed in {side.connect_seconds:.1f} s, "
         f"{side.kb_per_connection():.1f} KB of server RSS per idle connection",

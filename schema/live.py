@@ -18,8 +18,9 @@ slow for its notices is cut off (the socket closes with 1013).
 from __future__ import annotations
 
 import logging
-from collections.abc import Hashable
-from typing import Any
+import sys
+from collections.abc import Hashable, Iterable
+from typing import Any, cast
 
 from graphql import (
     GraphQLError,
@@ -45,6 +46,7 @@ from server.domain.errors import DomainError, ErrorCode
 from server.domain.notices import NoticeRow
 from server.live.metrics import METRICS
 from server.live.subscriber import Subscriber
+from server.live.transport import send_now_of
 from server.live.wire import LiveNotice
 from server.request_id import current_request_id
 
@@ -77,7 +79,8 @@ class NoticeSocket(LiveConnection):
         if not await self._may_start(operation_id):
             return
         payload = message["payload"]
-        query, operation_name = payload["query"], payload.get("operationName")
+        # Thousands of phones send the same document: the operation keeps one copy.
+        query, operation_name = sys.intern(payload["query"]), payload.get("operationName")
         variables = payload.get("variables") or {}
         prepared = self.runner.prepare(query, operation_name) if variables else None
         kept = (
@@ -85,6 +88,9 @@ class NoticeSocket(LiveConnection):
             if isinstance(prepared, Prepared)
             else {}
         )
+        # Strawberry's read loop holds the last message until the next one comes: for
+        # an idle phone, its subscribe. Emptied, it no longer keeps the document's text.
+        cast(dict[str, Any], payload).clear()
         await self.start_operation(
             {
                 "id": operation_id,
@@ -231,12 +237,14 @@ class NoticeSocket(LiveConnection):
         # Register first, then read the log: nothing can fall between the two.
         subscriber = hub.new_subscriber(
             person_id=viewer.id if viewer else None,
-            roles=frozenset(viewer.person.roles) if viewer else frozenset(),
+            roles=_shared_roles(viewer.person.roles if viewer else ()),
             group=group,
             operation_id=operation.id,
             send=self.ws.send_text,
             on_overflow=self._cut_off,
         )
+        # Broadcast frames go straight onto this socket when it can take them.
+        subscriber.send_now = send_now_of(self.ws.scope)
         self._live[operation.id] = (subscriber, group)
         last = await self._replay(operation, plan, after) if plan.after is not None else 0
         # Without a cursor the stream starts now: whatever the hub saw last is history.
@@ -299,6 +307,15 @@ class NoticeSocket(LiveConnection):
         if renderer is None:
             raise RuntimeError("the view's live renderer starts with the app (start_live)")
         return renderer
+
+
+#: Each distinct set of roles once, whatever the number of subscribers holding it.
+_ROLE_SETS: dict[frozenset[str], frozenset[str]] = {}
+
+
+def _shared_roles(roles: Iterable[str]) -> frozenset[str]:
+    found = frozenset(roles)
+    return _ROLE_SETS.setdefault(found, found)
 
 
 def _fresh(context: Context) -> Context:

@@ -192,7 +192,7 @@ class LiveConnection(ProtocolHandler[Context]):
     def _operation_running(self, operation_id: str) -> Iterator[None]:
         """Around an operation's task: a revocation seen inside it is this socket's own
         signOut, and the socket ends once the operation has answered."""
-        _running.set((self, operation_id))
+        token = _running.set((self, operation_id))
         try:
             yield
         finally:
@@ -200,6 +200,8 @@ class LiveConnection(ProtocolHandler[Context]):
                 code, why, _ = self._close_after
                 self._close_after = None
                 self._end(code, why)
+            # The finished task is kept with its operation: not this socket, too.
+            _running.reset(token)
 
     def _end(self, code: int, why: str) -> None:
         """End the socket now, from anywhere (the hub's dispatch included): its

@@ -72,7 +72,7 @@ class GroupRenderer:
         self.replays = ReplayPayloads(self.schema)
         #: The notice being dispatched, and its payloads shared between groups.
         self._shared_seq = 0
-        self._shared_payloads: dict[Hashable, asyncio.Future[str]] = {}
+        self._shared_payloads: dict[Hashable, str | asyncio.Future[str]] = {}
 
     def per_viewer(self, prepared: Prepared) -> bool:
         """Whether this subscription's selection reads viewer-specific fields (worked
@@ -135,18 +135,28 @@ class GroupRenderer:
     async def _shared(self, plan: Plan, lang: Lang, live: LiveNotice) -> str:
         """One rendering of this notice for every group that differs only in its viewer
         (the hub hands over one notice at a time: what was shared for the last one is
-        dropped when the next comes)."""
+        dropped when the next comes). The first group renders inline, so a rendering
+        that never waits stays eager (server/live/eager.py); the others take its text,
+        or wait for it when it did wait."""
         if self._shared_seq != live.seq:
             self._shared_seq, self._shared_payloads = live.seq, {}
-        payload = self._shared_payloads.get(plan.shared_group)
-        if payload is None:
-            context = Context(
-                request=None, response=None, runtime=self.runtime, viewer=None, lang=lang
-            )
-            payload = self._shared_payloads[plan.shared_group] = asyncio.ensure_future(
-                render(self.runner, plan, context, live)
-            )
-        return await asyncio.shield(payload)
+        found = self._shared_payloads.get(plan.shared_group)
+        if isinstance(found, str):
+            return found
+        if found is not None:
+            return await asyncio.shield(found)
+        rendering: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+        self._shared_payloads[plan.shared_group] = rendering
+        context = Context(request=None, response=None, runtime=self.runtime, viewer=None, lang=lang)
+        try:
+            payload = await render(self.runner, plan, context, live)
+        except BaseException as error:
+            rendering.set_exception(error)
+            rendering.exception()  # retrieved: each group that waited reports it itself
+            raise
+        rendering.set_result(payload)
+        self._shared_payloads[plan.shared_group] = payload
+        return payload
 
 
 async def render(runner: OperationRunner, plan: Plan, context: Context, live: LiveNotice) -> str:

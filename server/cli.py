@@ -143,6 +143,10 @@ def _serve(settings: Settings, args: argparse.Namespace) -> None:
         workers=args.workers,
         access_log=False,  # our RequestLog writes one structured line per request
         log_config=None,
+        # The stack bench.fanout chose (docs/profiles/fanout-stacks.txt), said outright so
+        # that a missing extra fails at start-up instead of falling back to a slower one.
+        loop="uvloop",
+        http="httptools",
         ws=UVICORN_WS,  # a phone that stopped reading is dropped, not waited for
         ws_per_message_deflate=False,  # costs memory and CPU on every socket
         ws_ping_interval=settings.ws_ping_seconds,  # dead phones are noticed, then dropped

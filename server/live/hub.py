@@ -40,11 +40,12 @@ from redis.exceptions import RedisError
 from server.auth.viewer import revoked_tokens
 from server.domain import notice_log
 from server.live import wire
+from server.live.eager import gather_now
 from server.live.listener import listening
 from server.live.metrics import METRICS
 from server.live.redis_client import REDIS_FAILURES, RedisClient, connect, warm_up
 from server.live.sockets import SocketCounter, counts_prefix
-from server.live.subscriber import Send, Subscriber
+from server.live.subscriber import Frame, Send, Subscriber
 from server.live.wire import LiveNotice
 
 log = logging.getLogger(__name__)
@@ -312,9 +313,8 @@ class Hub:
         groups = self.audience(live)
         if not groups or self.renderer is None or self.framer is None:
             return
-        payloads = await asyncio.gather(
-            *(self.renderer(g, live) for g in groups), return_exceptions=True
-        )
+        # Rendered at once where no rendering waits: no task, no turn of the loop first.
+        payloads = await gather_now([self.renderer(g, live) for g in groups])
         written_at = live.notice.send_at.timestamp()
         sent = 0
         for members, payload in zip(groups.values(), payloads, strict=True):
@@ -323,12 +323,14 @@ class Hub:
                 continue
             if payload is None:  # the group emptied while it was being rendered
                 continue
-            frames: dict[str, str] = {}  # most clients of a group use the same operation id
+            # Most clients of a group use the same operation id: one frame, encoded
+            # once, for all of them.
+            frames: dict[str, Frame] = {}
             for subscriber in members:
                 frame = frames.get(subscriber.operation_id)
                 if frame is None:
-                    frame = frames[subscriber.operation_id] = self.framer(
-                        subscriber.operation_id, payload
+                    frame = frames[subscriber.operation_id] = Frame(
+                        self.framer(subscriber.operation_id, payload)
                     )
                 sent += subscriber.deliver(live.seq, frame, written_at)
         # Counted once per broadcast: per-socket metric updates cost as much as the sends.
