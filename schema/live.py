@@ -158,6 +158,8 @@ class NoticeSocket(LiveConnection):
         with self._operation_running(operation.id):
             try:
                 await self._run(operation)
+                if operation.id in self._live:  # streaming on, fed by the hub
+                    self.release_task(operation)
             except DomainError as refused:
                 self._forget_live(operation.id)
                 error = GraphQLError(refused.message, original_error=refused)

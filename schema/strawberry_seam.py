@@ -260,7 +260,18 @@ class ProtocolHandler(BaseGraphQLTransportWSHandler[ContextT, None], Generic[Con
             return False
         if self.connection_init_timeout_task:
             self.connection_init_timeout_task.cancel()
+            # Not kept for the socket's life (~1 KB with its coroutine): nothing awaits it.
+            self.connection_init_timeout_task = None
         return True
+
+    def release_task(self, operation: Operation[ContextT, None]) -> None:
+        """The operation's task is ending while the operation lives on (a subscription
+        the hub now feeds): the operation holds a done future instead, so the finished
+        Task, its coroutine and context (~1 KB) are not kept for the socket's life.
+        Strawberry's cleanup cancels and awaits it as before (a no-op)."""
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        done.set_result(None)
+        operation.task = done  # type: ignore[assignment]
 
     def first_init(self) -> bool:
         """Note a connection_init; False when one came before."""

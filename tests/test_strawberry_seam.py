@@ -282,6 +282,30 @@ def test_strawberry_s_operation_keeps_what_the_seam_reads() -> None:
         )
 
 
+async def test_strawberry_s_cleanup_takes_a_done_future_for_a_released_task() -> None:
+    """seam.ProtocolHandler.release_task swaps a live subscription's finished Task for a
+    done future (the Task is not kept for the socket's life): Strawberry's cleanup and
+    shutdown must only cancel and await it."""
+    handler = BaseGraphQLTransportWSHandler[None, None](
+        view=None,
+        websocket=None,
+        context=None,
+        root_value=None,
+        schema=app_schema,
+        connection_init_wait_timeout=timedelta(seconds=1),
+        max_subscriptions_per_connection=5,
+    )
+    for operation_id in ("1", "2"):
+        operation = seam.Operation(handler, operation_id, "subscription { x }", {}, None)
+        seam.ProtocolHandler.release_task(handler, operation)  # type: ignore[arg-type]
+        assert operation.task is not None
+        assert operation.task.done()
+        handler.operations[operation_id] = operation
+    await handler.cleanup_operation("1")
+    await handler.shutdown()
+    assert handler.operations == {}
+
+
 def test_a_dropped_socket_is_still_strawberry_s_websocket_disconnected() -> None:
     assert issubclass(seam.WebSocketDisconnected, Exception)
     assert "WebSocketDisconnected" in inspect.getsource(BaseGraphQLTransportWSHandler.handle), (
