@@ -340,14 +340,19 @@ async def test_a_session_change_goes_out_until_the_session_ends_under_its_topic(
     phone = await fair.device(person, "EN")
     change = """mutation($id: ID!, $input: SessionChangeInput!) {
       updateSession(id: $id, input: $input) { id title } }"""
-    await fair.gql.data(
-        change,
-        {"id": "ses-012", "input": {"capacity": 77, "note": "Jauge changée"}},
-        as_=fair.organiser,
-    )
-    await fair.service.until(
-        lambda service: bool(service.received_for(PushService.device_id(phone)))
-    )
+    clock = fair.own.live.runtime.clock  # the worker's too
+    clock.set(datetime(2026, 12, 1, 9, 0, tzinfo=UTC))  # days before, whatever today is
+    try:
+        await fair.gql.data(
+            change,
+            {"id": "ses-012", "input": {"capacity": 77, "note": "Jauge changée"}},
+            as_=fair.organiser,
+        )
+        await fair.service.until(
+            lambda service: bool(service.received_for(PushService.device_id(phone)))
+        )
+    finally:
+        clock.reset()
     [got] = fair.service.received_for(PushService.device_id(phone))
     assert got.topic == "s-ses-012"
     assert got.payload["notification"]["navigate"].endswith("/session/ses-012")
