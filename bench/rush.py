@@ -24,11 +24,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import os
 import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -47,15 +48,12 @@ from bench.fanout_procs import (
 )
 from bench.harness import (
     CLIENT_CORE,
-    HOST,
     SERVER_CORE,
     BenchError,
     Load,
     Server,
     Workspace,
     free_port,
-    server_env,
-    wait_ready,
 )
 from bench.rush_cast import RUSH_NOW, Cast, Changed, make_cast
 from bench.rush_report import print_report, side_figures, verdicts
@@ -128,32 +126,23 @@ def run_settings(space: Workspace) -> dict[str, str]:
 
 
 def server_cores(workers: int) -> str:
-    return SERVER_CORE if workers == 1 else f"{SERVER_CORE},{CLIENT_CORE}"
+    """One process on the server's core; several on every core (the load then shares
+    one with them)."""
+    if workers == 1:
+        return SERVER_CORE
+    return ",".join(str(core) for core in sorted(os.sched_getaffinity(0)))
 
 
-@contextlib.contextmanager
-def rush_server(space: Workspace, dsn: str, workers: int) -> Iterator[Server]:
+def rush_server(
+    space: Workspace, dsn: str, workers: int
+) -> contextlib.AbstractContextManager[Server]:
     port = free_port()
     command = uvicorn_command(APP_FACTORY, port, UVICORN_WS, ping_seconds=20.0)
     assert command[:3] == ["taskset", "-c", SERVER_CORE]
     command[2] = server_cores(workers)
     if workers > 1:
         command += ["--workers", str(workers)]
-    log_path = space.workdir / f"server-{workers}-{port}.log"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            command,
-            cwd=REPO_ROOT,
-            env=server_env(dsn, space.urls, run_settings(space)),
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    server = Server(process=process, base_url=f"http://{HOST}:{port}", log_path=log_path)
-    try:
-        wait_ready(server)
-        yield server
-    finally:
-        harness.stop_process(process)
+    return harness.serving(space, dsn, command, port, extra_env=run_settings(space))
 
 
 def serving_pids(server: Server, workers: int) -> list[int]:

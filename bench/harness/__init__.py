@@ -54,6 +54,7 @@ from bench.harness.server import (
     free_port,
     running_server,
     server_env,
+    serving,
     stop_process,
     wait_ready,
 )
@@ -110,6 +111,7 @@ __all__ = [
     "running_server",
     "save_results",
     "server_env",
+    "serving",
     "stop_process",
     "wait_ready",
     "warm_up",

@@ -92,6 +92,21 @@ def running_server(
         "--no-access-log", "--ws-per-message-deflate", "false",
         "--log-level", "warning", "--lifespan", "on",
     ]  # fmt: skip
+    with serving(space, dsn, command, port, extra_env=extra_env) as server:
+        yield server
+
+
+@contextlib.contextmanager
+def serving(
+    space: Workspace,
+    dsn: str,
+    command: list[str],
+    port: int,
+    *,
+    extra_env: Mapping[str, str] | None = None,
+) -> Iterator[Server]:
+    """The server `command` starts, listening on `port`: ready on entry, stopped by its
+    pid on the way out whatever happens."""
     log_path = space.workdir / f"server-{port}.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
