@@ -24,8 +24,9 @@ class OwnRedis:
     """A redis-server of this test's own on a loopback port: nothing on disk, and it
     can be killed and started again on the same port."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, server: str = REDIS_SERVER) -> None:
         self.folder = folder
+        self.server = server
         self.port = free_port()
         self.process: asyncio.subprocess.Process | None = None
         self._drain: asyncio.Task[bytes] | None = None
@@ -34,19 +35,18 @@ class OwnRedis:
     def url(self) -> str:
         return f"redis://127.0.0.1:{self.port}/0"
 
+    def options(self) -> list[str]:
+        """What the server is started with besides its port and address."""
+        return ["--save", "", "--appendonly", "no", "--dir", str(self.folder)]
+
     async def start(self) -> None:
         process = await asyncio.create_subprocess_exec(
-            REDIS_SERVER,
+            self.server,
             "--port",
             str(self.port),
             "--bind",
             "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--dir",
-            str(self.folder),
+            *self.options(),
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.STDOUT,
         )

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.own_services import OwnRedis
+
 NODES = 3
 #: Short, so that the survivors notice a killed node (and its return) within seconds.
 NODE_TIMEOUT_MS = 2000
@@ -70,60 +72,31 @@ def _version(server: str) -> tuple[int, ...]:
     return (int(match.group(1)), int(match.group(2))) if match else (0,)
 
 
-class ClusterNode:
+class ClusterNode(OwnRedis):
+    """One master of the test's cluster: its identity and slots in --dir survive a
+    restart on the same port."""
+
     def __init__(self, server: str, cli: str, folder: Path) -> None:
-        self.server, self.cli = server, cli
+        super().__init__(folder, server)
+        self.cli = cli
         self.port = cluster_port()
         self.folder = folder / str(self.port)
         self.folder.mkdir(parents=True)
-        self.process: asyncio.subprocess.Process | None = None
-        self._drain: asyncio.Task[bytes] | None = None
 
     @property
     def address(self) -> str:
         return f"127.0.0.1:{self.port}"
 
-    async def start(self) -> None:
-        process = await asyncio.create_subprocess_exec(
-            self.server,
-            "--port",
-            str(self.port),
-            "--bind",
-            "127.0.0.1",
+    def options(self) -> list[str]:
+        return [
             "--cluster-enabled",
             "yes",
             "--cluster-config-file",
             "nodes.conf",  # in --dir: the node's identity and slots survive a restart
             "--cluster-node-timeout",
             str(NODE_TIMEOUT_MS),
-            "--dir",
-            str(self.folder),
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.STDOUT,
-        )
-        self.process = process
-        assert process.stdout is not None
-        seen: list[bytes] = []
-        async with asyncio.timeout(10):
-            while True:
-                line = await process.stdout.readline()
-                assert line, f"redis-server exited before it was ready: {b''.join(seen)!r}"
-                seen.append(line)
-                if b"Ready to accept connections" in line:
-                    break
-        self._drain = asyncio.create_task(process.stdout.read())
-
-    async def kill(self) -> None:
-        if self.process is None or self.process.returncode is not None:
-            return
-        self.process.kill()  # by pid: the one this test started
-        await asyncio.wait_for(self.process.wait(), 10)
-        if self._drain is not None:
-            await asyncio.wait_for(self._drain, 10)
+            *super().options(),
+        ]
 
     async def cli_output(self, *args: str) -> str:
         process = await asyncio.create_subprocess_exec(
