@@ -34,6 +34,7 @@ from schema.execution import Prepared, body_of, ran
 from schema.live_connection import LiveConnection
 from schema.live_frames import next_frame
 from schema.live_groups import GroupRenderer, Plan, plan_for, render
+from schema.live_replay import Key
 from schema.strawberry_seam import (
     Operation,
     SubscribeMessage,
@@ -269,32 +270,39 @@ class NoticeSocket(LiveConnection):
 
     async def _replay(self, operation: Operation[Context, None], plan: Plan, after: int) -> int:
         last = after
-        # Read before the notices: a payload kept under this version was rendered from
-        # an agenda at least this new.
-        version = await agenda_version(self.context.db)
+        #: The agenda version shared payloads are kept under, read on first need (most
+        #: reconnects have nothing to replay): before the notice it is for is rendered,
+        #: so a payload kept under it was rendered from an agenda at least this new.
+        version: int | None = None
         while True:
             rows = await notices_domain.notices_for(
                 self.context.db, self.context.viewer, str(last), REPLAY_PAGE
             )
             for row in rows:
-                payload = await self._replayed(plan, row, version)
+                key = None
+                if row.seq is not None and self.renderer.replays.shareable(
+                    plan.prepared, row.meeting_id
+                ):
+                    if version is None:
+                        version = await agenda_version(self.context.db)
+                    key = (plan.shared_group, row.seq, version)
+                payload = await self._replayed(plan, row, key)
                 await self.ws.send_text(next_frame(operation.id, payload))
                 METRICS.notices_delivered.inc()
                 last = row.seq or last
             if len(rows) < REPLAY_PAGE:
                 return last
 
-    async def _replayed(self, plan: Plan, row: NoticeRow, version: int) -> str:
-        """The notice's payload for this plan: rendered, or shared with an earlier replay
-        of the same group at the same agenda version (schema/live_replay.py)."""
+    async def _replayed(self, plan: Plan, row: NoticeRow, key: Key | None) -> str:
+        """The notice's payload for this plan: shared with an earlier replay of the same
+        group at the same agenda version when `key` says so (schema/live_replay.py),
+        else rendered for this socket."""
         replays = self.renderer.replays
-        if row.seq is None or not replays.shareable(plan.prepared, row.meeting_id):
-            return await render(self.runner, plan, _fresh(self.context), LiveNotice(row, ()))
-        key = (plan.shared_group, row.seq, version)
-        payload = self.renderer.replays.get(key)
+        payload = replays.get(key) if key is not None else None
         if payload is None:
             payload = await render(self.runner, plan, _fresh(self.context), LiveNotice(row, ()))
-            self.renderer.replays.put(key, payload)
+            if key is not None:
+                replays.put(key, payload)
         return payload
 
     def _cut_off(self) -> None:
