@@ -119,6 +119,8 @@ class Clock:
 
     def __init__(self, offset: timedelta = timedelta(0)) -> None:
         self._offset = offset
+        #: What `reset` goes back to: real time, or the demo's "as if it were" time.
+        self._own_offset = offset
         self._frozen: datetime | None = None
 
     @classmethod
@@ -139,9 +141,10 @@ class Clock:
         self._frozen = None
         self._offset = instant - datetime.now(UTC)
 
-    def reset(self, offset: timedelta = timedelta(0)) -> None:
+    def reset(self) -> None:
+        """Back to the clock's own time, running (after `freeze` or `set`)."""
         self._frozen = None
-        self._offset = offset
+        self._offset = self._own_offset
 
 
 def clock_from_setting(now: str | None) -> Clock:

@@ -32,6 +32,7 @@ from server.runtime import Runtime
 from server.services import ServiceUrls, locate_services
 from server.settings import Settings
 from tests.databases import fair_database
+from tests.fair_data import FAIR_EVE
 
 
 @pytest.fixture(scope="session")
@@ -93,6 +94,8 @@ def settings(database_url: str, service_urls: ServiceUrls, mailbox: Mailbox) -> 
         database_url=database_url,
         redis_url=service_urls.redis_url,
         count_statements=True,
+        # The suite's own time: `fair_clock` moves it and goes back to it.
+        now=FAIR_EVE.isoformat(),
         log_level="WARNING",
         smtp_host="127.0.0.1",
         smtp_port=mailbox.port,
@@ -161,7 +164,7 @@ async def live(settings: Settings) -> AsyncIterator[LiveServer]:
 
 @pytest.fixture
 def fair_clock(live: LiveServer) -> Iterator[Clock]:
-    """The live server's clock, to move in a test; real time again afterwards."""
+    """The live server's clock, to move in a test; the suite's own time again afterwards."""
     clock = live.runtime.clock
     yield clock
     clock.reset()

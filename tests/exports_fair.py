@@ -18,17 +18,16 @@ import jsonschema
 import xmlschema
 from defusedxml import ElementTree as SafeTree
 
-from server.clock import parse_instant
 from server.db.pool import connect
 from server.services import ServiceUrls
 from server.settings import Settings
 from tests.conftest import Person
 from tests.databases import fair_database
+from tests.fair_data import FAIR_EVE
 from tests.live_client import live_client
 from tests.offline_copy import OwnFair, app_on
 
 SCHEMAS = Path(__file__).parent / "schemas" / "c3voc"
-FAIR_EVE = parse_instant("2026-12-02T10:00:00+00:00")
 ATOM = "{http://www.w3.org/2005/Atom}"
 CSV_HEADER = "id,name,country,sectors,booths,website,description_fr,description_en\r\n"
 MEDIA_TYPES = {

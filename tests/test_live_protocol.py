@@ -31,6 +31,7 @@ from tests.conftest import (
     start_server,
     stop_server,
 )
+from tests.fair_data import FAIR_EVE
 from tests.live_client import NOTICES, PROTOCOL, closed_with, eventually, live_client, send
 
 pytestmark = pytest.mark.usefixtures("worker")
@@ -392,9 +393,10 @@ async def flood(db: Any, *people: Person, count: int = 1500) -> None:
         for i in range(count):
             notice_id = await db.fetchval(
                 """INSERT INTO notice (kind, title_fr, body_fr, created_at, send_at)
-                   VALUES ('ANNOUNCEMENT', $1, $2, now(), now()) RETURNING id""",
+                   VALUES ('ANNOUNCEMENT', $1, $2, $3, $3) RETURNING id""",
                 f"n{i}",
                 body,
+                FAIR_EVE,  # due by the relay's clock, the suite's
             )
             await db.executemany(
                 "INSERT INTO notice_recipient VALUES ($1, $2)",

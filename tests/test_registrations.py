@@ -15,6 +15,7 @@ import pytest
 from server.auth.signin import issue_token
 from server.clock import Clock
 from tests.conftest import GraphQLClient, LiveServer, People, Person, replace
+from tests.fair_data import FAIR_EVE
 
 REGISTER = """mutation($id: ID!) { registerForSession(sessionId: $id) {
     status waitlistPosition session { id seatsLeft viewerRegistration } } }"""
@@ -34,13 +35,15 @@ async def cleanup(db: Db) -> AsyncIterator[list[str]]:
 
 
 async def free_session(db: Db, where: str, cleanup: list[str]) -> tuple[str, int | None]:
-    """(id, capacity) of a scheduled future session matching `where` that nobody has
-    registered for yet; its registrations are removed at the end of the test."""
+    """(id, capacity) of a scheduled session, future by the suite's clock, matching
+    `where` that nobody has registered for yet; its registrations are removed at the end
+    of the test."""
     row = await db.fetchrow(
         f"""SELECT id, capacity FROM session s
-             WHERE {where} AND status = 'SCHEDULED' AND starts_at > now()
+             WHERE {where} AND status = 'SCHEDULED' AND starts_at > $1
                AND NOT EXISTS (SELECT 1 FROM registration r WHERE r.session_id = s.id)
-             ORDER BY capacity, starts_at, id LIMIT 1"""
+             ORDER BY capacity, starts_at, id LIMIT 1""",
+        FAIR_EVE,
     )
     assert row is not None, f"the demo fair has no free session with {where}"
     cleanup.append(row["id"])

@@ -28,6 +28,7 @@ from server.services import ServiceUrls
 from server.settings import REPO_ROOT, Settings
 from tests.conftest import LiveServer, Mailbox, People, start_server, stop_server
 from tests.databases import fair_database
+from tests.fair_data import FAIR_EVE
 
 CHROMIUM = os.environ.get("SALON_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_FOUND = Path(CHROMIUM).exists()
@@ -45,7 +46,6 @@ PHONE = {
     "locale": "fr-FR",
     "timezone_id": "America/New_York",
 }
-FAIR_EVE = "2026-12-02T10:00:00+00:00"
 #: What a page may wait for at most: generous, the machine is shared.
 TIMEOUT_MS = 15_000
 expect.set_options(timeout=TIMEOUT_MS)
@@ -78,7 +78,7 @@ async def served_fair(
         settings = Settings(
             # The eve of the fair, whenever the suite runs: registrations, demos and held
             # announcements are only taken before their time (the phone keeps real time).
-            now=FAIR_EVE,
+            now=FAIR_EVE.isoformat(),
             database_url=dsn,
             redis_url=service_urls.redis_url,
             log_level="WARNING",
@@ -156,6 +156,9 @@ async def new_phone(browser: Browser, browser_fair: BrowserFair) -> AsyncIterato
         # base_url may be overridden: a phone on a fair of a test's own (served_fair).
         context = await browser.new_context(**{"base_url": browser_fair.url, **PHONE, **overrides})
         context.set_default_timeout(TIMEOUT_MS)
+        # The phone's clock runs from the server's (the eve of the fair), so the day the
+        # app opens on and what it offers are the same whatever day the suite runs.
+        await context.clock.install(time=FAIR_EVE)
         page = await context.new_page()
         phone = Phone(context=context, page=page)
         page.on("pageerror", lambda error: phone.problems.append(f"script error: {error}"))

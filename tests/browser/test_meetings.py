@@ -27,9 +27,10 @@ from asyncpg import connect
 from playwright.async_api import Page, Route, expect
 
 from server.services import ServiceUrls
-from tests.browser.conftest import FAIR_EVE, BrowserFair, Phone, PhoneMaker, served_fair
+from tests.browser.conftest import BrowserFair, Phone, PhoneMaker, served_fair
 from tests.browser.helpers import api, signed_in_phone
 from tests.conftest import Mailbox, Person
+from tests.fair_data import FAIR_EVE
 
 SET_PLAN = """mutation($input: MeetingPlanInput!) { setMeetingPlan(input: $input) {
   days { day } tables { id number } } }"""
@@ -102,7 +103,7 @@ async def phone_of(new_phone: PhoneMaker, fair: BrowserFair, person: Person) -> 
     app offers by the phone's clock (an outcome once a slot began) is then the same
     whatever day the suite runs."""
     phone = await signed_in_phone(new_phone, person.token, base_url=fair.url)
-    await phone.page.clock.set_fixed_time(datetime.fromisoformat(FAIR_EVE))
+    await phone.page.clock.set_fixed_time(FAIR_EVE)
     return phone
 
 
@@ -295,7 +296,7 @@ async def test_once_the_slot_has_begun_either_side_says_it_took_place(
         await expect(card.get_by_role("button", name="Le rendez-vous a eu lieu")).to_have_count(0)
         assert await phone.accessibility_violations() == []
     finally:
-        clock.set(datetime.fromisoformat(FAIR_EVE))
+        clock.set(FAIR_EVE)
 
 
 async def test_my_meetings_and_their_table_open_offline(
