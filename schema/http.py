@@ -34,7 +34,6 @@ from schema.response_cache import (
 )
 from server import unavailable
 from server.auth.viewer import Viewer, authenticate
-from server.domain.agenda import agenda_version
 from server.domain.errors import DomainError
 from server.runtime import Replica, runtime_of
 
@@ -177,7 +176,7 @@ class HttpGraphQL:
         if viewer is not None and viewer.has_role("ORGANISER"):
             return None
         if version is None:
-            version = await agenda_version(runtime_of(request).pool)
+            version = await runtime_of(request).agenda_version()
         replayed = await replica.agenda_version()
         if replayed is None or replayed < version:
             return None
@@ -216,7 +215,7 @@ class HttpGraphQL:
         viewer: Viewer | None = request.state.viewer
         personal = scope is Scope.VIEWER and viewer is not None
         return CacheKey(
-            version=await agenda_version(runtime_of(request).pool),
+            version=await runtime_of(request).agenda_version(),
             query=query,
             operation_name=operation_name,
             variables=variables_key,

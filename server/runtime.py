@@ -18,6 +18,7 @@ from server.clock import Clock
 from server.db.pool import StatementCounter, create_pool, ping
 from server.domain.agenda import agenda_version
 from server.domain.routing import WalkwayCache
+from server.domain.version_reads import VersionReads
 from server.live.hub import Hub
 from server.live.redis_client import RedisClient
 from server.settings import Settings
@@ -101,6 +102,16 @@ class Runtime:
     statements: StatementCounter | None = None
     #: The read replica, when DATABASE_REPLICA_URL is set.
     replica: Replica | None = None
+    #: The primary's agenda version, one statement for the requests asking at once.
+    versions: VersionReads = field(init=False)
+
+    def __post_init__(self) -> None:
+        pool = self.pool
+        self.versions = VersionReads(lambda: agenda_version(pool))
+
+    async def agenda_version(self) -> int:
+        """The primary's agenda version, as of no earlier than this call."""
+        return await self.versions.current()
 
     async def ping_postgres(self) -> None:
         """Raises when PostgreSQL does not answer (readiness)."""
