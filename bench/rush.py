@@ -58,6 +58,7 @@ from bench.harness import (
 from bench.rush_cast import RUSH_NOW, Cast, Changed, make_cast
 from bench.rush_report import print_report, side_figures, verdicts
 from bench.schedule import BOOKMARK_MUTATION, SCHEDULE_QUERY
+from server.cli import WORKER_HEALTHCHECK_SECONDS
 from server.db.pool import connect
 from server.live.transport import UVICORN_WS
 from server.settings import REPO_ROOT
@@ -141,7 +142,9 @@ def rush_server(
     assert command[:3] == ["taskset", "-c", SERVER_CORE]
     command[2] = server_cores(workers)
     if workers > 1:
-        command += ["--workers", str(workers)]
+        # As `salon serve --workers`: a worker starved while the load starts is waited for.
+        health = str(WORKER_HEALTHCHECK_SECONDS)
+        command += ["--workers", str(workers), "--timeout-worker-healthcheck", health]
     return harness.serving(space, dsn, command, port, extra_env=run_settings(space))
 
 

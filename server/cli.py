@@ -68,6 +68,8 @@ async def _demo(settings: Settings, if_empty: bool) -> None:
 
 #: Accounts the help lists: one of each kind, people.json's first ones.
 SHOWN_ACCOUNTS = 12
+#: How long `serve --workers` waits for a worker to answer its supervisor (see _serve).
+WORKER_HEALTHCHECK_SECONDS = 60
 
 
 def _demo_sign_in_help() -> str:
@@ -152,6 +154,10 @@ def _serve(settings: Settings, args: argparse.Namespace) -> None:
         ws_ping_interval=settings.ws_ping_seconds,  # dead phones are noticed, then dropped
         ws_ping_timeout=settings.ws_ping_seconds,
         lifespan="on",
+        # A worker answers its supervisor's health check from a thread of its own, which
+        # a loaded machine can starve for seconds while the worker imports and starts up:
+        # uvicorn's 5 s default then kills and restarts every worker, forever.
+        timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
         **proxy_options,
     )
 
