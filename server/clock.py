@@ -141,10 +141,10 @@ class Clock:
         self._frozen = None
         self._offset = instant - datetime.now(UTC)
 
-    def reset(self) -> None:
-        """Back to the clock's own time, running (after `freeze` or `set`)."""
+    def reset(self, ahead: timedelta = timedelta(0)) -> None:
+        """Back to the clock's own time (real, or the demo's), running, `ahead` of it."""
         self._frozen = None
-        self._offset = self._own_offset
+        self._offset = self._own_offset + ahead
 
 
 def clock_from_setting(now: str | None) -> Clock:

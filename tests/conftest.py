@@ -9,7 +9,7 @@ import secrets
 import socket
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from typing import Any
@@ -218,7 +218,7 @@ class People:
                         exhibitor_id=exhibitor_id,
                     ),
                 )
-                token = await issue_token(conn, person_id, datetime.now(UTC), TOKEN_LIFETIME)
+                token = await issue_token(conn, person_id, FAIR_EVE, TOKEN_LIFETIME)
         finally:
             await conn.close()
         return Person(id=person_id, email=email, token=token)
@@ -232,7 +232,7 @@ class People:
                 for _ in range(count):
                     email = f"{secrets.token_hex(6)}@test.example"
                     person_id = await add_person(conn, NewPerson(email=email, roles=["ATTENDEE"]))
-                    token = await issue_token(conn, person_id, datetime.now(UTC), TOKEN_LIFETIME)
+                    token = await issue_token(conn, person_id, FAIR_EVE, TOKEN_LIFETIME)
                     made.append(Person(id=person_id, email=email, token=token))
         finally:
             await conn.close()

@@ -13,7 +13,6 @@ import io
 import secrets
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
 from typing import Any, TypeAlias
 
 import asyncpg
@@ -323,7 +322,7 @@ async def apply(
     fair: ImportFair, file: ImportedFair, *, dry_run: bool = False, prune: bool = False
 ) -> ImportReport:
     return await apply_import(
-        fair.pool, OPERATOR, file, datetime.now(UTC), dry_run=dry_run, prune=prune
+        fair.pool, OPERATOR, file, fair.own.live.runtime.clock.now(), dry_run=dry_run, prune=prune
     )
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from server.clock import in_fair_time
 from server.domain.imports.apply import apply_import
@@ -397,7 +397,7 @@ async def test_progress_is_told_the_rows_written_out_of_all(
         import_fair.pool,
         OPERATOR,
         file,
-        datetime.now(UTC),
+        import_fair.own.live.runtime.clock.now(),
         dry_run=True,
         prune=False,
         progress=lambda done, total: seen.append((done, total)),

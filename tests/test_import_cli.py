@@ -30,6 +30,8 @@ async def salon_import(
         "DATABASE_URL": fair.own.dsn,
         "REDIS_URL": fair.own.live.runtime.settings.redis_url or "",
         "SALON_LOG_LEVEL": "WARNING",
+        # The command's clock at the fair's: its notices are then due for the fair's relay.
+        "SALON_NOW": fair.own.live.runtime.clock.now().isoformat(),
     }
     process = await asyncio.create_subprocess_exec(
         str(SALON),

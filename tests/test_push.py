@@ -432,7 +432,7 @@ async def test_a_worker_killed_mid_batch_delivers_every_push_exactly_once(
         phones = [await fair.device(p) for p in people]
         # The first twenty are accepted at once; the other forty wait at the service.
         gates = [fair.service.hold(PushService.device_id(phone)) for phone in phones[20:]]
-        env = worker_env(fair.settings)
+        env = worker_env(fair.settings, fair.own.live.runtime.clock.now())
         first = await spawn("worker-1", ["worker"], env, tmp_path)
         name = await fair.broadcast({"userIds": [str(p.id) for p in people]})
         await until_states(fair.own.dsn, name, {"SENT": 20, "PENDING": 40}, timeout=30)
@@ -450,7 +450,8 @@ async def test_a_worker_killed_mid_batch_delivers_every_push_exactly_once(
             assert len(for_notice(fair.service, phone, name)) == 1, second.output()
 
 
-def worker_env(settings: Settings) -> dict[str, str]:
+def worker_env(settings: Settings, now: datetime) -> dict[str, str]:
+    """`salon worker`'s environment, its clock starting at the fair's `now`."""
     return {
         **{k: v for k, v in os.environ.items() if not k.startswith("SALON_")},
         "DATABASE_URL": settings.database_url or "",
@@ -461,4 +462,5 @@ def worker_env(settings: Settings) -> dict[str, str]:
         "SALON_PUSH_POLL_SECONDS": "0.2",
         "SALON_RELAY_POLL_SECONDS": "0.2",
         "SALON_LOG_LEVEL": "INFO",
+        "SALON_NOW": now.isoformat(),
     }

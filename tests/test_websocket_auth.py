@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from contextlib import AsyncExitStack
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -98,10 +98,11 @@ async def test_signing_out_over_the_socket_answers_then_closes_it_with_4403(
         assert await connect_and_init(stack, live.ws_url, person.token) == (4403, "Forbidden")
 
 
-async def second_token(database_url: str, person: Person, lifetime: timedelta) -> str:
-    conn = await connect(database_url)
+async def second_token(live: LiveServer, person: Person, lifetime: timedelta) -> str:
+    """Another token of `person`'s, issued now by the server's clock."""
+    conn = await connect(live.runtime.settings.database_url or "")
     try:
-        return await issue_token(conn, person.id, datetime.now(UTC), lifetime)
+        return await issue_token(conn, person.id, live.runtime.clock.now(), lifetime)
     finally:
         await conn.close()
 
@@ -120,7 +121,7 @@ async def test_sign_out_over_http_closes_the_sockets_of_that_token_only(
     live: LiveServer, gql_http: GraphQLClient, people: People, database_url: str
 ) -> None:
     person, organiser = await people.make(), await people.make("ORGANISER")
-    other_token = await second_token(database_url, person, timedelta(days=1))
+    other_token = await second_token(live, person, timedelta(days=1))
     async with (
         live_client(live.ws_url, person.token) as signed_out,
         live_client(live.ws_url, person.token) as also_signed_out,
@@ -157,7 +158,7 @@ async def test_a_socket_closes_with_4403_when_its_token_expires(
     live: LiveServer, people: People, database_url: str
 ) -> None:
     person = await people.make()
-    short_lived = await second_token(database_url, person, timedelta(seconds=3))
+    short_lived = await second_token(live, person, timedelta(seconds=3))
     async with live_client(live.ws_url, short_lived) as ws:  # acknowledged: still valid
         await ws.subscribe(PRIVATE)
         assert await closed_with(ws.ws, timeout=20) == (4403, "Session expired")
