@@ -266,8 +266,12 @@ def changes_meanwhile(
 def read_throughput(
     space: Workspace, server: Server, side: str, cast: Cast, marks: Marks, args: argparse.Namespace
 ) -> dict[str, float]:
+    # Accept-Encoding as every phone's browser (and the load process's aiohttp) sends it.
     script = harness.write_wrk_script(
-        space.workdir, f"agenda-{side}", [orjson.dumps({"query": AGENDA_QUERY})]
+        space.workdir,
+        f"agenda-{side}",
+        [orjson.dumps({"query": AGENDA_QUERY})],
+        headers={"Accept-Encoding": "gzip"},
     )
     load = Load(script=script, seconds=args.wrk_seconds, connections=args.wrk_connections)
     stop = threading.Event()
