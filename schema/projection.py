@@ -4,9 +4,10 @@ Executing the full agenda (`sessions(first: 200) { nodes { … track room speake
 with graphql-core walks a resolver per field, about 3,000 of them, through Strawberry's
 wrappers and an asyncio future for each async field: nearly all the time of a request
 the response cache does not answer (docs/profiles/agenda-uncached.txt). When every
-field a query selects is one the fast path knows — `Query.sessions` (without `filter`),
-the connection, its page info, and the PUBLIC fields of Session, Track, Room, Point,
-Hall and Speaker in `LEAVES` and `RELATIONS` (schema/projection_plan.py) — the operation
+field a query selects is one the fast path knows — `Query.sessions` (with or without
+`filter`), the connection, its page info, and the PUBLIC fields of Session, Track, Room,
+Point, Hall and Speaker in `LEAVES` and `RELATIONS` (schema/projection_plan.py), and
+Session's VOLATILE `seatsLeft` (the app's per-day seats query) — the operation
 is answered here: the same domain calls and statements as the resolvers and DataLoaders
 make, then `data` built from the rows by a plan made once per document (fields
 collected as graphql-core collects them: aliases, fragments, field merging,
@@ -20,8 +21,9 @@ field, a directive, a fragment on another type, variables that do not coerce, an
 argument the domain refuses, an anonymous bookmark, a failing statement (this path
 makes no error of its own: the executor then gives the usual one). It runs after
 validation, the depth, alias and cost limits and the per-request cost check
-(schema/execution.py); every query field it serves must be declared PUBLIC (checked
-when the plan is made), so the response cache's scope is unchanged.
+(schema/execution.py); every query field it serves must be declared PUBLIC or VOLATILE
+(checked when the plan is made): nothing of a viewer's own is read here, and the
+response cache's scope, which the document decides, is unchanged.
 """
 
 from __future__ import annotations
@@ -60,13 +62,15 @@ from schema.projection_plan import (
     Leaf,
     Member,
     Plan,
+    SeatsLeft,
     Text,
     make_plan,
 )
+from schema.types.agenda import session_filter_of, session_query
 from schema.types.enums import Lang
 from server.domain import agenda, plans, venue
 from server.domain import directory as people
-from server.domain.agenda import SessionQuery, SessionRow, TrackRow
+from server.domain.agenda import SessionRow, TrackRow
 from server.domain.directory import SpeakerRow
 from server.domain.pagination import Page
 from server.domain.venue import HallRow, RoomRow
@@ -88,6 +92,8 @@ class Rows:
     halls: dict[str, HallRow]
     speaker_ids: dict[str, list[str]]
     speakers: dict[str, SpeakerRow]
+    #: Registrations per session with a capacity (for `seatsLeft`).
+    registered: dict[str, int]
 
     def speakers_of(self, session_id: str) -> list[SpeakerRow]:
         # Session.speakers drops ids whose speaker row is gone.
@@ -104,7 +110,7 @@ async def read_rows(db: Any, plan: Plan, sessions: list[SessionRow]) -> Rows:
     """The page's tracks, rooms (then halls) and speakers, each kind only when selected,
     with the statements the DataLoaders run, in the same two rounds."""
     want_speakers = plan.needs("Session", "speakers")
-    tracks, rooms, links = await asyncio.gather(
+    tracks, rooms, links, registered = await asyncio.gather(
         _fetch(agenda.tracks_by_ids, db, (s.track_id for s in sessions))
         if plan.needs("Session", "track")
         else _nothing(),
@@ -113,6 +119,10 @@ async def read_rows(db: Any, plan: Plan, sessions: list[SessionRow]) -> Rows:
         else _nothing(),
         _fetch(agenda.speaker_links_for_sessions, db, (s.id for s in sessions))
         if want_speakers
+        else _nothing(),
+        # Session.seatsLeft loads the count only for a session with a capacity.
+        _fetch(plans.registered_counts, db, (s.id for s in sessions if s.capacity is not None))
+        if plan.needs("Session", "seatsLeft")
         else _nothing(),
     )
     halls, speakers = await asyncio.gather(
@@ -132,11 +142,12 @@ async def read_rows(db: Any, plan: Plan, sessions: list[SessionRow]) -> Rows:
         halls={h.id: h for h in halls},
         speaker_ids=speaker_ids,
         speakers={p.id: p for p in speakers},
+        registered=dict(registered),  # a mapping, or [] when nothing was read
     )
 
 
 #: What a bookmark's answer reads besides the session: nothing (no relations).
-NO_ROWS = Rows(tracks={}, rooms={}, halls={}, speaker_ids={}, speakers={})
+NO_ROWS = Rows(tracks={}, rooms={}, halls={}, speaker_ids={}, speakers={}, registered={})
 
 
 async def _nothing() -> list[Any]:
@@ -219,6 +230,11 @@ def _leaf_renderer(plan: FieldPlan, leaf: Leaf, definition: GraphQLField, bound:
     if isinstance(leaf, Constant):
         output = named.coerce_output_value(leaf.value)
         return lambda _obj: output
+    if isinstance(leaf, SeatsLeft):
+        registered = bound.rows.registered
+        return lambda s: (
+            None if s.capacity is None else max(s.capacity - registered.get(s.id, 0), 0)
+        )
     if isinstance(leaf, Member):
         raw, member = attrgetter(leaf.name), _member_coercer(named, leaf.enum)
         return lambda obj: member(raw(obj))
@@ -300,13 +316,11 @@ async def _page(
     request: Request, plan: Plan, arguments: dict[str, Any]
 ) -> tuple[Page[SessionRow], Rows] | None:
     """Query.sessions' page (as its resolver reads it) and the rows it selects."""
-    if arguments.get("filter") is not None:
-        return None
-    first = arguments.get("first")
+    first, given = arguments.get("first"), arguments.get("filter")
     try:
         page = await agenda.session_page(
             request.db,
-            SessionQuery(),
+            session_query(None if given is None else session_filter_of(given)),
             first=50 if first is None else first,
             after=arguments.get("after"),
         )

@@ -68,7 +68,13 @@ class Constant:
     value: object
 
 
-Leaf: TypeAlias = Attr | Text | Member | Constant
+@dataclass(frozen=True, slots=True)
+class SeatsLeft:
+    """`Session.seatsLeft`: the capacity less the registrations (never below 0), None
+    without a capacity, as its resolver counts them (one statement for the page)."""
+
+
+Leaf: TypeAlias = Attr | Text | Member | Constant | SeatsLeft
 
 
 class Point(NamedTuple):
@@ -82,7 +88,8 @@ def _point(room: RoomRow) -> Point | None:
 
 
 #: The leaf fields answered here, per type, each as its resolver makes its value. Every
-#: one must be PUBLIC (checked per plan).
+#: one must be PUBLIC, or VOLATILE (public, never cached: the seats left), checked per
+#: plan; the response cache's scope is the document's, whichever path answers it.
 LEAVES: Mapping[str, Mapping[str, Leaf]] = {
     "SessionConnection": {"totalCount": Attr("total")},
     "PageInfo": {"hasNextPage": Attr("has_next"), "endCursor": Attr("end_cursor")},
@@ -97,6 +104,7 @@ LEAVES: Mapping[str, Mapping[str, Leaf]] = {
         "updatedAt": Attr("updated_at"),
         "title": Text("title_fr", "title_en"),
         "abstract": Text("abstract_fr", "abstract_en"),
+        "seatsLeft": SeatsLeft(),
     },
     "Track": {"id": Attr("id"), "color": Attr("color"), "name": Text("name_fr", "name_en")},
     "Room": {"id": Attr("id"), "name": Attr("name"), "capacity": Attr("capacity")},
@@ -128,6 +136,9 @@ RELATIONS: Mapping[tuple[str, str], Reach] = {
 SHARED = frozenset(
     {("Session", "track"), ("Session", "room"), ("Session", "speakers"), ("Room", "hall")}
 )
+
+#: The leaves' visibilities the fast path answers: what is the same for every viewer.
+SHOWN_TO_ANYONE = frozenset({Visibility.PUBLIC, Visibility.VOLATILE})
 
 #: Arguments the leaves take: only `lang`, for the texts.
 LANG_ARGUMENT = "lang"
@@ -203,7 +214,11 @@ def make_plan(
 #: `viewerHasBookmarked` is true (the session was just bookmarked; the resolver primes
 #: its DataLoader with it). A mutation's answer is never cached: VIEWER is fine here.
 BOOKMARK = "bookmarkSession"
-BOOKMARK_ANSWER: Mapping[str, Leaf] = {**LEAVES["Session"], "viewerHasBookmarked": Constant(True)}
+#: The seats left are not among them: a bookmark reads no registrations.
+BOOKMARK_ANSWER: Mapping[str, Leaf] = {
+    **{name: leaf for name, leaf in LEAVES["Session"].items() if not isinstance(leaf, SeatsLeft)},
+    "viewerHasBookmarked": Constant(True),
+}
 #: An answer made of these alone needs nothing of the session but the id it was given.
 ID_ONLY = frozenset({"id", "__typename", "viewerHasBookmarked"})
 
@@ -261,7 +276,7 @@ class _Collector:
             leaf = BOOKMARK_ANSWER.get(name) if parent.name == "Session" else None
         else:
             leaf = LEAVES.get(parent.name, {}).get(name)
-            if not self._public(parent, name):
+            if self.visibility.get((parent.name, name)) not in SHOWN_TO_ANYONE:
                 leaf = None
         if leaf is None or not set(definition.args) <= {LANG_ARGUMENT}:
             raise NotHere

@@ -16,6 +16,7 @@ from schema.types.agenda import (
     SessionConnection,
     SessionFilter,
     connection_fields,
+    session_query,
 )
 from schema.types.agenda_changes import AgendaChanges
 from schema.types.directory import (
@@ -32,7 +33,6 @@ from schema.visibility import PUBLIC, VIEWER, VOLATILE
 from server.domain import agenda, agenda_changes, directory, push_devices, routing
 from server.domain import notices as notices_domain
 from server.domain import search as search_domain
-from server.domain.agenda import SessionQuery
 from server.domain.agenda_changes import MAX_VERSION_LENGTH
 from server.domain.directory import ExhibitorQuery
 
@@ -48,23 +48,6 @@ SINCE = (
     f"cannot be a version at all (empty, over {MAX_VERSION_LENGTH} characters, anything "
     "but printable ASCII such as spaces or NUL) is BAD_USER_INPUT."
 )
-
-
-def _session_query(f: SessionFilter | None) -> SessionQuery:
-    if f is None:
-        return SessionQuery()
-    return SessionQuery(
-        starts_within=agenda.day_span(f.day) if f.day is not None else None,
-        track_ids=f.track_ids,
-        kinds=[k.value for k in f.kinds] if f.kinds is not None else None,
-        room_id=f.room_id,
-        speaker_id=f.speaker_id,
-        exhibitor_id=f.exhibitor_id,
-        search=f.search,
-        happening_at=f.happening_at,
-        starts_after=f.starts_after,
-        include_cancelled=f.include_cancelled is not False,
-    )
 
 
 async def _route(info: Info, from_id: strawberry.ID, to_id: strawberry.ID) -> Route | None:
@@ -97,7 +80,7 @@ class Query(MeetingQueries):
     ) -> SessionConnection:
         page = await agenda.session_page(
             info.context.db,
-            _session_query(filter),
+            session_query(filter),
             first=50 if first is None else first,
             after=after,
         )

@@ -17,6 +17,7 @@ import orjson
 import pytest
 from graphql import GraphQLObjectType
 
+from schema import projection
 from schema.context import Context
 from schema.execution import OperationRunner, Prepared, body_of
 from schema.projection import LEAVES, RELATIONS
@@ -26,6 +27,7 @@ from server.db.queries import agenda as agenda_sql
 from server.db.queries import plans as plans_sql
 from server.db.queries.agenda import SessionQuery
 from tests.conftest import GraphQLClient, LiveServer, People, Person
+from tests.fair_data import FAIR_EVE
 
 EVERYTHING = """{ sessions(first: 200) { __typename totalCount
   pageInfo { __typename hasNextPage endCursor }
@@ -51,6 +53,12 @@ fragment S on Session { id title room { id } speakers { id } speakers { name } }
 fragment R on Room { name hall { id } ...R2 }
 fragment R2 on Room { hall { name } center { x } }"""
 
+#: The app's seats of a day (web/src/screens/agenda-screen.ts).
+SEATS = (
+    "query Seats($day: Date!) { sessions(filter: { day: $day }, first: 200) "
+    "{ nodes { id seatsLeft } } }"
+)
+
 #: (document, variables) the fast path answers.
 ANSWERED: list[tuple[str, dict[str, Any] | None]] = [
     (AGENDA, None),
@@ -71,6 +79,30 @@ ANSWERED: list[tuple[str, dict[str, Any] | None]] = [
     ("{ sessions(first: 2) { nodes { ... { id } id kind ... on Session { status } } } }", None),
     ("{ __typename sessions(first: 1) { nodes { id } } }", None),
     ("query Named { sessions { pageInfo { hasNextPage } } }", None),
+    # Filters, and the seats left: the app's per-day seats query among them.
+    (SEATS, {"day": "2026-12-03"}),
+    (SEATS, {"day": "2026-12-05"}),
+    (SEATS, {"day": "2027-01-01"}),
+    ("{ sessions(first: 3) { nodes { id seatsLeft capacity } } }", None),
+    ("{ sessions(filter: {kinds: [PANEL]}) { nodes { id } } }", None),
+    ("query($f: SessionFilter) { sessions(filter: $f) { nodes { id } } }", {"f": {"day": None}}),
+    ("query($f: SessionFilter) { sessions(filter: $f) { nodes { id } } }", {"f": {}}),
+    (
+        "query($f: SessionFilter) { sessions(filter: $f, first: 5) { totalCount nodes { id } } }",
+        {"f": {"trackIds": ["trk-metallurgy", "trk-none"], "includeCancelled": False}},
+    ),
+    (
+        "query($f: SessionFilter) { sessions(filter: $f) { totalCount nodes { id title } } }",
+        {"f": {"search": "usinage"}},
+    ),
+    (
+        "query($f: SessionFilter) { sessions(filter: $f) { totalCount nodes { id } } }",
+        {"f": {"happeningAt": "2026-12-03T10:00:00+00:00"}},
+    ),
+    (
+        "query($f: SessionFilter) { sessions(filter: $f, first: 4) { nodes { id startsAt } } }",
+        {"f": {"startsAfter": "2026-12-04T12:00:00+00:00", "kinds": ["DEMO", "WORKSHOP"]}},
+    ),
 ]
 
 #: What the fast path refuses at run time: graphql-core answers, with its usual errors.
@@ -79,13 +111,31 @@ REFUSED_AT_RUN: list[tuple[str, dict[str, Any] | None]] = [
     ('{ sessions(after: "not a cursor") { nodes { id } } }', None),
     (VARIABLES, {"n": "seven"}),
     (VARIABLES, {"l": "DE"}),
-    ("{ sessions(filter: {kinds: [PANEL]}) { nodes { id } } }", None),
-    ("query($f: SessionFilter) { sessions(filter: $f) { nodes { id } } }", {"f": {"day": None}}),
+    (
+        "query($f: SessionFilter) { sessions(filter: $f) { nodes { id } } }",
+        {"f": {"search": "x" * 201}},
+    ),
+    (
+        "query($f: SessionFilter) { sessions(filter: $f) { nodes { id } } }",
+        {"f": {"search": "a\u0000b"}},
+    ),
+    (
+        "query($f: SessionFilter) { sessions(filter: $f) { nodes { id } } }",
+        {"f": {"day": "9999-12-31"}},
+    ),
+    (
+        "query($f: SessionFilter) { sessions(filter: $f) { nodes { id } } }",
+        {"f": {"happeningAt": "10000-01-01T00:00:00Z"}},
+    ),
+    (
+        "query($f: SessionFilter) { sessions(filter: $f) { nodes { id } } }",
+        {"f": {"kinds": ["NAP"]}},
+    ),
+    ('{ sessions(filter: {roomId: "room-none"}, after: "no") { nodes { id seatsLeft } } }', None),
 ]
 
 #: What the fast path does not plan for at all.
 NOT_PLANNED: list[tuple[str, dict[str, Any] | None]] = [
-    ("{ sessions(first: 3) { nodes { id seatsLeft } } }", None),
     ("{ sessions(first: 3) { nodes { id viewerHasBookmarked } } }", None),
     ("{ sessions(first: 3) { nodes { booth { code } exhibitor { name } } } }", None),
     ("{ sessions(first: 3) { nodes { speakers { sessions { id } } } } }", None),
@@ -138,23 +188,38 @@ async def same_bytes(
     return answered
 
 
+async def fast_data(
+    live: LiveServer, document: str, variables: dict[str, Any] | None, lang: Lang
+) -> dict[str, Any] | None:
+    """What the fast path itself gives (None: it stepped aside for graphql-core), so a
+    test knows which path answered."""
+    fast, _ = runners(live)
+    prepared = prepared_of(fast, document)
+    plan = fast.projection_plan(prepared)
+    assert plan is not None
+    request = projection.Request(
+        db=live.runtime.pool, lang=lang, viewer_id=None, raw_variables=variables
+    )
+    definitions = prepared.definition.variable_definitions or ()
+    return await projection.run_plan(fast.schema, plan, definitions, request)
+
+
 @pytest.mark.parametrize(("document", "variables"), ANSWERED)
 async def test_answered_documents_give_the_executors_bytes(
     live: LiveServer, document: str, variables: dict[str, Any] | None
 ) -> None:
-    fast, _ = runners(live)
-    assert fast.projection_plan(prepared_of(fast, document)) is not None
     answered = orjson.loads(await same_bytes(live, document, variables))
     assert "errors" not in answered
     assert answered["data"]
+    for lang in Lang:  # answered by the fast path itself, not left to graphql-core
+        assert await fast_data(live, document, variables, lang) is not None
 
 
 @pytest.mark.parametrize(("document", "variables"), REFUSED_AT_RUN)
 async def test_refusals_are_the_executors(
     live: LiveServer, document: str, variables: dict[str, Any] | None
 ) -> None:
-    fast, _ = runners(live)
-    assert fast.projection_plan(prepared_of(fast, document)) is not None
+    assert await fast_data(live, document, variables, Lang.FR) is None
     await same_bytes(live, document, variables)
 
 
@@ -342,3 +407,30 @@ def test_the_fast_paths_tables_name_fields_of_the_schema(live: LiveServer) -> No
         named = schema.get_type(type_name)
         assert isinstance(named, GraphQLObjectType), type_name
         assert field in named.fields, (type_name, field)
+
+
+async def test_the_seats_left_count_registrations_as_the_resolver_does(
+    live: LiveServer, gql_http: GraphQLClient, people: People, db: asyncpg.Connection[Any]
+) -> None:
+    """The app's seats query after two registrations for a day's session with a
+    capacity: the fast path counts them, and gives graphql-core's bytes."""
+    session_id, capacity = await db.fetchrow(
+        """SELECT id, capacity FROM session
+            WHERE capacity IS NOT NULL AND status = 'SCHEDULED' AND starts_at > $1
+              AND starts_at >= '2026-12-04' AND starts_at < '2026-12-05'
+            ORDER BY id LIMIT 1""",
+        FAIR_EVE,
+    )
+    register = "mutation($id: ID!) { registerForSession(sessionId: $id) { status } }"
+    try:
+        for person in (await people.make(), await people.make()):
+            await gql_http.data(register, {"id": session_id}, as_=person)
+        taken = await db.fetchval(
+            "SELECT count(*) FROM registration WHERE session_id = $1", session_id
+        )
+        assert taken >= 2
+        answered = orjson.loads(await same_bytes(live, SEATS, {"day": "2026-12-04"}))
+        seats = {n["id"]: n["seatsLeft"] for n in answered["data"]["sessions"]["nodes"]}
+        assert seats[session_id] == max(capacity - taken, 0)
+    finally:
+        await db.execute("DELETE FROM registration WHERE session_id = $1", session_id)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -217,3 +217,40 @@ class SessionFilter:
         default=None, description="Sessions starting at or after that instant."
     )
     include_cancelled: bool | None = True
+
+
+def session_filter_of(given: Mapping[str, Any]) -> SessionFilter:
+    """The filter as Strawberry hands it to the resolver, from graphql-core's coerced
+    argument (GraphQL names, values already parsed: dates, instants, enum members), for
+    the fast path, which reads arguments without Strawberry."""
+    return SessionFilter(
+        day=given.get("day"),
+        track_ids=given.get("trackIds"),
+        kinds=given.get("kinds"),
+        room_id=given.get("roomId"),
+        speaker_id=given.get("speakerId"),
+        exhibitor_id=given.get("exhibitorId"),
+        search=given.get("search"),
+        happening_at=given.get("happeningAt"),
+        starts_after=given.get("startsAfter"),
+        include_cancelled=given.get("includeCancelled", True),
+    )
+
+
+def session_query(f: SessionFilter | None) -> agenda_domain.SessionQuery:
+    """What `Query.sessions(filter:)` asks the agenda for (its resolver and the fast
+    path, schema/projection.py, both read the page this way)."""
+    if f is None:
+        return agenda_domain.SessionQuery()
+    return agenda_domain.SessionQuery(
+        starts_within=agenda_domain.day_span(f.day) if f.day is not None else None,
+        track_ids=f.track_ids,
+        kinds=[k.value for k in f.kinds] if f.kinds is not None else None,
+        room_id=f.room_id,
+        speaker_id=f.speaker_id,
+        exhibitor_id=f.exhibitor_id,
+        search=f.search,
+        happening_at=f.happening_at,
+        starts_after=f.starts_after,
+        include_cancelled=f.include_cancelled is not False,
+    )
