@@ -81,14 +81,13 @@ class LiveConnection(ProtocolHandler[Context]):
 
     # --- the socket's life ------------------------------------------------------------
 
-    async def serve(self) -> None:
+    async def opened(self) -> bool:
         METRICS.open_connections.inc()
-        try:
-            if await self._admit_address():
-                await self.run_protocol()
-        finally:
-            await self._let_go()
-            METRICS.open_connections.dec()
+        return await self._admit_address()
+
+    async def closed(self) -> None:
+        await self._let_go()
+        METRICS.open_connections.dec()
 
     async def _admit_address(self) -> bool:
         client = self.ws.client
