@@ -83,6 +83,7 @@ class LiveConnection(ProtocolHandler[Context]):
 
     async def opened(self) -> bool:
         METRICS.open_connections.inc()
+        _forget_headers(self.ws)
         return await self._admit_address()
 
     async def closed(self) -> None:
@@ -285,6 +286,15 @@ def _websocket_of(context: Context) -> WebSocket:
     if not isinstance(context.request, WebSocket):
         raise TypeError("a websocket handler's context holds its websocket")
     return context.request
+
+
+def _forget_headers(ws: WebSocket) -> None:
+    """The handshake's headers were read (the Origin check, Accept-Language): not kept
+    for the socket's life (~1 KB of tuples and bytes on every idle socket). Starlette
+    caches them as `_headers` besides the scope (tests/test_idle_sockets.py checks both
+    are gone)."""
+    ws.scope["headers"] = []
+    vars(ws).pop("_headers", None)
 
 
 def _token_hash(authorization: object) -> bytes | None:

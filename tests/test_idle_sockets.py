@@ -51,6 +51,14 @@ def chain(task: asyncio.Task[Any]) -> list[str]:
     return names
 
 
+def handler_of(task: asyncio.Task[Any]) -> Any:
+    """The protocol handler whose `handle` the socket's task waits in."""
+    awaited: Any = task.get_coro()
+    while awaited.cr_code.co_qualname != "ProtocolHandler.handle":
+        awaited = awaited.cr_await
+    return awaited.cr_frame.f_locals["self"]
+
+
 def socket_tasks() -> set[asyncio.Task[Any]]:
     return {t for t in asyncio.all_tasks() if "run_asgi" in t.get_coro().__qualname__}
 
@@ -61,7 +69,7 @@ def operations_running() -> bool:
     )
 
 
-async def test_an_idle_subscribed_socket_waits_in_no_http_middleware_and_one_handler_frame(
+async def test_an_idle_subscribed_socket_waits_in_few_frames_and_keeps_no_headers(
     live: LiveServer,
 ) -> None:
     before = socket_tasks()
@@ -72,7 +80,10 @@ async def test_an_idle_subscribed_socket_waits_in_no_http_middleware_and_one_han
         (task,) = socket_tasks() - before
         await eventually(lambda: not operations_running() and chain(task)[-1] == "Inbox.get")
         waits_in = chain(task)
-    assert waits_in[waits_in.index("SalonApp.__call__") :] == IDLE_CHAIN
+        ws = handler_of(task).ws
+        assert waits_in[waits_in.index("SalonApp.__call__") :] == IDLE_CHAIN
+        # The handshake's headers were read: the socket does not keep them.
+        assert (ws.scope["path"], ws.scope["headers"], ws.headers.raw) == ("/graphql", [], [])
 
 
 async def test_a_websocket_has_its_request_id_and_its_access_log_line(
