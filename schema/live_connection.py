@@ -149,6 +149,7 @@ class LiveConnection(ProtocolHandler[Context]):
         viewer = self.context.viewer
         if viewer is None:
             return None
+        self._share_token(viewer.token_hash)
         cap = self.context.settings.ws_max_sockets_per_person
         admitted = await self.hub.sockets.admit([(f"person:{viewer.id}", cap)])
         if isinstance(admitted, str):
@@ -156,6 +157,15 @@ class LiveConnection(ProtocolHandler[Context]):
         self._tickets.append(admitted)
         self._watch_expiry()
         return None
+
+    def _share_token(self, token_hash: bytes) -> None:
+        """Watch the viewer's own copy of the token's hash, not a second equal one kept
+        for the socket's life (no await between: no revocation can fall between)."""
+        if self._token is None or self._token is token_hash or self._token != token_hash:
+            return
+        self.hub.unwatch_token(self._token, self._token_revoked)
+        self._token = token_hash
+        self.hub.watch_token(token_hash, self._token_revoked)
 
     def _watch_expiry(self) -> None:
         viewer = self.context.viewer

@@ -25,7 +25,7 @@ from starlette.websockets import WebSocket
 
 from server.app import SalonApp
 from server.request_id import current_request_id
-from tests.conftest import LiveServer
+from tests.conftest import LiveServer, People
 from tests.live_client import closed_with, eventually, live_client
 
 #: From the app down to the future an idle subscribed socket waits on: Salon's entry,
@@ -84,6 +84,27 @@ async def test_an_idle_subscribed_socket_waits_in_few_frames_and_keeps_no_header
         assert waits_in[waits_in.index("SalonApp.__call__") :] == IDLE_CHAIN
         # The handshake's headers were read: the socket does not keep them.
         assert (ws.scope["path"], ws.scope["headers"], ws.headers.raw) == ("/graphql", [], [])
+
+
+async def test_a_signed_in_subscriber_keeps_one_token_hash_and_no_variables(
+    live: LiveServer, people: People
+) -> None:
+    person = await people.make()
+    before = socket_tasks()
+    async with live_client(live.ws_url, person.token) as client:
+        await client.subscribe(
+            "subscription($after: ID) { notices(after: $after) { id } }", {"after": "0"}
+        )
+        await client.ws.send('{"type":"ping"}')
+        while (await client.message())["type"] != "pong":
+            pass
+        (task,) = socket_tasks() - before
+        await eventually(lambda: not operations_running() and chain(task)[-1] == "Inbox.get")
+        handler = handler_of(task)
+        variables = [operation.variables for operation in handler.operations.values()]
+        # The token is watched under the viewer's own copy of its hash.
+        assert handler._token is handler.context.viewer.token_hash
+    assert variables == [None]
 
 
 async def test_a_websocket_has_its_request_id_and_its_access_log_line(
