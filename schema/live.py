@@ -161,6 +161,8 @@ class NoticeSocket(LiveConnection):
                 await self._run(operation)
                 if operation.id in self._live:  # streaming on, fed by the hub
                     self.release_task(operation)
+                    # Its plan read them (the cursor): not kept for the socket's life.
+                    operation.variables = None
             except DomainError as refused:
                 self._forget_live(operation.id)
                 error = GraphQLError(refused.message, original_error=refused)

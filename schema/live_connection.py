@@ -81,14 +81,14 @@ class LiveConnection(ProtocolHandler[Context]):
 
     # --- the socket's life ------------------------------------------------------------
 
-    async def serve(self) -> None:
+    async def opened(self) -> bool:
         METRICS.open_connections.inc()
-        try:
-            if await self._admit_address():
-                await self.run_protocol()
-        finally:
-            await self._let_go()
-            METRICS.open_connections.dec()
+        _forget_headers(self.ws)
+        return await self._admit_address()
+
+    async def closed(self) -> None:
+        await self._let_go()
+        METRICS.open_connections.dec()
 
     async def _admit_address(self) -> bool:
         client = self.ws.client
@@ -149,6 +149,7 @@ class LiveConnection(ProtocolHandler[Context]):
         viewer = self.context.viewer
         if viewer is None:
             return None
+        self._share_token(viewer.token_hash)
         cap = self.context.settings.ws_max_sockets_per_person
         admitted = await self.hub.sockets.admit([(f"person:{viewer.id}", cap)])
         if isinstance(admitted, str):
@@ -156,6 +157,15 @@ class LiveConnection(ProtocolHandler[Context]):
         self._tickets.append(admitted)
         self._watch_expiry()
         return None
+
+    def _share_token(self, token_hash: bytes) -> None:
+        """Watch the viewer's own copy of the token's hash, not a second equal one kept
+        for the socket's life (no await between: no revocation can fall between)."""
+        if self._token is None or self._token is token_hash or self._token != token_hash:
+            return
+        self.hub.unwatch_token(self._token, self._token_revoked)
+        self._token = token_hash
+        self.hub.watch_token(token_hash, self._token_revoked)
 
     def _watch_expiry(self) -> None:
         viewer = self.context.viewer
@@ -286,6 +296,15 @@ def _websocket_of(context: Context) -> WebSocket:
     if not isinstance(context.request, WebSocket):
         raise TypeError("a websocket handler's context holds its websocket")
     return context.request
+
+
+def _forget_headers(ws: WebSocket) -> None:
+    """The handshake's headers were read (the Origin check, Accept-Language): not kept
+    for the socket's life (~1 KB of tuples and bytes on every idle socket). Starlette
+    caches them as `_headers` besides the scope (tests/test_idle_sockets.py checks both
+    are gone)."""
+    ws.scope["headers"] = []
+    vars(ws).pop("_headers", None)
 
 
 def _token_hash(authorization: object) -> bytes | None:

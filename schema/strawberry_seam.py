@@ -24,14 +24,17 @@ schema below refuses Strawberry's own execution entry points.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
+from collections.abc import Awaitable, Mapping
+from json import JSONDecodeError
 from typing import Any, Generic, NoReturn, TypeVar, cast
 
 import strawberry
 from graphql import ASTValidationRule, GraphQLError, GraphQLField, GraphQLSchema
 from starlette.requests import Request
 from starlette.responses import Response
-from strawberry.asgi import GraphQL
+from starlette.types import Receive, Scope, Send
+from starlette.websockets import WebSocket, WebSocketState
+from strawberry.asgi import ASGIWebSocketAdapter, GraphQL
 from strawberry.extensions.max_aliases import create_validator as _aliases_validator
 from strawberry.extensions.query_depth_limiter import create_validator as _depth_validator
 from strawberry.http.exceptions import WebSocketDisconnected
@@ -66,6 +69,7 @@ __all__ = [
     "depth_rule",
     "graphiql_page",
     "graphql_schema",
+    "run_websocket",
     "serve_websockets_with",
     "strawberry_field",
 ]
@@ -144,6 +148,15 @@ async def graphiql_page(view: GraphQL[Any, Any], request: Request) -> Response:
     return page
 
 
+def run_websocket(
+    view: GraphQL[Any, Any], scope: Scope, receive: Receive, send: Send
+) -> Awaitable[object]:
+    """What Strawberry's ASGI view does with a websocket scope (`GraphQL.__call__`):
+    its `run` on the socket (the Origin check, the handshake, the protocol handler).
+    Returned to await, not awaited here: no frame of its own for the socket's life."""
+    return view.run(WebSocket(scope, receive=receive, send=send))
+
+
 def serve_websockets_with(
     view: type[GraphQL[ContextT, None]], handler: type[ProtocolHandler[ContextT]]
 ) -> None:
@@ -158,20 +171,55 @@ def serve_websockets_with(
 class ProtocolHandler(BaseGraphQLTransportWSHandler[ContextT, None], Generic[ContextT]):
     """Strawberry's graphql-transport-ws handler, reached only through the names below.
 
-    Strawberry keeps: reading each text message and decoding it with the view's
-    `decode_json`, dispatching by `type`, the connection_init timeout (4408), ping and
-    pong, and the table of operations (one task each, keyed by id, cleaned up when the
-    socket ends). Its hooks call the `on_*` methods here, which a subclass overrides;
-    the calls back into Strawberry's own behaviour are `run_protocol`, `dispatch`,
-    `start_operation`, `complete_operation` and `drop_operation`. An operation is
+    Strawberry keeps: dispatching by `type`, the connection_init timeout (4408), ping
+    and pong, and the table of operations (one task each, keyed by id, cleaned up when
+    the socket ends). The read loop is Strawberry's, copied into `handle` (each text
+    message decoded with the view's `decode_json`), between the `opened` and `closed`
+    hooks. Strawberry's hooks call the `on_*` methods here, which a subclass overrides;
+    the calls back into Strawberry's own behaviour are `dispatch`, `start_operation`,
+    `complete_operation` and `drop_operation`. An operation is
     run by `on_operation`, which a subclass must define (Strawberry's would execute it
     itself, and the schema refuses that).
     """
 
-    # Strawberry's hooks, each handed to Salon's name for it.
+    # The socket's life: Strawberry's `handle`, copied here (tests/test_strawberry_seam.py
+    # fails when Strawberry's changes) so that an idle socket waits in this one frame
+    # and Starlette's `receive`: Strawberry's waits four frames deeper (handle, the
+    # adapter's iter_json, an async generator that asyncio also tracks, receive_text),
+    # with the socket's last message held by two of them until the next one comes.
 
     async def handle(self) -> None:
-        await self.serve()
+        try:
+            if not await self.opened():
+                return
+            self.on_request_accepted()  # the connection_init timer
+            websocket = self.starlette_websocket
+            try:
+                while websocket.application_state is WebSocketState.CONNECTED:
+                    received = await websocket.receive()
+                    if received["type"] == "websocket.disconnect":
+                        break
+                    text = received.get("text")
+                    del received
+                    if text is None:
+                        await self.handle_invalid_message("WebSocket message type must be text")
+                        break
+                    try:
+                        message = self.view.decode_json(text)
+                    except JSONDecodeError:
+                        await self.handle_invalid_message("WebSocket message must be valid JSON")
+                        break
+                    del text
+                    await self.handle_message(cast(Message, message))
+                    del message  # not kept while the socket idles
+            except WebSocketDisconnected:
+                pass
+            finally:
+                await self.shutdown()
+        finally:
+            await self.closed()
+
+    # Strawberry's hooks, each handed to Salon's name for it.
 
     async def handle_message(self, message: Message) -> None:
         await self.on_message(message)
@@ -196,9 +244,13 @@ class ProtocolHandler(BaseGraphQLTransportWSHandler[ContextT, None], Generic[Con
 
     # What a subclass overrides; by default, what Strawberry does.
 
-    async def serve(self) -> None:
-        """The socket's whole life, once accepted."""
-        await self.run_protocol()
+    async def opened(self) -> bool:
+        """The socket is accepted: False closes it (the subclass did) before the protocol
+        starts. `closed` is called in any case."""
+        return True
+
+    async def closed(self) -> None:
+        """The socket's end, after Strawberry cleaned its operations up."""
 
     async def on_message(self, message: Message) -> None:
         """Every decoded message (whatever `decode_json` returned)."""
@@ -227,10 +279,6 @@ class ProtocolHandler(BaseGraphQLTransportWSHandler[ContextT, None], Generic[Con
 
     # Strawberry's behaviour, called from Salon's overrides.
 
-    async def run_protocol(self) -> None:
-        """Read messages until the socket ends, then clean every operation up."""
-        await BaseGraphQLTransportWSHandler.handle(self)
-
     async def dispatch(self, message: Message) -> None:
         """Hand a message to the hook for its `type` (close 4400 for an unknown one)."""
         await BaseGraphQLTransportWSHandler.handle_message(self, message)
@@ -247,6 +295,12 @@ class ProtocolHandler(BaseGraphQLTransportWSHandler[ContextT, None], Generic[Con
         await BaseGraphQLTransportWSHandler.cleanup_operation(self, operation_id)
 
     # Strawberry's state, as Salon reads and changes it.
+
+    @property
+    def starlette_websocket(self) -> WebSocket:
+        """The socket, as Starlette's WebSocket (inside Strawberry's ASGI adapter)."""
+        adapter = cast(ASGIWebSocketAdapter, self.websocket)
+        return adapter.ws
 
     @property
     def host_view(self) -> object:
@@ -269,9 +323,7 @@ class ProtocolHandler(BaseGraphQLTransportWSHandler[ContextT, None], Generic[Con
         the hub now feeds): the operation holds a done future instead, so the finished
         Task, its coroutine and context (~1 KB) are not kept for the socket's life.
         Strawberry's cleanup cancels and awaits it as before (a no-op)."""
-        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        done.set_result(None)
-        operation.task = done  # type: ignore[assignment]
+        operation.task = _done_future()  # type: ignore[assignment]
 
     def first_init(self) -> bool:
         """Note a connection_init; False when one came before."""
@@ -310,6 +362,20 @@ class ProtocolHandler(BaseGraphQLTransportWSHandler[ContextT, None], Generic[Con
     async def send(self, message: Mapping[str, object]) -> None:
         """One message, encoded with the view's `encode_json`."""
         await self.send_message(message)  # type: ignore[arg-type]
+
+
+_done: asyncio.Future[None] | None = None
+
+
+def _done_future() -> asyncio.Future[None]:
+    """One done future for every released operation of the loop: cancelling or
+    awaiting it does nothing, so they can all hold the same one."""
+    global _done
+    loop = asyncio.get_running_loop()
+    if _done is None or _done.get_loop() is not loop:
+        _done = loop.create_future()
+        _done.set_result(None)
+    return _done
 
 
 async def answer_errors(operation: Operation[Any, None], errors: list[GraphQLError]) -> None:

@@ -21,7 +21,7 @@ from schema.http import HttpGraphQL, json_response, refusal_body
 from schema.live import NoticeSocket
 from schema.live_groups import GroupRenderer
 from schema.response_cache import ResponseCache
-from schema.strawberry_seam import graphiql_page, serve_websockets_with
+from schema.strawberry_seam import graphiql_page, run_websocket, serve_websockets_with
 from server.auth.viewer import authenticate
 from server.domain.errors import DomainError
 from server.runtime import Runtime, runtime_of
@@ -86,8 +86,12 @@ class SalonGraphQL(GraphQL[Context, None]):
         return live_messages.decode(data, self.settings.ws_max_message_bytes)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket":
+            # Strawberry's: the Origin check (allowed_origins), then NoticeSocket; one
+            # frame less than through its __call__, for the socket's whole life.
+            await run_websocket(self, scope, receive, send)
+            return
         if scope["type"] != "http":
-            # Strawberry's: the Origin check (allowed_origins), then NoticeSocket.
             await super().__call__(scope, receive, send)
             return
         response = await self.http.respond(Request(scope, receive))

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import time
 from collections.abc import AsyncIterator
 
 from starlette.applications import Starlette
+from starlette.exceptions import WebSocketException
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.middleware.gzip import GZipMiddleware
-from starlette.routing import Route, WebSocketRoute
+from starlette.routing import Match, Route, WebSocketRoute
+from starlette.types import Receive, Scope, Send
+from starlette.websockets import WebSocket
 
 from schema.app import graphql_view
 from schema.live_frames import next_frame
@@ -24,7 +28,8 @@ from server.live import wire
 from server.live.hub import Hub
 from server.live.redis_client import connect as connect_redis
 from server.live.redis_client import warm_up
-from server.middleware import RequestLog
+from server.middleware import RequestLog, log_access
+from server.request_id import new_request_id
 from server.routes import (
     calendar_feed,
     healthz,
@@ -53,6 +58,52 @@ PUBLIC_CORS = Middleware(
     allow_credentials=False,
     max_age=86_400,
 )
+
+
+class SalonApp(Starlette):
+    """Starlette, with websockets sent straight to their route.
+
+    Every middleware of the app is for HTTP (the request log's header, body limits,
+    gzip, CORS, Starlette's error pages): for a websocket each would only pass the call
+    on, yet its frame, closures and wrappers stay for the socket's whole life, hours on
+    thousands of idle phones. So a websocket gets here what those gave it (a request id,
+    an access-log line, a WebSocketException's close) and goes to the first
+    WebSocketRoute that matches, as Starlette's router would send it; one that matches
+    none goes to the router (which closes it).
+    """
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "websocket":
+            await super().__call__(scope, receive, send)
+            return
+        scope["app"] = self
+        request_id = new_request_id()
+        started = time.perf_counter()
+        try:
+            route = self._websocket_route(scope)
+            if route is None:
+                await self.router(scope, receive, send)
+            else:
+                await route.app(scope, receive, send)
+        except WebSocketException as refused:  # what Starlette's ExceptionMiddleware does
+            await WebSocket(scope, receive, send).close(refused.code, refused.reason)
+        finally:
+            log_access(scope, request_id, 0, started)
+
+    def _websocket_route(self, scope: Scope) -> WebSocketRoute | None:
+        """The route Starlette's router would pick, with the scope it would give it."""
+        scope.setdefault("router", self.router)
+        for route in self.router.routes:
+            if not isinstance(route, WebSocketRoute):
+                if route.matches(scope)[0] is Match.FULL:  # a Mount, a Host…: theirs
+                    return None
+                continue
+            match, child_scope = route.matches(scope)
+            if match is Match.FULL:
+                scope["route"] = route
+                scope.update(child_scope)
+                return route
+        return None
 
 
 def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> Starlette:
@@ -104,7 +155,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
                 await replica.pool.close()
 
     view = graphql_view(settings)
-    app = Starlette(
+    app = SalonApp(
         routes=[
             Route("/graphql", view, methods=["GET", "POST", "OPTIONS"], middleware=[PUBLIC_CORS]),
             WebSocketRoute("/graphql", view),

@@ -1,4 +1,8 @@
-"""ASGI middleware: a request id on every request, and one access-log line each."""
+"""ASGI middleware: a request id on every request, and one access-log line each.
+
+Websockets do not pass through here: server/app.py's SalonApp gives each one its request
+id and its access-log line itself, without the HTTP middleware's frames and closures
+(kept for the socket's whole life, on thousands of idle sockets)."""
 
 from __future__ import annotations
 
@@ -36,17 +40,22 @@ class RequestLog:
             # A websocket's sends are the notices themselves: leave that path bare.
             await self.app(scope, receive, send_with_id if scope["type"] == "http" else send)
         finally:
-            if access_log.isEnabledFor(logging.INFO):
-                access_log.info(
-                    "%s %s %s",
-                    scope.get("method", "WS"),
-                    scope["path"],
-                    status,
-                    extra={
-                        "request_id": request_id,
-                        "method": scope.get("method", "WS"),
-                        "path": scope["path"],
-                        "status": status,
-                        "duration_ms": round((time.perf_counter() - started) * 1000, 2),
-                    },
-                )
+            log_access(scope, request_id, status, started)
+
+
+def log_access(scope: Scope, request_id: str, status: int, started: float) -> None:
+    """The access-log line of a request or a websocket (`status` 0: none was sent)."""
+    if access_log.isEnabledFor(logging.INFO):
+        access_log.info(
+            "%s %s %s",
+            scope.get("method", "WS"),
+            scope["path"],
+            status,
+            extra={
+                "request_id": request_id,
+                "method": scope.get("method", "WS"),
+                "path": scope["path"],
+                "status": status,
+                "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+            },
+        )

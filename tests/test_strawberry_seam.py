@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import inspect
 import json
 from collections import Counter
@@ -26,7 +27,7 @@ import websockets
 from graphql import GraphQLError, GraphQLObjectType, GraphQLSchema, parse, validate
 from starlette.requests import Request
 from starlette.websockets import WebSocket
-from strawberry.asgi import GraphQL
+from strawberry.asgi import ASGIWebSocketAdapter, GraphQL
 from strawberry.http.async_base_view import AsyncBaseHTTPView
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
@@ -183,11 +184,68 @@ def test_the_view_names_its_protocol_handler_class() -> None:
     )
 
 
+def test_strawberry_s_view_runs_a_websocket_scope_as_the_seam_does() -> None:
+    source = inspect.getsource(GraphQL.__call__)
+    assert "ws_request = WebSocket(scope, receive=receive, send=send)" in source, source
+    assert "await self.run(ws_request)" in source, (
+        f"{STRAWBERRY}'s ASGI view no longer runs a websocket scope as `run` on a "
+        "Starlette WebSocket; seam.run_websocket does that for schema/view.py: do as it does"
+    )
+
+
+#: What seam.ProtocolHandler.handle copies (the read loop, in one frame) -> the hash of
+#: its source in the pinned Strawberry and Starlette.
+COPIED = {
+    "strawberry BaseGraphQLTransportWSHandler.handle": (
+        BaseGraphQLTransportWSHandler.handle,
+        "38622a72d445f675",
+    ),
+    "strawberry ASGIWebSocketAdapter.iter_json": (
+        ASGIWebSocketAdapter.iter_json,
+        "eccc1390e8d7876f",
+    ),
+    "starlette WebSocket.receive_text": (WebSocket.receive_text, "119f5defe5808bc8"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(COPIED))
+def test_the_read_loop_the_seam_copies_is_unchanged(name: str) -> None:
+    function, expected = COPIED[name]
+    found = hashlib.sha256(inspect.getsource(function).encode()).hexdigest()[:16]
+    assert found == expected, (
+        f"{name} changed ({STRAWBERRY}, Starlette {version('starlette')}); "
+        "seam.ProtocolHandler.handle is a copy of the read loop it makes (start the "
+        "connection_init timer, read text messages until the socket ends, decode each "
+        "with the view's decode_json, 4400 for a binary or non-JSON one, shut down): "
+        f"bring the copy in line with it, then put {found!r} here"
+    )
+
+
+def test_the_adapter_holds_the_starlette_websocket() -> None:
+    socket = WebSocket({"type": "websocket", "path": "/", "headers": []}, _never, _never)
+    adapter = ASGIWebSocketAdapter(None, socket, socket)  # type: ignore[arg-type]
+    handler = seam.ProtocolHandler[None](
+        view=None,
+        websocket=adapter,
+        context=None,
+        root_value=None,
+        schema=app_schema,
+        connection_init_wait_timeout=timedelta(seconds=1),
+    )
+    assert handler.starlette_websocket is socket, (
+        f"{STRAWBERRY}'s ASGI websocket adapter no longer keeps the Starlette WebSocket "
+        "at `.ws`; seam.ProtocolHandler.handle reads each message from it"
+    )
+
+
+async def _never(*_: Any) -> Any:
+    raise AssertionError("not called")
+
+
 # --- the graphql-transport-ws handler ----------------------------------------------
 
 #: Strawberry's hook -> (its parameters, the seam's name for it, what relies on it).
 HOOKS = {
-    "handle": ((), "serve", "admitting the socket, counting it, releasing its caps"),
     "handle_message": (("message",), "on_message", "checking every message first"),
     "handle_connection_init": (
         ("message",),
@@ -340,6 +398,8 @@ class Seen:
     messages: list[str] = field(default_factory=list)
     cleaned_up: dict[str, asyncio.Event] = field(default_factory=dict)
     cancelled: list[str] = field(default_factory=list)
+    #: Set by each socket's `closed` hook (cleared by the test that waits on it).
+    closed: asyncio.Event = field(default_factory=asyncio.Event)
 
     def cleanup_of(self, operation_id: str) -> asyncio.Event:
         return self.cleaned_up.setdefault(operation_id, asyncio.Event())
@@ -354,9 +414,13 @@ SEEN = Seen()
 class Recorder(seam.ProtocolHandler[dict[str, Any]]):
     """Answers each operation with what the seam shows it."""
 
-    async def serve(self) -> None:
-        SEEN.hooks["serve"] += 1
-        await self.run_protocol()
+    async def opened(self) -> bool:
+        SEEN.hooks["opened"] += 1
+        return True
+
+    async def closed(self) -> None:
+        SEEN.hooks["closed"] += 1
+        SEEN.closed.set()
 
     async def on_message(self, message: seam.Message) -> None:
         SEEN.hooks["on_message"] += 1
@@ -475,6 +539,7 @@ FAILURE = (
 
 async def test_strawberry_s_handler_calls_every_seam_hook(tiny_ws_url: str) -> None:
     hooks, start = Counter(SEEN.hooks), len(SEEN.messages)
+    SEEN.closed.clear()
     async with tiny_socket(tiny_ws_url) as ws:
         await send(ws, subscribe("wait", "wait"))
         await send(ws, subscribe("1", "look"))
@@ -488,6 +553,7 @@ async def test_strawberry_s_handler_calls_every_seam_hook(tiny_ws_url: str) -> N
         refused = await receive(ws)
         await send(ws, {"type": "connection_init"})
         closed = await closed_with(ws)
+    await asyncio.wait_for(SEEN.closed.wait(), 10)  # the socket's end reaches `closed`
     looked = {
         "held": True,
         "count": 2,
@@ -517,7 +583,8 @@ async def test_strawberry_s_handler_calls_every_seam_hook(tiny_ws_url: str) -> N
     kinds = ["connection_init", "subscribe", "subscribe", "complete", "ping"]
     kinds += ["subscribe", "subscribe", "connection_init"]
     called = {
-        "serve": 1,
+        "opened": 1,
+        "closed": 1,
         "on_message": 8,
         "on_connection_init": 2,
         "on_subscribe": 4,

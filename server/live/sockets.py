@@ -68,7 +68,7 @@ end
 """
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Ticket:
     """What one admitted socket counts against; give it back with `release`."""
 
