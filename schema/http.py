@@ -18,7 +18,7 @@ from typing import Any
 import asyncpg
 import orjson
 from graphql import OperationType
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import PlainTextResponse, Response
 
 from schema.context import Context, lang_from_header
@@ -71,9 +71,10 @@ class HttpGraphQL:
 
     async def _respond(self, request: Request) -> Response:
         runtime = runtime_of(request)
+        headers = request.headers
         try:
-            request.state.viewer = await authenticate(
-                runtime.pool, request.headers.get("authorization"), runtime.clock.now()
+            viewer = await authenticate(
+                runtime.pool, headers.get("authorization"), runtime.clock.now()
             )
         except DomainError as refused:
             return json_response(
@@ -89,6 +90,7 @@ class HttpGraphQL:
         except Malformed as malformed:
             return json_response(refusal_body(str(malformed)), status_code=400)
         if data is None:
+            request.state.viewer = viewer  # for Strawberry's view (schema/view.py)
             return await self.fallback(request)
         query, operation_name, _ = data
         prepared = self.runner.prepare(query, operation_name)
@@ -96,27 +98,49 @@ class HttpGraphQL:
             return json_response(errors_body(prepared))
         if prepared.operation is OperationType.SUBSCRIPTION:
             return PlainTextResponse("Subscribe over a graphql-transport-ws websocket.", 400)
-        if prepared.operation is OperationType.MUTATION and request.method == "GET":
-            return PlainTextResponse(
-                "Mutations are sent with POST.", 405, headers={"Allow": "POST"}
-            )
-        key = await self._cache_key(request, data, prepared)
+        if prepared.operation is OperationType.MUTATION:
+            if request.method == "GET":
+                return PlainTextResponse(
+                    "Mutations are sent with POST.", 405, headers={"Allow": "POST"}
+                )
+            return await self._mutate(request, viewer, prepared, data)
+        key = await self._cache_key(request, viewer, data, prepared)
         if key is None:
-            return json_response(await self._execute(request, prepared, data))
+            return json_response(await self._execute(request, viewer, prepared, data))
         entry = self.cache.get(key)
         if entry is None and key in self._in_flight:
             # The same response is being computed: wait for it rather than compute it
             # again (after an agenda change, every client asks at once).
             entry = await asyncio.shield(self._in_flight[key])
         if entry is None:
-            body, entry = await self._execute_and_cache(key, request, prepared, data)
+            body, entry = await self._execute_and_cache(key, request, viewer, prepared, data)
             if entry is None:
                 return json_response(body)
         return cached_response(request, entry)
 
+    async def _mutate(
+        self, request: Request, viewer: Viewer | None, prepared: Prepared, data: RequestData
+    ) -> Response:
+        """A mutation: never cached, always on the primary. The fast path answers what it
+        knows without a Context (schema/mutation_answer.py); everything else, and every
+        refusal, is `_run`'s, with the same bytes."""
+        runtime = runtime_of(request)
+        lang = lang_from_header(request.headers.get("accept-language"))
+        answered = await self.runner.answer(
+            prepared,
+            db=runtime.pool,
+            viewer_id=None if viewer is None else viewer.id,
+            lang=lang,
+            variables=data[2],
+        )
+        if answered is not None:
+            return JsonBytes(orjson.dumps({"data": answered}))
+        return json_response(await self._run(request, viewer, prepared, data, None, planned=False))
+
     async def _execute(
         self,
         request: Request,
+        viewer: Viewer | None,
         prepared: Prepared,
         data: RequestData,
         version: int | None = None,
@@ -124,10 +148,10 @@ class HttpGraphQL:
         """Run the operation, reading from the replica when it may (`version`: the
         primary's agenda version, when already read for the cache key)."""
         runtime = runtime_of(request)
-        replica = await self._replica_for(request, prepared, version)
+        replica = await self._replica_for(request, viewer, prepared, version)
         if replica is None:
-            return await self._run(request, prepared, data, None)
-        body = await self._run(request, prepared, data, replica.pool)
+            return await self._run(request, viewer, prepared, data, None)
+        body = await self._run(request, viewer, prepared, data, replica.pool)
         failed = {(e.get("extensions") or {}).get("code") for e in body.get("errors", ())}
         if failed & {unavailable.CODE, INTERNAL}:
             # A read-only query: the primary answers instead (the replica went away, or
@@ -135,28 +159,31 @@ class HttpGraphQL:
             if unavailable.CODE in failed:
                 await replica.failed(ConnectionError("a query on the replica failed"))
             log.warning("query failed on the read replica; ran again on the primary")
-            body = await self._run(request, prepared, data, runtime.pool)
+            body = await self._run(request, viewer, prepared, data, runtime.pool)
         return body
 
     async def _run(
         self,
         request: Request,
+        viewer: Viewer | None,
         prepared: Prepared,
         data: RequestData,
         pool: asyncpg.Pool[asyncpg.Record] | None,
+        *,
+        planned: bool = True,
     ) -> dict[str, Any]:
         context = Context(
             request=request,
             response=None,
             runtime=runtime_of(request),
-            viewer=request.state.viewer,
+            viewer=viewer,
             lang=lang_from_header(request.headers.get("accept-language")),
             pool=pool,
         )
-        return await self.runner.execute(prepared, context, data[2], data[1])
+        return await self.runner.execute(prepared, context, data[2], data[1], planned=planned)
 
     async def _replica_for(
-        self, request: Request, prepared: Prepared, version: int | None
+        self, request: Request, viewer: Viewer | None, prepared: Prepared, version: int | None
     ) -> Replica | None:
         """The replica when this operation may read from it, else None (the primary).
 
@@ -173,7 +200,6 @@ class HttpGraphQL:
             return None
         if self.cache.scope_of(prepared) is not Scope.EVERYONE:
             return None
-        viewer: Viewer | None = request.state.viewer
         if viewer is not None and viewer.has_role("ORGANISER"):
             return None
         if version is None:
@@ -184,7 +210,12 @@ class HttpGraphQL:
         return replica
 
     async def _execute_and_cache(
-        self, key: CacheKey, request: Request, prepared: Prepared, data: RequestData
+        self,
+        key: CacheKey,
+        request: Request,
+        viewer: Viewer | None,
+        prepared: Prepared,
+        data: RequestData,
     ) -> tuple[dict[str, Any], CachedResponse | None]:
         """Run the operation and cache a successful result. Requests for the same key
         that arrive meanwhile get the cached entry (or None: they run their own)."""
@@ -192,7 +223,7 @@ class HttpGraphQL:
         self._in_flight[key] = waiting
         entry = None
         try:
-            body = await self._execute(request, prepared, data, key.version)
+            body = await self._execute(request, viewer, prepared, data, key.version)
             if "errors" not in body:
                 entry = self.cache.put(key, orjson.dumps(body))
             return body, entry
@@ -201,7 +232,7 @@ class HttpGraphQL:
             waiting.set_result(entry)
 
     async def _cache_key(
-        self, request: Request, data: RequestData, prepared: Prepared
+        self, request: Request, viewer: Viewer | None, data: RequestData, prepared: Prepared
     ) -> CacheKey | None:
         """The key when this request may be served from cache, else None."""
         query, operation_name, variables = data
@@ -213,7 +244,6 @@ class HttpGraphQL:
         scope = self.cache.scope(query, operation_name)
         if scope is None:
             return None
-        viewer: Viewer | None = request.state.viewer
         personal = scope is Scope.VIEWER and viewer is not None
         return CacheKey(
             version=await agenda_version(runtime_of(request).pool),
@@ -256,7 +286,7 @@ async def request_data(request: Request) -> RequestData | None:
             return None
         if "application/json" not in content_type:
             raise Malformed("Send GraphQL as JSON, with Content-Type: application/json.")
-        data = _json(await request.body(), "The body")
+        data = _json(await read_body(request), "The body")
     if not isinstance(data, dict):
         raise Malformed('The body must be one JSON object: {"query": "…", "variables": {…}}.')
     query, operation_name, variables = (
@@ -273,6 +303,21 @@ async def request_data(request: Request) -> RequestData | None:
     return query, operation_name, variables
 
 
+async def read_body(request: Request) -> bytes:
+    """The whole body, straight from `receive` (Starlette's `body()` goes through an
+    async generator); a disconnect raises Starlette's ClientDisconnect, as there. Only
+    for a body nothing else reads: a JSON operation's."""
+    chunks: list[bytes] = []
+    while True:
+        message = await request.receive()
+        if message["type"] == "http.request":
+            chunks.append(message.get("body", b""))
+            if not message.get("more_body", False):
+                return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+        elif message["type"] == "http.disconnect":
+            raise ClientDisconnect
+
+
 def refusal_body(message: str) -> dict[str, Any]:
     return {
         "data": None,
@@ -283,6 +328,20 @@ def refusal_body(message: str) -> dict[str, Any]:
 def json_response(body: dict[str, Any], status_code: int = 200) -> Response:
     """GraphQL-over-HTTP with application/json: status 200, errors in the body."""
     return Response(orjson.dumps(body), status_code=status_code, media_type="application/json")
+
+
+class JsonBytes(Response):
+    """`json_response` of a body already encoded, with the same two headers, made
+    without Response's general header handling (the mutation fast path's)."""
+
+    def __init__(self, body: bytes) -> None:
+        self.status_code = 200
+        self.background = None
+        self.body = body
+        self.raw_headers = [
+            (b"content-length", str(len(body)).encode("latin-1")),
+            (b"content-type", b"application/json"),
+        ]
 
 
 def cached_response(request: Request, entry: CachedResponse) -> Response:
