@@ -87,12 +87,17 @@ class OperationRunner:
         )
         self._max_tokens = settings.max_query_tokens
         self._max_bytes = settings.max_query_bytes
+        self._cacheable_bytes = min(self._max_bytes, CACHEABLE_DOCUMENT_BYTES)
         self._cost = CostLimit(schema, settings.max_query_cost)
         #: The one prepared-operation cache, keyed by (document, operation name).
         self._prepared = lru_cache(maxsize=PREPARED_OPERATIONS)(self._prepare)
 
     def prepare(self, query: str, operation_name: str | None) -> Prepared | list[GraphQLError]:
         """The prepared operation, or the (coded) errors refusing it."""
+        if len(query) * 4 <= self._cacheable_bytes:
+            # Within both sizes whatever its characters (UTF-8 takes at most 4 bytes
+            # each): no need to encode it to know (the common case, every request).
+            return self._prepared(query, operation_name)
         size = len(query.encode("utf-8", "surrogatepass"))
         if size > self._max_bytes:
             return _coded(

@@ -36,7 +36,7 @@ from server import unavailable
 from server.auth.viewer import Viewer, authenticate
 from server.domain.agenda import agenda_version
 from server.domain.errors import DomainError
-from server.runtime import Replica, runtime_of
+from server.runtime import Replica, Runtime, runtime_of
 
 log = logging.getLogger(__name__)
 
@@ -103,7 +103,7 @@ class HttpGraphQL:
                 return PlainTextResponse(
                     "Mutations are sent with POST.", 405, headers={"Allow": "POST"}
                 )
-            return await self._mutate(request, viewer, prepared, data)
+            return await self._mutate(request, runtime, viewer, prepared, data)
         key = await self._cache_key(request, viewer, data, prepared)
         if key is None:
             return json_response(await self._execute(request, viewer, prepared, data))
@@ -119,12 +119,16 @@ class HttpGraphQL:
         return cached_response(request, entry)
 
     async def _mutate(
-        self, request: Request, viewer: Viewer | None, prepared: Prepared, data: RequestData
+        self,
+        request: Request,
+        runtime: Runtime,
+        viewer: Viewer | None,
+        prepared: Prepared,
+        data: RequestData,
     ) -> Response:
         """A mutation: never cached, always on the primary. The fast path answers what it
         knows without a Context (schema/mutation_answer.py); everything else, and every
         refusal, is `_run`'s, with the same bytes."""
-        runtime = runtime_of(request)
         lang = lang_from_header(request.headers.get("accept-language"))
         answered = await self.runner.answer(
             prepared,

@@ -31,10 +31,12 @@ from graphql import (
 from graphql.execution.values import VariableValues
 
 # The projection's own pieces, so both give the same bytes by construction.
-from schema.projection import NO_ROWS, Binding, Plan, Render, Request, _bookmark, _renderer
+from schema.projection import NO_ROWS, Binding, Plan, Render, _Bookmarked, _renderer
 from schema.projection_plan import FieldPlan
 from schema.types.enums import Lang
 from schema.variable_coercion import VariableCoercer, coercer_of
+from server.domain import plans
+from server.domain.agenda import SessionRow
 
 
 @dataclass(slots=True)
@@ -70,12 +72,17 @@ class MutationAnswer:
             arguments = {name: coerced[variable] for name, variable in self.arguments}
         else:
             arguments = get_argument_values(_definition(root), root.node, variables)
-        request = Request(db=db, lang=lang, viewer_id=viewer_id, raw_variables=raw_variables)
-        found = await _bookmark(request, arguments, reads_row=self.plan.bookmark_reads_row)
-        if found is None:
+        session_id: str = arguments["sessionId"]
+        session: SessionRow | _Bookmarked
+        try:  # as the resolver does it; the projection's `_bookmark`, one call less
+            if self.plan.bookmark_reads_row:
+                session = await plans.bookmark(db, viewer_id, session_id)
+            else:
+                await plans.bookmark_only(db, viewer_id, session_id)
+                session = _Bookmarked(session_id)
+        except Exception:  # graphql-core runs it again and reports it as usual
             return None
-        render = self._renderer(variables, lang)
-        return {root.key: render(found[0])}
+        return {root.key: self._renderer(variables, lang)(session)}
 
     def _renderer(self, variables: VariableValues, lang: Lang) -> Render:
         sub = self.root.sub or ()
