@@ -156,7 +156,7 @@ class OperationRunner:
     ) -> ExecutionResult:
         """Execute; every error in the result is coded. `checked`: the caller has had
         `refusal` say yes to these variables already. `planned`: False when the caller
-        has had `answer` try the fast path already (None: it is not tried again)."""
+        has tried the fast path already (`answer` gave None): it is not tried twice."""
         if not checked:
             refused = self.refusal(prepared, variables)
             if refused is not None:

@@ -1,7 +1,9 @@
 """GraphQL over HTTP: auth once, then the response cache, then one execution.
 
 Plain requests (a JSON POST, or a GET with `query`) are run by OperationRunner;
-anything else (GraphiQL, multipart, batches) is left to Strawberry's view.
+anything else (GraphiQL, multipart, batches) is left to Strawberry's view. Mutations
+never touch the response cache or the replica, and one the fast path knows (a lone
+`bookmarkSession`) is answered before any Context is made (`_mutate`).
 
 With a read replica (DATABASE_REPLICA_URL), a query made only of PUBLIC fields reads
 from it once it has replayed the agenda version the primary is at (`_replica_for`);
