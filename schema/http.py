@@ -3,7 +3,7 @@
 Plain requests (a JSON POST, or a GET with `query`) are run by OperationRunner;
 anything else (GraphiQL, multipart, batches) is left to Strawberry's view. Mutations
 never touch the response cache or the replica, and one the fast path knows (a lone
-`bookmarkSession`) is answered before any Context is made (`_mutate`).
+`bookmarkSession`) is answered before any Context is made (`_answer`).
 
 With a read replica (DATABASE_REPLICA_URL), a query made only of PUBLIC fields reads
 from it once it has replayed the agenda version the primary is at (`_replica_for`);
@@ -19,7 +19,8 @@ from typing import Any
 
 import asyncpg
 import orjson
-from graphql import OperationType
+from asyncpg.pool import PoolConnectionProxy
+from graphql import GraphQLError, OperationType
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import PlainTextResponse, Response
 
@@ -73,29 +74,61 @@ class HttpGraphQL:
 
     async def _respond(self, request: Request) -> Response:
         runtime = runtime_of(request)
-        headers = request.headers
-        try:
-            viewer = await authenticate(
-                runtime.pool, headers.get("authorization"), runtime.clock.now()
-            )
-        except DomainError as refused:
-            return json_response(
-                {
-                    "data": None,
-                    "errors": [
-                        {"message": refused.message, "extensions": {"code": refused.code.value}}
-                    ],
-                }
-            )
-        try:
-            data = await request_data(request)
-        except Malformed as malformed:
-            return json_response(refusal_body(str(malformed)), status_code=400)
-        if data is None:
+        authorization = request.headers.get("authorization")
+        if not _read_first(request):
+            viewer = await _viewer(runtime.pool, authorization, runtime)
+            if isinstance(viewer, Response):
+                return viewer
+            return await self._operation(request, runtime, viewer, await _parsed(request))
+        # A JSON body of a declared length is read (and its document prepared) before the
+        # token is checked: the limit cannot cut it short then (BodyLimit refused a length
+        # over it before the app ran) and nothing is answered before the token is, so
+        # every answer is the same. A signed-in mutation then checks its token and tries
+        # the fast path on one pooled connection (one acquire less), held while no byte
+        # is read from the network.
+        parsed = await _parsed(request)
+        prepared = None
+        if isinstance(parsed, tuple):
+            prepared = self.runner.prepare(parsed[0], parsed[1])
+        if (
+            not isinstance(parsed, tuple)
+            or not isinstance(prepared, Prepared)
+            or prepared.operation is not OperationType.MUTATION
+            or not authorization
+        ):
+            viewer = await _viewer(runtime.pool, authorization, runtime)
+            if isinstance(viewer, Response):
+                return viewer
+            return await self._operation(request, runtime, viewer, parsed, prepared)
+        async with runtime.pool.acquire() as conn:
+            viewer = await _viewer(conn, authorization, runtime)
+            if isinstance(viewer, Response):
+                return viewer
+            answered = await self._answer(conn, request, viewer, prepared, parsed)
+        if answered is not None:
+            return answered
+        return await self._operation(request, runtime, viewer, parsed, prepared, tried=True)
+
+    async def _operation(
+        self,
+        request: Request,
+        runtime: Runtime,
+        viewer: Viewer | None,
+        parsed: RequestData | Malformed | None,
+        prepared: Prepared | list[GraphQLError] | None = None,
+        *,
+        tried: bool = False,
+    ) -> Response:
+        """The request once its viewer is known. `prepared`: its document when already
+        prepared; `tried`: the fast path has had this mutation already."""
+        if isinstance(parsed, Malformed):
+            return json_response(refusal_body(str(parsed)), status_code=400)
+        if parsed is None:
             request.state.viewer = viewer  # for Strawberry's view (schema/view.py)
             return await self.fallback(request)
-        query, operation_name, _ = data
-        prepared = self.runner.prepare(query, operation_name)
+        data = parsed
+        if prepared is None:
+            prepared = self.runner.prepare(data[0], data[1])
         if isinstance(prepared, list):
             return json_response(errors_body(prepared))
         if prepared.operation is OperationType.SUBSCRIPTION:
@@ -105,7 +138,13 @@ class HttpGraphQL:
                 return PlainTextResponse(
                     "Mutations are sent with POST.", 405, headers={"Allow": "POST"}
                 )
-            return await self._mutate(request, runtime, viewer, prepared, data)
+            if not tried:
+                answered = await self._answer(runtime.pool, request, viewer, prepared, data)
+                if answered is not None:
+                    return answered
+            # Never cached, always on the primary; refusals and all the rest are `_run`'s.
+            body = await self._run(request, viewer, prepared, data, None, planned=False)
+            return json_response(body)
         key = await self._cache_key(request, viewer, data, prepared)
         if key is None:
             return json_response(await self._execute(request, viewer, prepared, data))
@@ -120,28 +159,24 @@ class HttpGraphQL:
                 return json_response(body)
         return cached_response(request, entry)
 
-    async def _mutate(
+    async def _answer(
         self,
+        db: asyncpg.Pool[asyncpg.Record] | PoolConnectionProxy[asyncpg.Record],
         request: Request,
-        runtime: Runtime,
         viewer: Viewer | None,
         prepared: Prepared,
         data: RequestData,
-    ) -> Response:
-        """A mutation: never cached, always on the primary. The fast path answers what it
-        knows without a Context (schema/mutation_answer.py); everything else, and every
-        refusal, is `_run`'s, with the same bytes."""
-        lang = lang_from_header(request.headers.get("accept-language"))
+    ) -> Response | None:
+        """A mutation the fast path knows, answered without a Context
+        (schema/mutation_answer.py) with `_run`'s bytes; None for anything else."""
         answered = await self.runner.answer(
             prepared,
-            db=runtime.pool,
+            db=db,
             viewer_id=None if viewer is None else viewer.id,
-            lang=lang,
+            lang=lang_from_header(request.headers.get("accept-language")),
             variables=data[2],
         )
-        if answered is not None:
-            return JsonBytes(orjson.dumps({"data": answered}))
-        return json_response(await self._run(request, viewer, prepared, data, None, planned=False))
+        return None if answered is None else JsonBytes(orjson.dumps({"data": answered}))
 
     async def _execute(
         self,
@@ -264,6 +299,48 @@ class HttpGraphQL:
 
 class Malformed(Exception):
     """The request is not a GraphQL request at all: 400, with a GraphQL-shaped error."""
+
+
+async def _viewer(
+    db: asyncpg.Pool[asyncpg.Record] | PoolConnectionProxy[asyncpg.Record],
+    authorization: str | None,
+    runtime: Runtime,
+) -> Viewer | Response | None:
+    """The token's viewer (None: anonymous), or the answer refusing it (before any
+    GraphQL)."""
+    try:
+        return await authenticate(db, authorization, runtime.clock.now())
+    except DomainError as refused:
+        return json_response(
+            {
+                "data": None,
+                "errors": [
+                    {"message": refused.message, "extensions": {"code": refused.code.value}}
+                ],
+            }
+        )
+
+
+def _read_first(request: Request) -> bool:
+    """Whether the body may be read before the token is checked: a JSON POST whose
+    length is declared (never chunked, so BodyLimit cannot cut it short)."""
+    headers = request.headers
+    content_type = headers.get("content-type", "")
+    return (
+        request.method == "POST"
+        and "content-length" in headers
+        and "transfer-encoding" not in headers
+        and "application/json" in content_type
+        and not content_type.startswith("multipart/form-data")
+    )
+
+
+async def _parsed(request: Request) -> RequestData | Malformed | None:
+    """`request_data`, or the reason it is malformed (answered after the token)."""
+    try:
+        return await request_data(request)
+    except Malformed as malformed:
+        return malformed
 
 
 def _json(raw: bytes | str, what: str) -> object:

@@ -10,7 +10,7 @@ against the same requests with them off, for good input and for every kind of ba
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -157,6 +157,12 @@ def fast_paths_off(live: LiveServer) -> Iterator[None]:
         runner.fast_paths = True
 
 
+async def chunks(content: bytes) -> AsyncIterator[bytes]:
+    """A body sent chunked (no Content-Length): read after the token is checked."""
+    for start in range(0, len(content), 4096):
+        yield content[start : start + 4096]
+
+
 async def exchange(
     http: httpx.AsyncClient, content: bytes, headers: dict[str, str], method: str = "POST"
 ) -> tuple[int, list[tuple[str, str]], bytes]:
@@ -164,7 +170,8 @@ async def exchange(
         response = await http.get("/graphql", params=orjson.loads(content), headers=headers)
     else:
         headers = {"content-type": "application/json", **headers}
-        response = await http.post("/graphql", content=content, headers=headers)
+        body = chunks(content) if method == "CHUNKED" else content
+        response = await http.post("/graphql", content=body, headers=headers)
     kept = [(k, v) for k, v in response.headers.multi_items() if k not in PER_RESPONSE]
     return response.status_code, kept, response.content
 
@@ -226,9 +233,10 @@ async def test_good_bookmarks_are_the_general_paths_bytes(
         ({"query": LITERAL % sessions[3]}, english),
     ]
     for body, headers in cases:
-        answer = await same_response(live, http, body, headers)
-        assert "errors" not in answer, (body, answer)
-        assert answer["data"], body
+        for method in ("POST", "CHUNKED"):
+            answer = await same_response(live, http, body, headers, method)
+            assert "errors" not in answer, (body, answer)
+            assert answer["data"], body
     marked = await db.fetch(
         "SELECT session_id FROM bookmark WHERE person_id = $1 ORDER BY session_id", attendee.id
     )
@@ -291,8 +299,9 @@ async def test_bad_bookmarks_get_the_general_paths_errors(
         ),
     ]
     for body, headers, expected in cases:
-        answer = await same_response(live, http, body, headers)
-        assert codes(answer) == expected, (body, answer)
+        for method in ("POST", "CHUNKED"):
+            answer = await same_response(live, http, body, headers, method)
+            assert codes(answer) == expected, (body, answer, method)
     sent_with_get = {"query": BENCH, "variables": orjson.dumps({"id": session}).decode()}
     assert await same_response(live, http, sent_with_get, signed_in, "GET") == {"status": 405}
     # Nothing was bookmarked by any of them.
@@ -310,6 +319,27 @@ async def test_a_body_over_the_limit_is_refused_the_same(
         general = await exchange(http, content, attendee.headers)
     assert fast == general
     assert fast[0] == 413
+
+
+async def test_the_token_is_answered_before_the_body_however_it_is_sent(
+    live: LiveServer, http: httpx.AsyncClient, attendee: Person
+) -> None:
+    """A JSON body of a declared length is read before the token is checked (so a
+    signed-in bookmark uses one pooled connection): the answers stay in the same order.
+    A bad token wins over a malformed body and over a chunked body past the limit."""
+    bad_token = {"authorization": "Bearer salon_not-a-token"}
+    malformed = b'{"query": "mutation'
+    too_long = b'{"query": "' + b"x" * live.runtime.settings.max_body_bytes + b'"}'
+    for method in ("POST", "CHUNKED"):
+        for content in (malformed, b"[1]", b""):
+            status, _, body = await exchange(http, content, bad_token, method)
+            assert (status, codes(orjson.loads(body))) == (200, ["UNAUTHENTICATED"]), content
+            status, _, body = await exchange(http, content, attendee.headers, method)
+            assert (status, codes(orjson.loads(body))) == (400, ["BAD_USER_INPUT"]), content
+    status, _, body = await exchange(http, too_long, bad_token, "CHUNKED")
+    assert (status, codes(orjson.loads(body))) == (200, ["UNAUTHENTICATED"])
+    status, _, _ = await exchange(http, too_long, attendee.headers, "CHUNKED")
+    assert status == 413
 
 
 # --------------------------------------------------------------------------------------
