@@ -42,7 +42,9 @@ from graphql import execute as graphql_execute
 from schema import projection
 from schema.context import Context
 from schema.errors import give_code
-from schema.limits import CostLimit, limit_rules, variables_refusal
+from schema.limits import CostLimit, has_nul, limit_rules, variables_refusal
+from schema.mutation_answer import MutationAnswer, answer_of
+from schema.types.enums import Lang
 from server.settings import Settings
 
 #: Documents up to this size are remembered parsed and validated; larger ones (rare,
@@ -85,12 +87,17 @@ class OperationRunner:
         )
         self._max_tokens = settings.max_query_tokens
         self._max_bytes = settings.max_query_bytes
+        self._cacheable_bytes = min(self._max_bytes, CACHEABLE_DOCUMENT_BYTES)
         self._cost = CostLimit(schema, settings.max_query_cost)
         #: The one prepared-operation cache, keyed by (document, operation name).
         self._prepared = lru_cache(maxsize=PREPARED_OPERATIONS)(self._prepare)
 
     def prepare(self, query: str, operation_name: str | None) -> Prepared | list[GraphQLError]:
         """The prepared operation, or the (coded) errors refusing it."""
+        if len(query) * 4 <= self._cacheable_bytes:
+            # Within both sizes whatever its characters (UTF-8 takes at most 4 bytes
+            # each): no need to encode it to know (the common case, every request).
+            return self._prepared(query, operation_name)
         size = len(query.encode("utf-8", "surrogatepass"))
         if size > self._max_bytes:
             return _coded(
@@ -145,24 +152,32 @@ class OperationRunner:
         root: Any = None,
         *,
         checked: bool = False,
+        planned: bool = True,
     ) -> ExecutionResult:
         """Execute; every error in the result is coded. `checked`: the caller has had
-        `refusal` say yes to these variables already."""
+        `refusal` say yes to these variables already. `planned`: False when the caller
+        has tried the fast path already (`answer` gave None): it is not tried twice."""
         if not checked:
             refused = self.refusal(prepared, variables)
             if refused is not None:
                 return ExecutionResult(data=None, errors=[refused])
-        plan = self.projection_plan(prepared) if root is None and self.fast_paths else None
+        fast = planned and root is None and self.fast_paths
+        plan = self.projection_plan(prepared) if fast else None
         if plan is not None and isinstance(context, Context):
-            request = projection.Request(
-                db=context.db,
-                lang=context.lang,
-                viewer_id=None if context.viewer is None else context.viewer.id,
-                raw_variables=variables,
-            )
-            data = await projection.run_plan(
-                self.schema, plan, prepared.definition.variable_definitions or (), request
-            )
+            viewer_id = None if context.viewer is None else context.viewer.id
+            data: dict[str, Any] | None
+            if plan.operation is OperationType.MUTATION:
+                answer = self.mutation_answer(prepared)
+                data = None
+                if answer is not None:
+                    data = await answer.data(context.db, viewer_id, context.lang, variables)
+            else:
+                request = projection.Request(
+                    db=context.db, lang=context.lang, viewer_id=viewer_id, raw_variables=variables
+                )
+                data = await projection.run_plan(
+                    self.schema, plan, prepared.definition.variable_definitions or (), request
+                )
             if data is not None:
                 return ExecutionResult(data=data)
         result = graphql_execute(
@@ -193,6 +208,40 @@ class OperationRunner:
         found = prepared.memo["projection"]
         return found if isinstance(found, projection.Plan) else None
 
+    def mutation_answer(self, prepared: Prepared) -> MutationAnswer | None:
+        """The planned answer of a mutation (schema/mutation_answer.py), made once per
+        prepared operation; None when the fast path does not answer it."""
+        if "mutation_answer" not in prepared.memo:
+            plan = self.projection_plan(prepared)
+            answer = None
+            if plan is not None and plan.operation is OperationType.MUTATION:
+                definitions = tuple(prepared.definition.variable_definitions or ())
+                answer = answer_of(self.schema, plan, definitions)
+            prepared.memo["mutation_answer"] = answer
+        found = prepared.memo["mutation_answer"]
+        return found if isinstance(found, MutationAnswer) else None
+
+    async def answer(
+        self,
+        prepared: Prepared,
+        *,
+        db: Any,
+        viewer_id: int | None,
+        lang: Lang,
+        variables: dict[str, Any] | None,
+    ) -> dict[str, Any] | None:
+        """`data` of a mutation the fast path answers, with no Context made (HTTP's
+        mutations come here first); None when `run` must run it, refusals included
+        (NUL text, a cost that depends on the variables: `run` gives its error)."""
+        if not self.fast_paths or prepared.operation is not OperationType.MUTATION:
+            return None
+        if prepared.costed_per_request or has_nul(variables):
+            return None
+        answer = self.mutation_answer(prepared)
+        if answer is None:
+            return None
+        return await answer.data(db, viewer_id, lang, variables)
+
     async def execute(
         self,
         prepared: Prepared,
@@ -200,9 +249,12 @@ class OperationRunner:
         variables: dict[str, Any] | None,
         operation_name: str | None,
         root: Any = None,
+        *,
+        planned: bool = True,
     ) -> dict[str, Any]:
         """The response body: `data`, and `errors` when there are any."""
-        return body_of(await self.run(prepared, context, variables, operation_name, root))
+        result = await self.run(prepared, context, variables, operation_name, root, planned=planned)
+        return body_of(result)
 
 
 def body_of(result: ExecutionResult) -> dict[str, Any]:

@@ -1,7 +1,9 @@
 """GraphQL over HTTP: auth once, then the response cache, then one execution.
 
 Plain requests (a JSON POST, or a GET with `query`) are run by OperationRunner;
-anything else (GraphiQL, multipart, batches) is left to Strawberry's view.
+anything else (GraphiQL, multipart, batches) is left to Strawberry's view. Mutations
+never touch the response cache or the replica, and one the fast path knows (a lone
+`bookmarkSession`) is answered before any Context is made (`_answer`).
 
 With a read replica (DATABASE_REPLICA_URL), a query made only of PUBLIC fields reads
 from it once it has replayed the agenda version the primary is at (`_replica_for`);
@@ -17,8 +19,9 @@ from typing import Any
 
 import asyncpg
 import orjson
-from graphql import OperationType
-from starlette.requests import Request
+from asyncpg.pool import PoolConnectionProxy
+from graphql import GraphQLError, OperationType
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import PlainTextResponse, Response
 
 from schema.context import Context, lang_from_header
@@ -35,7 +38,7 @@ from schema.response_cache import (
 from server import unavailable
 from server.auth.viewer import Viewer, authenticate
 from server.domain.errors import DomainError
-from server.runtime import Replica, runtime_of
+from server.runtime import Replica, Runtime, runtime_of
 
 log = logging.getLogger(__name__)
 
@@ -70,52 +73,114 @@ class HttpGraphQL:
 
     async def _respond(self, request: Request) -> Response:
         runtime = runtime_of(request)
-        try:
-            request.state.viewer = await authenticate(
-                runtime.pool, request.headers.get("authorization"), runtime.clock.now()
-            )
-        except DomainError as refused:
-            return json_response(
-                {
-                    "data": None,
-                    "errors": [
-                        {"message": refused.message, "extensions": {"code": refused.code.value}}
-                    ],
-                }
-            )
-        try:
-            data = await request_data(request)
-        except Malformed as malformed:
-            return json_response(refusal_body(str(malformed)), status_code=400)
-        if data is None:
+        authorization = request.headers.get("authorization")
+        if not _read_first(request):
+            viewer = await _viewer(runtime.pool, authorization, runtime)
+            if isinstance(viewer, Response):
+                return viewer
+            return await self._operation(request, runtime, viewer, await _parsed(request))
+        # A JSON body of a declared length is read (and its document prepared) before the
+        # token is checked: the limit cannot cut it short then (BodyLimit refused a length
+        # over it before the app ran) and nothing is answered before the token is, so
+        # every answer is the same. A signed-in mutation then checks its token and tries
+        # the fast path on one pooled connection (one acquire less), held while no byte
+        # is read from the network.
+        parsed = await _parsed(request)
+        prepared = None
+        if isinstance(parsed, tuple):
+            prepared = self.runner.prepare(parsed[0], parsed[1])
+        if (
+            not isinstance(parsed, tuple)
+            or not isinstance(prepared, Prepared)
+            or prepared.operation is not OperationType.MUTATION
+            or not authorization
+        ):
+            viewer = await _viewer(runtime.pool, authorization, runtime)
+            if isinstance(viewer, Response):
+                return viewer
+            return await self._operation(request, runtime, viewer, parsed, prepared)
+        async with runtime.pool.acquire() as conn:
+            viewer = await _viewer(conn, authorization, runtime)
+            if isinstance(viewer, Response):
+                return viewer
+            answered = await self._answer(conn, request, viewer, prepared, parsed)
+        if answered is not None:
+            return answered
+        return await self._operation(request, runtime, viewer, parsed, prepared, tried=True)
+
+    async def _operation(
+        self,
+        request: Request,
+        runtime: Runtime,
+        viewer: Viewer | None,
+        parsed: RequestData | Malformed | None,
+        prepared: Prepared | list[GraphQLError] | None = None,
+        *,
+        tried: bool = False,
+    ) -> Response:
+        """The request once its viewer is known. `prepared`: its document when already
+        prepared; `tried`: the fast path has had this mutation already."""
+        if isinstance(parsed, Malformed):
+            return json_response(refusal_body(str(parsed)), status_code=400)
+        if parsed is None:
+            request.state.viewer = viewer  # for Strawberry's view (schema/view.py)
             return await self.fallback(request)
-        query, operation_name, _ = data
-        prepared = self.runner.prepare(query, operation_name)
+        data = parsed
+        if prepared is None:
+            prepared = self.runner.prepare(data[0], data[1])
         if isinstance(prepared, list):
             return json_response(errors_body(prepared))
         if prepared.operation is OperationType.SUBSCRIPTION:
             return PlainTextResponse("Subscribe over a graphql-transport-ws websocket.", 400)
-        if prepared.operation is OperationType.MUTATION and request.method == "GET":
-            return PlainTextResponse(
-                "Mutations are sent with POST.", 405, headers={"Allow": "POST"}
-            )
-        key = await self._cache_key(request, data, prepared)
+        if prepared.operation is OperationType.MUTATION:
+            if request.method == "GET":
+                return PlainTextResponse(
+                    "Mutations are sent with POST.", 405, headers={"Allow": "POST"}
+                )
+            if not tried:
+                answered = await self._answer(runtime.pool, request, viewer, prepared, data)
+                if answered is not None:
+                    return answered
+            # Never cached, always on the primary; refusals and all the rest are `_run`'s.
+            body = await self._run(request, viewer, prepared, data, None, planned=False)
+            return json_response(body)
+        key = await self._cache_key(request, viewer, data, prepared)
         if key is None:
-            return json_response(await self._execute(request, prepared, data))
+            return json_response(await self._execute(request, viewer, prepared, data))
         entry = self.cache.get(key)
         if entry is None and key in self._in_flight:
             # The same response is being computed: wait for it rather than compute it
             # again (after an agenda change, every client asks at once).
             entry = await asyncio.shield(self._in_flight[key])
         if entry is None:
-            body, entry = await self._execute_and_cache(key, request, prepared, data)
+            body, entry = await self._execute_and_cache(key, request, viewer, prepared, data)
             if entry is None:
                 return json_response(body)
         return cached_response(request, entry)
 
+    async def _answer(
+        self,
+        db: asyncpg.Pool[asyncpg.Record] | PoolConnectionProxy[asyncpg.Record],
+        request: Request,
+        viewer: Viewer | None,
+        prepared: Prepared,
+        data: RequestData,
+    ) -> Response | None:
+        """A mutation the fast path knows, answered without a Context
+        (schema/mutation_answer.py) with `_run`'s bytes; None for anything else."""
+        answered = await self.runner.answer(
+            prepared,
+            db=db,
+            viewer_id=None if viewer is None else viewer.id,
+            lang=lang_from_header(request.headers.get("accept-language")),
+            variables=data[2],
+        )
+        return None if answered is None else JsonBytes(orjson.dumps({"data": answered}))
+
     async def _execute(
         self,
         request: Request,
+        viewer: Viewer | None,
         prepared: Prepared,
         data: RequestData,
         version: int | None = None,
@@ -123,10 +188,10 @@ class HttpGraphQL:
         """Run the operation, reading from the replica when it may (`version`: the
         primary's agenda version, when already read for the cache key)."""
         runtime = runtime_of(request)
-        replica = await self._replica_for(request, prepared, version)
+        replica = await self._replica_for(request, viewer, prepared, version)
         if replica is None:
-            return await self._run(request, prepared, data, None)
-        body = await self._run(request, prepared, data, replica.pool)
+            return await self._run(request, viewer, prepared, data, None)
+        body = await self._run(request, viewer, prepared, data, replica.pool)
         failed = {(e.get("extensions") or {}).get("code") for e in body.get("errors", ())}
         if failed & {unavailable.CODE, INTERNAL}:
             # A read-only query: the primary answers instead (the replica went away, or
@@ -134,28 +199,31 @@ class HttpGraphQL:
             if unavailable.CODE in failed:
                 await replica.failed(ConnectionError("a query on the replica failed"))
             log.warning("query failed on the read replica; ran again on the primary")
-            body = await self._run(request, prepared, data, runtime.pool)
+            body = await self._run(request, viewer, prepared, data, runtime.pool)
         return body
 
     async def _run(
         self,
         request: Request,
+        viewer: Viewer | None,
         prepared: Prepared,
         data: RequestData,
         pool: asyncpg.Pool[asyncpg.Record] | None,
+        *,
+        planned: bool = True,
     ) -> dict[str, Any]:
         context = Context(
             request=request,
             response=None,
             runtime=runtime_of(request),
-            viewer=request.state.viewer,
+            viewer=viewer,
             lang=lang_from_header(request.headers.get("accept-language")),
             pool=pool,
         )
-        return await self.runner.execute(prepared, context, data[2], data[1])
+        return await self.runner.execute(prepared, context, data[2], data[1], planned=planned)
 
     async def _replica_for(
-        self, request: Request, prepared: Prepared, version: int | None
+        self, request: Request, viewer: Viewer | None, prepared: Prepared, version: int | None
     ) -> Replica | None:
         """The replica when this operation may read from it, else None (the primary).
 
@@ -172,7 +240,6 @@ class HttpGraphQL:
             return None
         if self.cache.scope_of(prepared) is not Scope.EVERYONE:
             return None
-        viewer: Viewer | None = request.state.viewer
         if viewer is not None and viewer.has_role("ORGANISER"):
             return None
         if version is None:
@@ -183,7 +250,12 @@ class HttpGraphQL:
         return replica
 
     async def _execute_and_cache(
-        self, key: CacheKey, request: Request, prepared: Prepared, data: RequestData
+        self,
+        key: CacheKey,
+        request: Request,
+        viewer: Viewer | None,
+        prepared: Prepared,
+        data: RequestData,
     ) -> tuple[dict[str, Any], CachedResponse | None]:
         """Run the operation and cache a successful result. Requests for the same key
         that arrive meanwhile get the cached entry (or None: they run their own)."""
@@ -191,7 +263,7 @@ class HttpGraphQL:
         self._in_flight[key] = waiting
         entry = None
         try:
-            body = await self._execute(request, prepared, data, key.version)
+            body = await self._execute(request, viewer, prepared, data, key.version)
             if "errors" not in body:
                 entry = self.cache.put(key, orjson.dumps(body))
             return body, entry
@@ -200,7 +272,7 @@ class HttpGraphQL:
             waiting.set_result(entry)
 
     async def _cache_key(
-        self, request: Request, data: RequestData, prepared: Prepared
+        self, request: Request, viewer: Viewer | None, data: RequestData, prepared: Prepared
     ) -> CacheKey | None:
         """The key when this request may be served from cache, else None."""
         query, operation_name, variables = data
@@ -212,7 +284,6 @@ class HttpGraphQL:
         scope = self.cache.scope(query, operation_name)
         if scope is None:
             return None
-        viewer: Viewer | None = request.state.viewer
         personal = scope is Scope.VIEWER and viewer is not None
         return CacheKey(
             version=await runtime_of(request).agenda_version(),
@@ -227,6 +298,48 @@ class HttpGraphQL:
 
 class Malformed(Exception):
     """The request is not a GraphQL request at all: 400, with a GraphQL-shaped error."""
+
+
+async def _viewer(
+    db: asyncpg.Pool[asyncpg.Record] | PoolConnectionProxy[asyncpg.Record],
+    authorization: str | None,
+    runtime: Runtime,
+) -> Viewer | Response | None:
+    """The token's viewer (None: anonymous), or the answer refusing it (before any
+    GraphQL)."""
+    try:
+        return await authenticate(db, authorization, runtime.clock.now())
+    except DomainError as refused:
+        return json_response(
+            {
+                "data": None,
+                "errors": [
+                    {"message": refused.message, "extensions": {"code": refused.code.value}}
+                ],
+            }
+        )
+
+
+def _read_first(request: Request) -> bool:
+    """Whether the body may be read before the token is checked: a JSON POST whose
+    length is declared (never chunked, so BodyLimit cannot cut it short)."""
+    headers = request.headers
+    content_type = headers.get("content-type", "")
+    return (
+        request.method == "POST"
+        and "content-length" in headers
+        and "transfer-encoding" not in headers
+        and "application/json" in content_type
+        and not content_type.startswith("multipart/form-data")
+    )
+
+
+async def _parsed(request: Request) -> RequestData | Malformed | None:
+    """`request_data`, or the reason it is malformed (answered after the token)."""
+    try:
+        return await request_data(request)
+    except Malformed as malformed:
+        return malformed
 
 
 def _json(raw: bytes | str, what: str) -> object:
@@ -255,7 +368,7 @@ async def request_data(request: Request) -> RequestData | None:
             return None
         if "application/json" not in content_type:
             raise Malformed("Send GraphQL as JSON, with Content-Type: application/json.")
-        data = _json(await request.body(), "The body")
+        data = _json(await read_body(request), "The body")
     if not isinstance(data, dict):
         raise Malformed('The body must be one JSON object: {"query": "…", "variables": {…}}.')
     query, operation_name, variables = (
@@ -272,6 +385,21 @@ async def request_data(request: Request) -> RequestData | None:
     return query, operation_name, variables
 
 
+async def read_body(request: Request) -> bytes:
+    """The whole body, straight from `receive` (Starlette's `body()` goes through an
+    async generator); a disconnect raises Starlette's ClientDisconnect, as there. Only
+    for a body nothing else reads: a JSON operation's."""
+    chunks: list[bytes] = []
+    while True:
+        message = await request.receive()
+        if message["type"] == "http.request":
+            chunks.append(message.get("body", b""))
+            if not message.get("more_body", False):
+                return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+        elif message["type"] == "http.disconnect":
+            raise ClientDisconnect
+
+
 def refusal_body(message: str) -> dict[str, Any]:
     return {
         "data": None,
@@ -282,6 +410,20 @@ def refusal_body(message: str) -> dict[str, Any]:
 def json_response(body: dict[str, Any], status_code: int = 200) -> Response:
     """GraphQL-over-HTTP with application/json: status 200, errors in the body."""
     return Response(orjson.dumps(body), status_code=status_code, media_type="application/json")
+
+
+class JsonBytes(Response):
+    """`json_response` of a body already encoded, with the same two headers, made
+    without Response's general header handling (the mutation fast path's)."""
+
+    def __init__(self, body: bytes) -> None:
+        self.status_code = 200
+        self.background = None
+        self.body = body
+        self.raw_headers = [
+            (b"content-length", str(len(body)).encode("latin-1")),
+            (b"content-type", b"application/json"),
+        ]
 
 
 def cached_response(request: Request, entry: CachedResponse) -> Response:
