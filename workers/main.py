@@ -9,6 +9,8 @@ import signal
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
+import uvloop
+
 from server.clock import Clock, clock_from_setting, zone_data_facts
 from server.collector import tune_collector
 from server.db.pool import create_pool
@@ -110,4 +112,6 @@ def main(settings: Settings) -> None:
             loop.add_signal_handler(sig, stop.set)
         await run_worker(settings, stop)
 
-    asyncio.run(run())
+    # uvloop, as `salon serve` runs: the relay's wake-up on NOTIFY and its round trips
+    # to PostgreSQL and Redis are on every notice's way to the sockets.
+    uvloop.run(run())

@@ -46,9 +46,21 @@ async def sequence_due(db: Executor, now: datetime) -> int:
     return await sql.sequence_due(db, now)
 
 
-async def unpublished(db: Executor, limit: int) -> list[Addressed]:
-    """Sequenced notices not published yet, in cursor order, with their recipients."""
-    return await _addressed(db, await sql.unpublished(db, limit))
+async def sequence_and_unpublished(
+    db: Executor, now: datetime, *, after: int, limit: int
+) -> tuple[list[Addressed], bool]:
+    """`sequence_due`, and what is then to publish after cursor `after`, in one
+    statement: the notices numbered now and the older unpublished ones (at most `limit`
+    of those), in cursor order, with their recipients. True with them when older ones
+    were left out: read those with `unpublished` before anything newer goes out."""
+    found = await sql.sequence_and_unpublished(db, now, after=after, limit=limit)
+    return [(n, tuple(to)) for n, to in found.notices], found.truncated
+
+
+async def unpublished(db: Executor, limit: int, *, after: int = 0) -> list[Addressed]:
+    """Sequenced notices after cursor `after` not published yet, in cursor order, with
+    their recipients."""
+    return await _addressed(db, await sql.unpublished(db, limit, after=after))
 
 
 async def mark_published(db: Executor, notice_ids: Sequence[int], now: datetime) -> None:

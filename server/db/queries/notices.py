@@ -65,11 +65,20 @@ async def insert_notice(
     created_by: int | None,
 ) -> int:
     """Write the notice and its recipients; return its (internal) id."""
+    # One statement with its recipients: a round trip less inside the writer's
+    # transaction, which every notice's way to the sockets waits for.
     notice_id: int = await db.fetchval(
-        """INSERT INTO notice (kind, priority, title_fr, title_en, body_fr, body_en, session_id,
-                               exhibitor_id, everyone, roles, created_at, send_at, created_by,
-                               meeting_id)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id""",
+        """WITH written AS (
+               INSERT INTO notice (kind, priority, title_fr, title_en, body_fr, body_en,
+                                   session_id, exhibitor_id, everyone, roles, created_at,
+                                   send_at, created_by, meeting_id)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+               RETURNING id),
+           addressed AS (
+               INSERT INTO notice_recipient (notice_id, person_id)
+               SELECT written.id, person_id FROM written, unnest($15::bigint[]) AS person_id
+               ON CONFLICT DO NOTHING)
+           SELECT id FROM written""",
         draft.kind,
         draft.priority,
         draft.title_fr,
@@ -84,14 +93,8 @@ async def insert_notice(
         send_at,
         created_by,
         draft.meeting_id,
+        sorted(set(recipients)),
     )
-    if recipients:
-        await db.execute(
-            """INSERT INTO notice_recipient (notice_id, person_id)
-               SELECT $1, unnest($2::bigint[]) ON CONFLICT DO NOTHING""",
-            notice_id,
-            sorted(set(recipients)),
-        )
     return notice_id
 
 
@@ -187,27 +190,79 @@ async def try_relay_lock(conn: asyncpg.Connection[Any]) -> bool:
 async def sequence_due(db: Executor, now: datetime) -> int:
     """Give every committed, due, unsequenced notice its cursor, in write order.
     Run under the relay lock; return how many were sequenced."""
-    # nextval runs over the already sorted subquery, so cursors follow write order.
-    status: str = await db.execute(
-        """WITH due AS (
-                SELECT id FROM notice
-                 WHERE seq IS NULL AND withdrawn_at IS NULL AND send_at <= $1
-                 ORDER BY id FOR UPDATE),
-            numbered AS (
-                SELECT id, nextval('notice_cursor') AS seq
-                  FROM (SELECT id FROM due ORDER BY id) in_order)
-           UPDATE notice n SET seq = numbered.seq, sequenced_at = $1
-             FROM numbered WHERE n.id = numbered.id""",
-        now,
-    )
+    status: str = await db.execute(f"{_NUMBER_DUE} UPDATE notice n {_SET_NUMBERED}", now)
     return int(status.split()[-1])
 
 
-async def unpublished(db: Executor, limit: int) -> list[NoticeRow]:
+# nextval runs over the already sorted subquery, so cursors follow write order.
+_NUMBER_DUE = """WITH due AS (
+        SELECT id FROM notice
+         WHERE seq IS NULL AND withdrawn_at IS NULL AND send_at <= $1
+         ORDER BY id FOR UPDATE),
+    numbered AS (
+        SELECT id, nextval('notice_cursor') AS seq
+          FROM (SELECT id FROM due ORDER BY id) in_order)"""
+_SET_NUMBERED = "SET seq = numbered.seq, sequenced_at = $1 FROM numbered WHERE n.id = numbered.id"
+#: The people a sequenced notice is addressed to besides everyone and its roles.
+_RECIPIENTS = """CASE WHEN n.everyone THEN '{}'::bigint[] ELSE array(
+        SELECT r.person_id FROM notice_recipient r
+         WHERE r.notice_id = n.id ORDER BY r.person_id) END AS recipients"""
+
+
+@dataclass(frozen=True, slots=True)
+class Unpublished:
+    """What the relay has to publish, in cursor order, each with its recipients."""
+
+    notices: list[tuple[NoticeRow, list[int]]]
+    #: Some notices sequenced before this round were left out (past `limit`): read
+    #: them with `unpublished` before the ones sequenced now may follow.
+    truncated: bool
+
+
+async def sequence_and_unpublished(
+    db: Executor, now: datetime, *, after: int, limit: int
+) -> Unpublished:
+    """One statement, committed on its own: number what is due (as `sequence_due`) and
+    return it with the older sequenced-but-unpublished notices after cursor `after`
+    (at most `limit` of those), in cursor order, with their recipients. The relay's
+    whole read before it publishes: a notice's way to Redis waits for no second round
+    trip. Run under the relay lock."""
+    # The outer SELECT sees the table as it was before the UPDATE: the notices numbered
+    # now come only from RETURNING, the older ones only from the second branch.
+    rows = await db.fetch(
+        f"""{_NUMBER_DUE},
+            now_numbered AS (UPDATE notice n {_SET_NUMBERED} RETURNING {_NOTICE}, {_RECIPIENTS}),
+            older AS (
+                SELECT {_NOTICE}, {_RECIPIENTS} FROM notice n
+                 WHERE n.seq > $2 AND n.seq IS NOT NULL AND n.published_at IS NULL
+                 ORDER BY n.seq LIMIT $3)
+            SELECT *, true AS fresh FROM now_numbered
+            UNION ALL SELECT *, false FROM older
+            ORDER BY seq""",
+        now,
+        after,
+        limit,
+    )
+    older = sum(1 for r in rows if not r["fresh"])
+    if older >= limit:  # what follows the older ones must wait for the rest of them
+        rows = [r for r in rows if not r["fresh"]]
+    return Unpublished(
+        [(_notice_of(r), list(r["recipients"])) for r in rows], truncated=older >= limit
+    )
+
+
+def _notice_of(row: asyncpg.Record) -> NoticeRow:
+    return NoticeRow(**{k: v for k, v in row.items() if k not in ("recipients", "fresh")})
+
+
+async def unpublished(db: Executor, limit: int, *, after: int = 0) -> list[NoticeRow]:
+    """Sequenced notices after cursor `after` not published yet, in cursor order."""
     rows = await db.fetch(
         f"""SELECT {_NOTICE} FROM notice n
-             WHERE n.seq IS NOT NULL AND n.published_at IS NULL ORDER BY n.seq LIMIT $1""",
+             WHERE n.seq > $2 AND n.seq IS NOT NULL AND n.published_at IS NULL
+             ORDER BY n.seq LIMIT $1""",
         limit,
+        after,
     )
     return [NoticeRow(**r) for r in rows]
 
