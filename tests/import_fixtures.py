@@ -134,13 +134,19 @@ _ON_ITS_OWN = {
 }
 
 
+#: What the worker stamps on a notice after it was written (the relay marks it
+#: published, the push job planned, half a second after publishing): not an import's.
+_STAMPED_LATER = {"notice": " - 'published_at' - 'push_planned_at'"}
+
+
 async def tables(db: Db) -> dict[str, list[str]]:
     """Every row of every table an import touches, as JSON text, in a stable order
-    (but the reminders the worker writes meanwhile)."""
+    (but the reminders and the stamps the worker writes meanwhile)."""
     found = {}
     for table in TABLES:
         only = _ON_ITS_OWN.get(table, "")
-        rows = await db.fetch(f"SELECT to_jsonb(t)::text AS row FROM {table} t {only} ORDER BY 1")
+        row = f"to_jsonb(t){_STAMPED_LATER.get(table, '')}"
+        rows = await db.fetch(f"SELECT ({row})::text AS row FROM {table} t {only} ORDER BY 1")
         found[table] = [r["row"] for r in rows]
     return found
 
