@@ -125,6 +125,20 @@ class LiveServer:
         return self.graphql_url.replace("http://", "ws://")
 
 
+async def serve_on_loopback(
+    config: uvicorn.Config,
+) -> tuple[uvicorn.Server, asyncio.Task[None], int]:
+    """uvicorn serving `config` (port 0) in a task: the server, its task, its port."""
+    server = uvicorn.Server(config)
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        if task.done():
+            task.result()  # start-up failed: raise its error here
+        await asyncio.sleep(0.01)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    return server, task, port
+
+
 async def start_server(settings: Settings) -> tuple[LiveServer, uvicorn.Server, asyncio.Task[None]]:
     app = create_app(settings)
     config = uvicorn.Config(
@@ -140,13 +154,7 @@ async def start_server(settings: Settings) -> tuple[LiveServer, uvicorn.Server, 
         ws_ping_interval=settings.ws_ping_seconds,
         ws_ping_timeout=settings.ws_ping_seconds,
     )
-    server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve())
-    while not server.started:
-        if task.done():
-            task.result()  # start-up failed: raise its error here
-        await asyncio.sleep(0.01)
-    port = server.servers[0].sockets[0].getsockname()[1]
+    server, task, port = await serve_on_loopback(config)
     return LiveServer(app=app, url=f"http://127.0.0.1:{port}"), server, task
 
 

@@ -25,7 +25,7 @@ from starlette.websockets import WebSocket
 
 from server.app import SalonApp
 from server.request_id import current_request_id
-from tests.conftest import LiveServer, People
+from tests.conftest import LiveServer, People, serve_on_loopback, stop_server
 from tests.live_client import closed_with, eventually, live_client
 
 #: From the app down to the future an idle subscribed socket waits on: Salon's entry,
@@ -137,16 +137,9 @@ async def bare_url() -> AsyncIterator[str]:
     """SalonApp with one websocket route, under a real uvicorn (no database, no hub)."""
     app = SalonApp(routes=[WebSocketRoute("/refusing", refusing)])
     config = uvicorn.Config(app, host="127.0.0.1", port=0, log_config=None, lifespan="off")
-    server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve())
-    while not server.started:
-        if task.done():
-            task.result()  # start-up failed: raise its error here
-        await asyncio.sleep(0.01)
-    port = server.servers[0].sockets[0].getsockname()[1]
+    server, task, port = await serve_on_loopback(config)
     yield f"ws://127.0.0.1:{port}"
-    server.should_exit = True
-    await asyncio.wait_for(task, timeout=10)
+    await stop_server(server, task)
 
 
 async def test_a_websocket_exception_closes_with_its_code_as_starlette_s_would(

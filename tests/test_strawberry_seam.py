@@ -36,6 +36,7 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
 
 from schema import strawberry_seam as seam
 from schema.app import schema as app_schema
+from tests.conftest import serve_on_loopback, stop_server
 from tests.live_client import closed_with
 
 STRAWBERRY = f"Strawberry {version('strawberry-graphql')}"
@@ -498,16 +499,9 @@ async def tiny_ws_url() -> AsyncIterator[str]:
         max_subscriptions_per_connection=3,
     )
     config = uvicorn.Config(view, host="127.0.0.1", port=0, log_config=None, lifespan="off")
-    server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve())
-    while not server.started:
-        if task.done():
-            task.result()  # start-up failed: raise its error here
-        await asyncio.sleep(0.01)
-    port = server.servers[0].sockets[0].getsockname()[1]
+    server, task, port = await serve_on_loopback(config)
     yield f"ws://127.0.0.1:{port}/graphql"
-    server.should_exit = True
-    await asyncio.wait_for(task, timeout=10)
+    await stop_server(server, task)
 
 
 @contextlib.asynccontextmanager
