@@ -119,9 +119,8 @@ export class B2bDesk extends SalonElement {
   }
 
   private async start(): Promise<void> {
-    this.plan = await meetingPlan();
-    const days = this.days();
-    await this.choose(days[0] ?? "");
+    // A day chosen while the plan loaded (the fair's days are shown meanwhile) stays.
+    this.planned(await meetingPlan());
   }
 
   /** The plan's days, else the fair's. */
@@ -153,7 +152,7 @@ export class B2bDesk extends SalonElement {
     }
   }
 
-  private planned(plan: MeetingPlan): void {
+  private planned(plan: MeetingPlan | null): void {
     this.plan = plan;
     const days = this.days();
     void this.choose(days.includes(this.day) ? this.day : (days[0] ?? ""));
