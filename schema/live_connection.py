@@ -67,8 +67,8 @@ class LiveConnection(ProtocolHandler[Context]):
         self._view = cast(LiveView, self.host_view)
         #: The Starlette websocket (what get_context was given for this socket).
         self.ws: WebSocket = _websocket_of(self.context)
-        #: What this socket counts against (its address, its person).
-        self._tickets: list[Ticket] = []
+        #: What this socket counts against (its address, then its person).
+        self._ticket: Ticket | None = None
         #: The hash of the token it was opened with, watched for revocation.
         self._token: bytes | None = None
         self._expiry: asyncio.TimerHandle | None = None
@@ -98,7 +98,7 @@ class LiveConnection(ProtocolHandler[Context]):
         if isinstance(admitted, str):
             await self._close(messages.TOO_MANY, "Too many sockets from your address")
             return False
-        self._tickets.append(admitted)
+        self._ticket = admitted
         return True
 
     async def _let_go(self) -> None:
@@ -106,8 +106,8 @@ class LiveConnection(ProtocolHandler[Context]):
             self._expiry.cancel()
         if self._token is not None:
             self.hub.unwatch_token(self._token, self._token_revoked)
-        for ticket in self._tickets:
-            await self.hub.sockets.release(ticket)
+        if self._ticket is not None:
+            await self.hub.sockets.release(self._ticket)
 
     async def on_connection_init(self, message: ConnectionInitMessage) -> None:
         # Strawberry's, with a null payload allowed and Salon's admission between
@@ -151,10 +151,10 @@ class LiveConnection(ProtocolHandler[Context]):
             return None
         self._share_token(viewer.token_hash)
         cap = self.context.settings.ws_max_sockets_per_person
-        admitted = await self.hub.sockets.admit([(f"person:{viewer.id}", cap)])
+        admitted = await self.hub.sockets.admit([(f"person:{viewer.id}", cap)], into=self._ticket)
         if isinstance(admitted, str):
             return messages.TOO_MANY, "Too many sockets for this account"
-        self._tickets.append(admitted)
+        self._ticket = admitted
         self._watch_expiry()
         return None
 

@@ -157,6 +157,26 @@ async def test_sockets_per_client_address_are_capped(settings: Settings) -> None
         }
 
 
+async def test_signed_in_sockets_give_back_their_address_and_person_when_they_close(
+    settings: Settings, people: People
+) -> None:
+    # One ticket per socket holds both counts: the address at the open, the person at
+    # the sign-in; refused or acknowledged, each socket gives back what it took.
+    person = await people.make()
+    cap = settings.ws_max_sockets_per_person
+    own = replace(settings, redis_namespace=f"{settings.redis_namespace}-{secrets.token_hex(3)}")
+    async with another_server(own) as server:
+        counts = server.runtime.hub.sockets
+        held = ("address:127.0.0.1", f"person:{person.id}")
+        async with AsyncExitStack() as stack:
+            outcomes = await asyncio.gather(
+                *(connect_and_init(stack, server.ws_url, person.token) for _ in range(cap + 4))
+            )
+            assert Counter(map(str, outcomes))["ack"] == cap
+            await eventually(lambda: tuple(map(counts.count, held)) == (cap, cap))
+        await eventually(lambda: tuple(map(counts.count, held)) == (0, 0))
+
+
 async def test_a_socket_refused_for_its_address_never_reaches_connection_init(
     settings: Settings,
 ) -> None:

@@ -41,6 +41,7 @@ from server.auth.viewer import revoked_tokens
 from server.domain import notice_log
 from server.live import wire
 from server.live.eager import gather_now
+from server.live.index import LoneIndex
 from server.live.listener import listening
 from server.live.metrics import METRICS
 from server.live.redis_client import REDIS_FAILURES, RedisClient, connect, warm_up
@@ -82,14 +83,15 @@ class Hub:
     last_seq: int = 0
     connected: asyncio.Event = field(default_factory=asyncio.Event)
     _everyone: set[Subscriber] = field(default_factory=set)
-    _by_person: dict[int, set[Subscriber]] = field(default_factory=lambda: defaultdict(set))
+    #: Almost everyone has one socket: a lone subscriber is kept without a set.
+    _by_person: LoneIndex[int, Subscriber] = field(default_factory=LoneIndex)
     _by_role: dict[str, set[Subscriber]] = field(default_factory=lambda: defaultdict(set))
     #: Everyone, grouped by rendering: a notice for everyone needs no regrouping.
     _by_group: dict[Hashable, set[Subscriber]] = field(default_factory=lambda: defaultdict(set))
     _task: asyncio.Task[None] | None = None
     _waiting: dict[int, asyncio.Future[LiveNotice]] = field(default_factory=dict)
     #: Token hash -> what to call when it is revoked (one entry per socket).
-    _tokens: dict[bytes, set[Callable[[], None]]] = field(default_factory=lambda: defaultdict(set))
+    _tokens: LoneIndex[bytes, Callable[[], None]] = field(default_factory=LoneIndex)
     #: Publishes revocations and counts sockets (the pub/sub connection only listens).
     _client: RedisClient = field(init=False)
     #: On a cluster: the listener's own client, for the slot map only (read again at
@@ -152,7 +154,7 @@ class Hub:
         self._everyone.add(subscriber)
         self._by_group[subscriber.group].add(subscriber)
         if subscriber.person_id is not None:
-            self._by_person[subscriber.person_id].add(subscriber)
+            self._by_person.add(subscriber.person_id, subscriber)
         for role in subscriber.roles:
             self._by_role[role].add(subscriber)
         METRICS.active_subscriptions.inc()
@@ -168,17 +170,14 @@ class Hub:
         if not members:
             del self._by_group[subscriber.group]
         if subscriber.person_id is not None:
-            people = self._by_person[subscriber.person_id]
-            people.discard(subscriber)
-            if not people:
-                del self._by_person[subscriber.person_id]
+            self._by_person.discard(subscriber.person_id, subscriber)
         for role in subscriber.roles:
             self._by_role[role].discard(subscriber)
         METRICS.active_subscriptions.dec()
 
     def subscriptions_of(self, person_id: int) -> int:
         """How many live subscriptions this person has in this process."""
-        return len(self._by_person.get(person_id, ()))
+        return self._by_person.count(person_id)
 
     def audience(self, live: LiveNotice) -> dict[Hashable, list[Subscriber]]:
         """The local subscribers a notice is for, by rendering group."""
@@ -188,7 +187,7 @@ class Hub:
         for role in live.notice.roles:
             found |= self._by_role.get(role, set())
         for person_id in live.recipients:
-            found |= self._by_person.get(person_id, set())
+            found.update(self._by_person.members(person_id))
         groups: dict[Hashable, list[Subscriber]] = defaultdict(list)
         for subscriber in found:
             groups[subscriber.group].append(subscriber)
@@ -362,14 +361,10 @@ class Hub:
 
     def watch_token(self, token_hash: bytes, on_revoked: Callable[[], None]) -> None:
         """Call `on_revoked` (once) when this token is revoked, in any process."""
-        self._tokens[token_hash].add(on_revoked)
+        self._tokens.add(token_hash, on_revoked)
 
     def unwatch_token(self, token_hash: bytes, on_revoked: Callable[[], None]) -> None:
-        watching = self._tokens.get(token_hash)
-        if watching is not None:
-            watching.discard(on_revoked)
-            if not watching:
-                del self._tokens[token_hash]
+        self._tokens.discard(token_hash, on_revoked)
 
     async def revoke_token(self, token_hash: bytes) -> None:
         """The token was revoked (committed): tell this process's sockets now, and every
@@ -392,7 +387,7 @@ class Hub:
         except ValueError:
             log.warning("ignored a malformed revocation %r", token_hex[:80])
             return
-        for on_revoked in self._tokens.pop(token_hash, set()):
+        for on_revoked in self._tokens.pop(token_hash):
             try:
                 on_revoked()
             except Exception:

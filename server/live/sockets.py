@@ -112,9 +112,22 @@ class SocketCounter:
                 pipe.zrem(self._processes, self.process)
                 await pipe.execute()
 
-    async def admit(self, caps: Sequence[tuple[str, int]]) -> Ticket | str:
+    async def admit(
+        self, caps: Sequence[tuple[str, int]], *, into: Ticket | None = None
+    ) -> Ticket | str:
         """A ticket when every `(field, cap)` holds with one more socket (caps of 0 or
-        less do not count); else the field whose cap is reached."""
+        less do not count); else the field whose cap is reached. With `into` (a socket's
+        ticket so far), the fields join it: one ticket per socket, released at once."""
+        admitted = await self._admit_fields(caps)
+        if into is None or isinstance(admitted, str):
+            return admitted
+        if into.released:  # the socket was let go while Redis answered
+            await self.release(admitted)
+        else:
+            into.fields += admitted.fields
+        return into
+
+    async def _admit_fields(self, caps: Sequence[tuple[str, int]]) -> Ticket | str:
         counted = [(f, cap) for f, cap in caps if cap > 0]
         for name, cap in counted:
             if self._counts[name] >= cap:

@@ -105,6 +105,9 @@ export async function refreshMe(): Promise<MeRecord | null> {
     return null;
   }
   const database = await db();
+  // Checked again in the turn the transaction opens: IndexedDB runs writes in the order they
+  // open, so a newer answer (or a renewed calendar link) always lands after this one.
+  if (ticket !== latestRequest) return currentMe();
   const tx = database.transaction(["kv", "outbox"], "readwrite");
   const shown = withPending(me, await tx.objectStore("outbox").getAll());
   await tx.objectStore("kv").put(shown, "me");
@@ -145,6 +148,7 @@ export async function signOutLocally(): Promise<void> {
 /** A new secret feed URL (the old one stops working); online only. */
 export async function renewCalendarUrl(): Promise<string> {
   const { renewCalendarUrl: url } = await graphql<{ renewCalendarUrl: string }>(RENEW);
+  latestRequest++; // a refresh asked before the renewal would bring back the old link
   const me = await currentMe();
   if (me) {
     await setValue("me", { ...me, calendarUrl: url });
