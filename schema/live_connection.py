@@ -36,6 +36,7 @@ from server.domain.errors import DomainError
 from server.live.hub import Hub
 from server.live.metrics import METRICS
 from server.live.sockets import Ticket
+from server.live.token_watch import TokenEnd
 from server.live.transport import close_now_of
 from server.request_id import current_request_id
 
@@ -71,7 +72,6 @@ class LiveConnection(ProtocolHandler[Context]):
         self._ticket: Ticket | None = None
         #: The hash of the token it was opened with, watched for revocation.
         self._token: bytes | None = None
-        self._expiry: asyncio.TimerHandle | None = None
         #: Set once the server has ended the socket: nothing more is sent.
         self._ended = False
         #: A revocation seen while this socket's own operation ran (its own signOut):
@@ -102,10 +102,8 @@ class LiveConnection(ProtocolHandler[Context]):
         return True
 
     async def _let_go(self) -> None:
-        if self._expiry is not None:
-            self._expiry.cancel()
         if self._token is not None:
-            self.hub.unwatch_token(self._token, self._token_revoked)
+            self.hub.tokens.unwatch(self._token, self._token_ended)
         if self._ticket is not None:
             await self.hub.sockets.release(self._ticket)
 
@@ -138,7 +136,7 @@ class LiveConnection(ProtocolHandler[Context]):
         # cannot go unheard.
         self._token = _token_hash(authorization)
         if self._token is not None:
-            self.hub.watch_token(self._token, self._token_revoked)
+            self.hub.tokens.watch(self._token, self._token_ended)
         self.context.connection_params = payload
         try:
             await self._view.on_ws_connect(self.context)
@@ -163,29 +161,18 @@ class LiveConnection(ProtocolHandler[Context]):
         for the socket's life (no await between: no revocation can fall between)."""
         if self._token is None or self._token is token_hash or self._token != token_hash:
             return
-        self.hub.unwatch_token(self._token, self._token_revoked)
+        self.hub.tokens.unwatch(self._token, self._token_ended)
         self._token = token_hash
-        self.hub.watch_token(token_hash, self._token_revoked)
+        self.hub.tokens.watch(token_hash, self._token_ended)
 
     def _watch_expiry(self) -> None:
         viewer = self.context.viewer
-        if viewer is None or viewer.token_expires_at is None:
-            return
-        left = (viewer.token_expires_at - self.context.clock.now()).total_seconds()
-        self._expiry = asyncio.get_running_loop().call_later(max(left, 0.0), self._token_expiry_due)
+        if self._token is not None and viewer is not None and viewer.token_expires_at is not None:
+            self.hub.tokens.expires(self._token, viewer.token_expires_at)
 
-    def _token_expiry_due(self) -> None:
-        viewer = self.context.viewer
-        if viewer is None or viewer.token_expires_at is None:
-            return
-        if self.context.clock.now() < viewer.token_expires_at:  # the fair's clock moved back
-            self._watch_expiry()
-            return
-        self._viewer_gone("Session expired")
-
-    def _token_revoked(self) -> None:
+    def _token_ended(self, how: TokenEnd) -> None:
         self._token = None  # the hub forgot it
-        self._viewer_gone("Signed out")
+        self._viewer_gone("Signed out" if how == "revoked" else "Session expired")
 
     def _viewer_gone(self, why: str) -> None:
         """The token is no longer valid: no private notice from now on, and the socket

@@ -139,6 +139,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             queue_size=settings.subscriber_queue_size,
             channel=wire.channel(settings.redis_namespace),
             redis_cluster=settings.redis_cluster,
+            now=clock.now,
         )
         await runtime.hub.start()
         app.state.runtime = runtime

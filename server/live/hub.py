@@ -32,6 +32,8 @@ import time
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import partial
 
 import asyncpg
 from redis.asyncio.cluster import RedisCluster
@@ -47,6 +49,7 @@ from server.live.metrics import METRICS
 from server.live.redis_client import REDIS_FAILURES, RedisClient, connect, warm_up
 from server.live.sockets import SocketCounter, counts_prefix
 from server.live.subscriber import Frame, Send, Subscriber
+from server.live.token_watch import TokenWatch
 from server.live.wire import LiveNotice
 
 log = logging.getLogger(__name__)
@@ -82,6 +85,10 @@ class Hub:
     #: The highest cursor handed out; what comes at or below it is a repeat.
     last_seq: int = 0
     connected: asyncio.Event = field(default_factory=asyncio.Event)
+    #: The fair's clock, for the tokens' expiry.
+    now: Callable[[], datetime] = field(default=partial(datetime.now, UTC))
+    #: The tokens this process's sockets were opened with, told when each ends.
+    tokens: TokenWatch = field(init=False)
     _everyone: set[Subscriber] = field(default_factory=set)
     #: Almost everyone has one socket: a lone subscriber is kept without a set.
     _by_person: LoneIndex[int, Subscriber] = field(default_factory=LoneIndex)
@@ -90,8 +97,6 @@ class Hub:
     _by_group: dict[Hashable, set[Subscriber]] = field(default_factory=lambda: defaultdict(set))
     _task: asyncio.Task[None] | None = None
     _waiting: dict[int, asyncio.Future[LiveNotice]] = field(default_factory=dict)
-    #: Token hash -> what to call when it is revoked (one entry per socket).
-    _tokens: LoneIndex[bytes, Callable[[], None]] = field(default_factory=LoneIndex)
     #: Publishes revocations and counts sockets (the pub/sub connection only listens).
     _client: RedisClient = field(init=False)
     #: On a cluster: the listener's own client, for the slot map only (read again at
@@ -125,6 +130,7 @@ class Hub:
             )
         notices = wire.notice_shards(namespace) if self.redis_cluster else (self.channel,)
         self._channels = (*notices, self._revocations)
+        self.tokens = TokenWatch(self.now)
         self.sockets = SocketCounter(
             self._client, prefix=counts_prefix(namespace, cluster=self.redis_cluster)
         )
@@ -200,6 +206,7 @@ class Hub:
         await warm_up(self._client)
         self._task = asyncio.create_task(self._run(), name="salon-hub")
         self.sockets.start()
+        self.tokens.start()
 
     async def stop(self) -> None:
         if self._task is not None:
@@ -207,6 +214,7 @@ class Hub:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
         await self.sockets.stop()
+        await self.tokens.stop()
         await self._client.aclose()
         if self._slot_map is not None:
             await self._slot_map.aclose()
@@ -357,20 +365,13 @@ class Hub:
         finally:
             self._waiting.pop(notice_id, None)
 
-    # --- revoked tokens ---------------------------------------------------------------
-
-    def watch_token(self, token_hash: bytes, on_revoked: Callable[[], None]) -> None:
-        """Call `on_revoked` (once) when this token is revoked, in any process."""
-        self._tokens.add(token_hash, on_revoked)
-
-    def unwatch_token(self, token_hash: bytes, on_revoked: Callable[[], None]) -> None:
-        self._tokens.discard(token_hash, on_revoked)
+    # --- revoked tokens (their expiry is the watch's own) ---------------------------
 
     async def revoke_token(self, token_hash: bytes) -> None:
         """The token was revoked (committed): tell this process's sockets now, and every
         other process through Redis. A publish lost while Redis fails is made good when
         each hub reconnects (it asks PostgreSQL about the tokens it watches)."""
-        self._revoked(token_hash.hex())
+        self.tokens.end([token_hash], "revoked")
         try:
             if self.redis_cluster:
                 await self._client.spublish(self._revocations, token_hash.hex())
@@ -379,23 +380,16 @@ class Hub:
         except REDIS_FAILURES as error:
             log.warning("could not publish a token revocation (%s)", error)
 
-    def _revoked(self, token_hex: bytes | str) -> None:
+    def _revoked(self, token_hex: bytes) -> None:
+        """A revocation heard on Redis, from any process."""
         try:
-            token_hash = bytes.fromhex(
-                token_hex.decode() if isinstance(token_hex, bytes) else token_hex
-            )
+            token_hash = bytes.fromhex(token_hex.decode())
         except ValueError:
             log.warning("ignored a malformed revocation %r", token_hex[:80])
             return
-        for on_revoked in self._tokens.pop(token_hash):
-            try:
-                on_revoked()
-            except Exception:
-                log.exception("closing a socket of a revoked token failed")
+        self.tokens.end([token_hash], "revoked")
 
     async def _check_tokens(self) -> None:
         """After (re)connecting: revocations published while away were not heard."""
-        if not self._tokens:
-            return
-        for token_hash in await revoked_tokens(self.pool, list(self._tokens)):
-            self._revoked(token_hash.hex())
+        if watched := self.tokens.watched():
+            self.tokens.end(await revoked_tokens(self.pool, watched), "revoked")
