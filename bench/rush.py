@@ -44,10 +44,10 @@ from bench.fanout_procs import (
     log_problems,
     rss_bytes,
     start_worker,
-    uvicorn_command,
 )
 from bench.harness import (
     CLIENT_CORE,
+    HOST,
     SERVER_CORE,
     BenchError,
     Load,
@@ -58,13 +58,10 @@ from bench.harness import (
 from bench.rush_cast import RUSH_NOW, Cast, Changed, make_cast
 from bench.rush_report import print_report, side_figures, verdicts
 from bench.schedule import BOOKMARK_MUTATION, SCHEDULE_QUERY
-from server.cli import WORKER_HEALTHCHECK_SECONDS
 from server.db.pool import connect
-from server.live.transport import UVICORN_WS
 from server.settings import REPO_ROOT
 
 PROG = "bench.rush"
-APP_FACTORY = "bench.rush_plain:create_rush_app"
 DOCUMENTS = {
     "agenda": AGENDA_QUERY,
     "schedule": SCHEDULE_QUERY,
@@ -137,14 +134,13 @@ def server_cores(workers: int) -> str:
 def rush_server(
     space: Workspace, dsn: str, workers: int
 ) -> contextlib.AbstractContextManager[Server]:
+    """Both sides' app, served as `salon serve --workers` serves Salon."""
     port = free_port()
-    command = uvicorn_command(APP_FACTORY, port, UVICORN_WS, ping_seconds=20.0)
-    assert command[:3] == ["taskset", "-c", SERVER_CORE]
-    command[2] = server_cores(workers)
-    if workers > 1:
-        # As `salon serve --workers`: a worker starved while the load starts is waited for.
-        health = str(WORKER_HEALTHCHECK_SECONDS)
-        command += ["--workers", str(workers), "--timeout-worker-healthcheck", health]
+    command = [
+        "taskset", "-c", server_cores(workers),
+        sys.executable, "-m", "bench.rush_serve",
+        "--host", HOST, "--port", str(port), "--workers", str(workers),
+    ]  # fmt: skip
     return harness.serving(space, dsn, command, port, extra_env=run_settings(space))
 
 

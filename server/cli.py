@@ -15,7 +15,6 @@ from datetime import timedelta
 import asyncpg
 
 from server.auth.signin import issue_token
-from server.client_address import uvicorn_proxy_options
 from server.clock import clock_from_setting
 from server.db.migrate import migrate
 from server.db.pool import connect
@@ -68,8 +67,6 @@ async def _demo(settings: Settings, if_empty: bool) -> None:
 
 #: Accounts the help lists: one of each kind, people.json's first ones.
 SHOWN_ACCOUNTS = 12
-#: How long `serve --workers` waits for a worker to answer its supervisor (see _serve).
-WORKER_HEALTHCHECK_SECONDS = 60
 
 
 def _demo_sign_in_help() -> str:
@@ -126,40 +123,16 @@ async def _mint(settings: Settings, email: str) -> str:
 
 
 def _serve(settings: Settings, args: argparse.Namespace) -> None:
-    import uvicorn
-
-    from server.live.transport import UVICORN_WS
+    from server.serving import serve, uvicorn_config
 
     if args.now:
         os.environ[env_name("now")] = args.now
     try:
-        proxy_options = uvicorn_proxy_options(settings)  # X-Forwarded-For only from these
+        config = uvicorn_config("server.app:create_app", settings, host=args.host, port=args.port)
     except ValueError as bad:  # fail here, not on the first request, on a bad value
         raise SystemExit(f"salon: {bad}") from None
     print(f"Salon serving on http://{args.host}:{args.port}/graphql (GraphiQL in a browser)")
-    uvicorn.run(
-        "server.app:create_app",
-        factory=True,
-        host=args.host,
-        port=args.port,
-        workers=args.workers,
-        access_log=False,  # our RequestLog writes one structured line per request
-        log_config=None,
-        # The stack bench.fanout chose (docs/profiles/fanout-stacks.txt), said outright so
-        # that a missing extra fails at start-up instead of falling back to a slower one.
-        loop="uvloop",
-        http="httptools",
-        ws=UVICORN_WS,  # a phone that stopped reading is dropped, not waited for
-        ws_per_message_deflate=False,  # costs memory and CPU on every socket
-        ws_ping_interval=settings.ws_ping_seconds,  # dead phones are noticed, then dropped
-        ws_ping_timeout=settings.ws_ping_seconds,
-        lifespan="on",
-        # A worker answers its supervisor's health check from a thread of its own, which
-        # a loaded machine can starve for seconds while the worker imports and starts up:
-        # uvicorn's 5 s default then kills and restarts every worker, forever.
-        timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
-        **proxy_options,
-    )
+    serve(config, args.workers, log_level=settings.log_level)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
