@@ -6,13 +6,14 @@ For each number of server processes (1, then 2) and each side (the bare baseline
 then Salon, in turn), on a fresh server:
 
 1. a burst of signed-in sockets connects at once, each catching up from an old
-   cursor (the backlog of notices it missed while its phone was off);
+   cursor (the backlog of notices it missed while its phone was off, written afresh
+   for each run so that every run replays the same);
 2. an open-loop mix for `--seconds`: agenda and `me.schedule` reads, bookmarks and
    registrations, and an organiser's change every `--change-every` seconds, which
    invalidates the agenda and reaches the sockets of that session's bookmarkers;
 3. wrk reads the agenda as fast as it can while the organiser goes on changing it.
 
-Both sides are served by the same uvicorn command (`bench.rush_plain`): Salon at
+Both sides are served by the same server (`bench.rush_serve`, as `salon serve`): Salon at
 `/graphql`, the baseline's plain twins (same SQL, orjson, no GraphQL, a bare Redis
 fan-out) at `/plain/*`. The load (`bench.rush_load`, wrk) is pinned to core 1; one
 server process to core 0, two to both cores (the load then shares core 1: said in the
@@ -56,6 +57,7 @@ from bench.harness import (
     free_port,
 )
 from bench.rush_cast import RUSH_NOW, Cast, Changed, make_cast
+from bench.rush_load import BACKLOG_MARK
 from bench.rush_report import print_report, side_figures, verdicts
 from bench.schedule import BOOKMARK_MUTATION, SCHEDULE_QUERY
 from server.db.pool import connect
@@ -179,26 +181,37 @@ def graphql(server: Server, token: str, query: str, variables: dict[str, Any]) -
     return answer["data"]
 
 
-async def _count_sequenced(dsn: str, marker: str) -> int:
+async def _backlog_state(dsn: str, marker: str) -> tuple[int, int]:
+    """The latest cursor, and how many notices marked `marker…` are sequenced."""
     conn = await connect(dsn)
     try:
-        count: int = await conn.fetchval(
-            "SELECT count(*) FROM notice WHERE seq IS NOT NULL AND body_fr LIKE $1", marker + "%"
+        row = await conn.fetchrow(
+            "SELECT coalesce(max(seq), 0) AS latest,"
+            " count(*) FILTER (WHERE seq IS NOT NULL AND body_fr LIKE $1) AS marked"
+            " FROM notice",
+            marker + "%",
         )
-        return count
+        assert row is not None
+        return row["latest"], row["marked"]
     finally:
         await conn.close()
 
 
-def make_backlog(server: Server, dsn: str, cast: Cast, count: int) -> None:
-    """`count` notices for everyone, sequenced by the relay before any socket opens."""
+def make_backlog(server: Server, dsn: str, cast: Cast, count: int, run: int) -> int:
+    """`count` notices for everyone, sequenced by the relay before any socket opens; the
+    cursor the sockets subscribe after. Each run writes its own, so every run replays
+    the same backlog, not also the notices of the runs before it (the changes reach the
+    same people run after run)."""
+    marker = f"{BACKLOG_MARK} {run}-"
+    after, _ = asyncio.run(_backlog_state(dsn, marker))
     for index in range(count):
-        graphql(server, cast.organiser, BACKLOG_DOCUMENT, {"body": f"rush-backlog {index}"})
+        graphql(server, cast.organiser, BACKLOG_DOCUMENT, {"body": f"{marker}{index}"})
     deadline = time.monotonic() + SEQUENCING_LIMIT
-    while asyncio.run(_count_sequenced(dsn, "rush-backlog")) < count:
+    while asyncio.run(_backlog_state(dsn, marker))[1] < count:
         if time.monotonic() > deadline:
             raise BenchError("the relay did not sequence the backlog in time")
         time.sleep(0.1)
+    return after
 
 
 # --------------------------------------------------------------------------------------
@@ -292,10 +305,12 @@ def run_side(
     side: str,
     workers: int,
     writes: list[dict[str, str]],
+    run: int,
     args: argparse.Namespace,
 ) -> SideRun:
     with rush_server(space, dsn, workers) as server:
         pids = serving_pids(server, workers)
+        after = make_backlog(server, dsn, cast, args.backlog, run)
         scenario = {
             "side": side,
             "workers": workers,
@@ -308,7 +323,7 @@ def run_side(
             "writes": writes,
             "changes": marks.take(int(args.seconds / args.change_every)),
             "organiser": cast.organiser,
-            "after": str(cast.after),
+            "after": str(after),
             "backlog": args.backlog,
             "seconds": args.seconds,
             "read_rate": args.read_rate,
@@ -342,8 +357,6 @@ def benchmark(args: argparse.Namespace, space: Workspace) -> int:
     runs: list[SideRun] = []
     try:
         start_worker(started, space, dsn, run_settings(space))
-        with rush_server(space, dsn, 1) as server:
-            make_backlog(server, dsn, cast, args.backlog)
         side_index = 0
         for workers in args.workers:
             for _ in range(args.pairs):
@@ -352,7 +365,7 @@ def benchmark(args: argparse.Namespace, space: Workspace) -> int:
                     runs.append(
                         run_side(
                             space, dsn, cast, marks, side, workers,
-                            cast.writes[side_index], args,
+                            cast.writes[side_index], side_index, args,
                         )
                     )  # fmt: skip
                     side_index += 1

@@ -46,8 +46,6 @@ class Cast:
     #: Per side: [{"kind": "bookmark"|"register", "token": …, "session": …}, …]
     writes: list[list[dict[str, str]]]
     changed: list[Changed]
-    #: The cursor every socket subscribes after: the backlog comes later.
-    after: int
 
 
 async def _person(conn: asyncpg.Connection[Any], email: str, roles: list[str]) -> tuple[int, str]:
@@ -98,11 +96,10 @@ async def make_cast(conn: asyncpg.Connection[Any], sockets: int, sides: int, wri
                 for i in range(WRITERS_PER_SIDE)
             ]
             side_writes.append(_writes(tokens, others, writes))
-    after = await conn.fetchval("SELECT coalesce(max(seq), 0) FROM notice")
     changed = [
         Changed(r["id"], r["capacity"], len(range(i, sockets, CHANGED))) for i, r in enumerate(rows)
     ]
-    return Cast(organiser_token, socket_tokens, reader_tokens, side_writes, changed, after)
+    return Cast(organiser_token, socket_tokens, reader_tokens, side_writes, changed)
 
 
 def _writes(tokens: list[str], sessions: list[str], count: int) -> list[dict[str, str]]:

@@ -70,7 +70,7 @@ def uvicorn_config(app: str, settings: Settings, *, host: str, port: int) -> uvi
 def serve(config: uvicorn.Config, workers: int = 1, *, log_level: str = "INFO") -> None:
     """Serve until SIGINT or SIGTERM, in `workers` processes."""
     if workers <= 1:
-        uvicorn.Server(config).run()
+        _run(config)
     else:
         serve_processes(config, workers, log_level=log_level)
 
@@ -143,9 +143,13 @@ def _serve_one(config: uvicorn.Config, sock: socket.socket, log_level: str) -> N
     """In the server process: uvicorn on its own socket."""
     config.configure_logging()
     configure_logging(log_level)
+    _run(config, [sock])
+
+
+def _run(config: uvicorn.Config, sockets: list[socket.socket] | None = None) -> None:
     server = uvicorn.Server(config)
-    # A Ctrl-C reaches the whole group; the supervisor stops us in order.
+    # A Ctrl-C reaches the whole process group; the supervisor stops its processes itself.
     with contextlib.suppress(KeyboardInterrupt):
-        server.run(sockets=[sock])
+        server.run(sockets=sockets)
     if not server.started:  # the app's start-up failed (uvicorn logged why)
         raise SystemExit(STARTUP_FAILURE)

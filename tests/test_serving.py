@@ -14,6 +14,7 @@ from contextlib import ExitStack, asynccontextmanager
 from pathlib import Path
 
 import httpx
+import pytest
 from uvicorn.config import STARTUP_FAILURE
 
 from server.settings import Settings
@@ -138,11 +139,12 @@ async def test_a_process_that_dies_is_replaced_on_the_same_socket(
         assert served.process.returncode is None
 
 
+@pytest.mark.parametrize("workers", ["1", "2"])
 async def test_a_process_that_cannot_start_stops_the_server(
-    settings: Settings, tmp_path: Path
+    settings: Settings, tmp_path: Path, workers: str
 ) -> None:
     nowhere = f"postgresql://salon@127.0.0.1:{free_port()}/salon"
-    args = ["serve", "--host", "127.0.0.1", "--port", str(free_port()), "--workers", "2"]
+    args = ["serve", "--host", "127.0.0.1", "--port", str(free_port()), "--workers", workers]
     served = await spawn("serve", args, serve_env(settings, DATABASE_URL=nowhere), tmp_path)
     try:
         code = await asyncio.wait_for(served.process.wait(), 60)
