@@ -273,8 +273,16 @@ def changes_meanwhile(
 
 
 def read_throughput(
-    space: Workspace, server: Server, side: str, cast: Cast, marks: Marks, args: argparse.Namespace
+    space: Workspace,
+    server: Server,
+    pids: list[int],
+    side: str,
+    cast: Cast,
+    marks: Marks,
+    args: argparse.Namespace,
 ) -> dict[str, float]:
+    """wrk's agenda reads while the organiser changes it, and the server CPU they took
+    (reads per CPU-second say whether a second process works as well as the first)."""
     # Accept-Encoding as every phone's browser (and the load process's aiohttp) sends it.
     script = harness.write_wrk_script(
         space.workdir,
@@ -289,12 +297,20 @@ def read_throughput(
         args=(server, side, cast.organiser, marks, args.change_every, stop),
     )
     changer.start()
+    cpu_start = cpu_of(pids)
     try:
         run = harness.run_wrk(server.base_url + PATHS[side]["agenda"], load)
     finally:
+        cpu = cpu_of(pids) - cpu_start
         stop.set()
         changer.join()
-    return {"rps": run.rps, "p50_ms": run.p50_ms, "p99_ms": run.p99_ms}
+    return {
+        "rps": run.rps,
+        "p50_ms": run.p50_ms,
+        "p99_ms": run.p99_ms,
+        "seconds": float(load.seconds),
+        "cpu_s": cpu,
+    }
 
 
 def run_side(
@@ -333,7 +349,11 @@ def run_side(
             "http_connections": args.http_connections,
         }
         result, rss_idle, rss_burst, cpu_burst, cpu_steady = run_load(space, scenario, pids)
-        wrk = read_throughput(space, server, side, cast, marks, args) if args.wrk_seconds else {}
+        wrk = (
+            read_throughput(space, server, pids, side, cast, marks, args)
+            if args.wrk_seconds
+            else {}
+        )
         for line in log_problems(server.log_path):
             print(f"  server log: {line[:300]}")
     return SideRun(side, workers, result, rss_idle, rss_burst, cpu_burst, cpu_steady, wrk)

@@ -85,7 +85,15 @@ ROWS: list[tuple[str, Any]] = [
     ("server CPU, mix (s)", lambda f: f["cpu_steady_s"]),
     ("agenda under changes (rps)", lambda f: f["wrk"].get("rps")),
     ("agenda under changes p99 (ms)", lambda f: f["wrk"].get("p99_ms")),
+    ("  reads per server CPU-second", lambda f: _per_cpu_second(f["wrk"])),
 ]
+
+
+def _per_cpu_second(wrk: dict[str, float]) -> float | None:
+    """wrk's reads ÷ the server CPU they took (wrk's seconds × rps = its reads)."""
+    if not wrk.get("cpu_s") or not wrk.get("rps") or not wrk.get("seconds"):
+        return None
+    return wrk["rps"] * wrk["seconds"] / wrk["cpu_s"]
 
 
 def _fmt(value: float | None) -> str:
@@ -167,6 +175,15 @@ def verdicts(figures: list[dict[str, Any]]) -> dict[str, Any]:
             for key in ("lost", "repeats", "out_of_order", "lost_sockets"):
                 if figure[key]:
                     void.append(f"{figure[key]} {key.replace('_', ' ')} ({where})")
+    per_cpu = {
+        w: _median([_per_cpu_second(s["wrk"]) for _, s in found if s is not None])
+        for w, found in pairs.items()
+    }
+    print(
+        "\nSalon's agenda reads under changes per server CPU-second, 2 processes ÷ 1: "
+        f"{_fmt(_ratio(per_cpu.get(2), per_cpu.get(1)))} (1.0: a second process serves as "
+        "much per core it gets as the first; what it gets is what the load leaves of core 1)"
+    )
     print("\nGoals (medians of the per-pair ratios):")
     for label, (value, sense, goal) in goals.items():
         met = value is not None and (value <= goal if sense == "≤" else value >= goal)
