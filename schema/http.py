@@ -21,12 +21,13 @@ import asyncpg
 import orjson
 from asyncpg.pool import PoolConnectionProxy
 from graphql import GraphQLError, OperationType
-from starlette.requests import ClientDisconnect, Request
+from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
 from schema.context import Context, lang_from_header
 from schema.errors import INTERNAL
 from schema.execution import OperationRunner, Prepared, errors_body
+from schema.http_request import Malformed, RequestData, may_read_body_first, read_request
 from schema.response_cache import (
     GZIP_MIN_BYTES,
     MAX_KEY_BYTES,
@@ -41,8 +42,6 @@ from server.domain.errors import DomainError
 from server.runtime import Replica, Runtime, runtime_of
 
 log = logging.getLogger(__name__)
-
-RequestData = tuple[str, str | None, dict[str, Any] | None]
 
 
 class HttpGraphQL:
@@ -74,18 +73,18 @@ class HttpGraphQL:
     async def _respond(self, request: Request) -> Response:
         runtime = runtime_of(request)
         authorization = request.headers.get("authorization")
-        if not _read_first(request):
+        if not may_read_body_first(request):
             viewer = await _viewer(runtime.pool, authorization, runtime)
             if isinstance(viewer, Response):
                 return viewer
-            return await self._operation(request, runtime, viewer, await _parsed(request))
+            return await self._operation(request, runtime, viewer, await read_request(request))
         # A JSON body of a declared length is read (and its document prepared) before the
         # token is checked: the limit cannot cut it short then (BodyLimit refused a length
         # over it before the app ran) and nothing is answered before the token is, so
         # every answer is the same. A signed-in mutation then checks its token and tries
         # the fast path on one pooled connection (one acquire less), held while no byte
         # is read from the network.
-        parsed = await _parsed(request)
+        parsed = await read_request(request)
         prepared = None
         if isinstance(parsed, tuple):
             prepared = self.runner.prepare(parsed[0], parsed[1])
@@ -296,10 +295,6 @@ class HttpGraphQL:
         )
 
 
-class Malformed(Exception):
-    """The request is not a GraphQL request at all: 400, with a GraphQL-shaped error."""
-
-
 async def _viewer(
     db: asyncpg.Pool[asyncpg.Record] | PoolConnectionProxy[asyncpg.Record],
     authorization: str | None,
@@ -318,86 +313,6 @@ async def _viewer(
                 ],
             }
         )
-
-
-def _read_first(request: Request) -> bool:
-    """Whether the body may be read before the token is checked: a JSON POST whose
-    length is declared (never chunked, so BodyLimit cannot cut it short)."""
-    headers = request.headers
-    content_type = headers.get("content-type", "")
-    return (
-        request.method == "POST"
-        and "content-length" in headers
-        and "transfer-encoding" not in headers
-        and "application/json" in content_type
-        and not content_type.startswith("multipart/form-data")
-    )
-
-
-async def _parsed(request: Request) -> RequestData | Malformed | None:
-    """`request_data`, or the reason it is malformed (answered after the token)."""
-    try:
-        return await request_data(request)
-    except Malformed as malformed:
-        return malformed
-
-
-def _json(raw: bytes | str, what: str) -> object:
-    try:
-        return orjson.loads(raw)
-    except orjson.JSONDecodeError:
-        raise Malformed(f"{what} is not valid JSON in UTF-8 (at most 1024 levels deep).") from None
-
-
-async def request_data(request: Request) -> RequestData | None:
-    """(query, operationName, variables) of a plain single-operation request; None
-    for what Strawberry's view serves (the GraphiQL page, multipart uploads)."""
-    if request.method == "GET":
-        params = request.query_params
-        if "query" not in params:
-            return None
-        raw_variables = params.get("variables")
-        data: object = {
-            "query": params.get("query"),
-            "operationName": params.get("operationName"),
-            "variables": _json(raw_variables, "`variables`") if raw_variables else None,
-        }
-    else:
-        content_type = request.headers.get("content-type", "")
-        if content_type.startswith("multipart/form-data"):
-            return None
-        if "application/json" not in content_type:
-            raise Malformed("Send GraphQL as JSON, with Content-Type: application/json.")
-        data = _json(await read_body(request), "The body")
-    if not isinstance(data, dict):
-        raise Malformed('The body must be one JSON object: {"query": "…", "variables": {…}}.')
-    query, operation_name, variables = (
-        data.get("query"),
-        data.get("operationName"),
-        data.get("variables"),
-    )
-    if not isinstance(query, str):
-        raise Malformed("`query` must be a string holding the GraphQL document.")
-    if not isinstance(operation_name, str | None):
-        raise Malformed("`operationName` must be a string or null.")
-    if not isinstance(variables, dict | None):
-        raise Malformed("`variables` must be a JSON object or null.")
-    return query, operation_name, variables
-
-
-async def read_body(request: Request) -> bytes:
-    """The whole body, straight from `receive` (Starlette's `body()` goes through an
-    async generator); a disconnect raises Starlette's ClientDisconnect, as there. Only
-    for a body nothing else reads: a JSON operation's."""
-    chunks: list[bytes] = []
-    while True:
-        message = await request.receive()
-        if message["type"] == "http.request":
-            chunks.append(message.get("body", b""))
-            if not message.get("more_body", False):
-                return chunks[0] if len(chunks) == 1 else b"".join(chunks)
-        elif message["type"] == "http.disconnect":
-            raise ClientDisconnect
 
 
 def refusal_body(message: str) -> dict[str, Any]:
