@@ -26,6 +26,7 @@ import threading
 from multiprocessing.process import BaseProcess
 
 import uvicorn
+from starlette.types import ASGIApp
 from uvicorn.config import STARTUP_FAILURE
 
 from server.client_address import uvicorn_proxy_options
@@ -44,12 +45,15 @@ STOP_SECONDS = 30.0
 _spawn = multiprocessing.get_context("spawn")
 
 
-def uvicorn_config(app: str, settings: Settings, *, host: str, port: int) -> uvicorn.Config:
-    """uvicorn serving the app factory `app` (`module:function`) as Salon is served.
-    Raises ValueError on a bad `trusted_proxies` setting."""
+def uvicorn_config(
+    app: str | ASGIApp, settings: Settings, *, host: str, port: int
+) -> uvicorn.Config:
+    """uvicorn serving `app` as Salon is served: an app factory (`module:function`, what
+    each server process imports) or an app (the tests' in-process servers). Raises
+    ValueError on a bad `trusted_proxies` setting."""
     return uvicorn.Config(
         app,
-        factory=True,
+        factory=isinstance(app, str),
         host=host,
         port=port,
         access_log=False,  # our RequestLog writes one structured line per request

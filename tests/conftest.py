@@ -23,13 +23,12 @@ from starlette.applications import Starlette
 
 from server.app import create_app
 from server.auth.signin import issue_token
-from server.client_address import uvicorn_proxy_options
 from server.clock import Clock
 from server.db.pool import connect
 from server.domain.people import NewPerson, add_person
-from server.live.transport import SalonWebSockets
 from server.runtime import Runtime
 from server.services import ServiceUrls, locate_services
+from server.serving import uvicorn_config
 from server.settings import Settings
 from tests.databases import fair_database
 from tests.fair_data import FAIR_EVE
@@ -141,19 +140,7 @@ async def serve_on_loopback(
 
 async def start_server(settings: Settings) -> tuple[LiveServer, uvicorn.Server, asyncio.Task[None]]:
     app = create_app(settings)
-    config = uvicorn.Config(
-        app,
-        host="127.0.0.1",
-        port=0,
-        log_config=None,
-        access_log=False,
-        lifespan="on",
-        ws=SalonWebSockets,  # as `salon serve`
-        ws_per_message_deflate=False,
-        **uvicorn_proxy_options(settings),  # the same proxy-header trust as `salon serve`
-        ws_ping_interval=settings.ws_ping_seconds,
-        ws_ping_timeout=settings.ws_ping_seconds,
-    )
+    config = uvicorn_config(app, settings, host="127.0.0.1", port=0)  # as `salon serve`
     server, task, port = await serve_on_loopback(config)
     return LiveServer(app=app, url=f"http://127.0.0.1:{port}"), server, task
 
