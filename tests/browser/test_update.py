@@ -3,6 +3,7 @@ thumb: the new service worker waits, the app says so, and reloads when asked."""
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 
 from playwright.async_api import expect
@@ -24,8 +25,13 @@ async def test_a_new_deploy_offers_a_reload(
 ) -> None:
     phone = await new_phone()
     page = await phone.open("/")
-    await page.evaluate("navigator.serviceWorker.ready.then(() => true)")
-    assert await page.evaluate("navigator.serviceWorker.controller !== null")
+    # The worker claims the page once it is active, a moment after `ready` resolves.
+    controlled = page.evaluate(
+        "navigator.serviceWorker.controller !== null || new Promise((resolve) =>"
+        " navigator.serviceWorker.addEventListener('controllerchange',"
+        " () => resolve(navigator.serviceWorker.controller !== null), { once: true }))"
+    )
+    assert await asyncio.wait_for(controlled, 10)
     web = web_app_of(browser_fair)
     deployed = web.files["/sw.js"]
     # A new build: another service worker script (byte-different), as a deploy makes.
